@@ -1,0 +1,59 @@
+import type { RankedPassage } from "../retrieve/hybrid.js";
+
+/** A claim's source: `documents[documentId].text.slice(start, end) === quote`, always. */
+export interface Citation {
+  id: number;
+  documentId: string;
+  title: string;
+  start: number;
+  end: number;
+  quote: string;
+}
+
+/** A citation the model gave that could not be matched to its source, and why. */
+export interface UnverifiedCitation {
+  passageId: string;
+  quote: string;
+  reason: string;
+}
+
+export type AnswerMode = "extractive" | "llm";
+
+/** What an answerer produces; the ask pipeline adds passages and timings. */
+export interface Draft {
+  answer: string;
+  grounded: boolean;
+  mode: AnswerMode;
+  citations: Citation[];
+  unverified?: UnverifiedCitation[];
+  degraded?: { reason: string };
+}
+
+export interface HistoryTurn {
+  role: "user" | "assistant";
+  content: string;
+}
+
+export interface AnswerRequest {
+  question: string;
+  history: HistoryTurn[];
+  passages: RankedPassage[];
+  questionVector: number[];
+  signal?: AbortSignal;
+  /** Called with each piece of answer text as it is produced. */
+  onDelta?: (text: string) => void;
+}
+
+export interface Answerer {
+  readonly mode: AnswerMode;
+  answer(request: AnswerRequest): Promise<Draft>;
+}
+
+/** The body of `POST /ask` and of the stream's `done` event. */
+export interface AskResponse extends Draft {
+  standaloneQuestion?: string;
+  passages: RankedPassage[];
+  timings: { retrieveMs: number; answerMs: number; totalMs: number };
+}
+
+export const NOT_FOUND_ANSWER = "The documents do not cover this question, so I cannot answer it from them.";

@@ -1,0 +1,88 @@
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { z } from "zod";
+
+/**
+ * Every setting of the service, read once from the environment (and `.env` if present),
+ * validated and typed. Nothing else in the code reads `process.env`.
+ */
+const number = (fallback: number) => z.coerce.number().finite().default(fallback);
+const blankAsUnset = (value: unknown) => (value === "" ? undefined : value);
+
+const schema = z.object({
+  PORT: z.preprocess(blankAsUnset, z.coerce.number().int().min(0).max(65535).default(3000)),
+  HOST: z.preprocess(blankAsUnset, z.string().default("127.0.0.1")),
+  CORPUS_DIR: z.preprocess(blankAsUnset, z.string().default("corpus")),
+  DATA_DIR: z.preprocess(blankAsUnset, z.string().default("data")),
+  EMBEDDINGS_PROVIDER: z.preprocess(blankAsUnset, z.enum(["local", "openai"]).default("local")),
+  EMBEDDINGS_MODEL: z.preprocess(blankAsUnset, z.string().default("text-embedding-3-small")),
+  OPENAI_API_KEY: z.preprocess(blankAsUnset, z.string().optional()),
+  OPENAI_BASE_URL: z.preprocess(blankAsUnset, z.url().optional()),
+  LLM_PROVIDER: z.preprocess(blankAsUnset, z.enum(["none", "openai"]).optional()),
+  LLM_MODEL: z.preprocess(blankAsUnset, z.string().default("gpt-4o-mini")),
+  LLM_TEMPERATURE: z.preprocess(blankAsUnset, number(0).pipe(z.number().min(0).max(2))),
+  LLM_TIMEOUT_MS: z.preprocess(blankAsUnset, number(20000).pipe(z.number().int().positive())),
+  LLM_MAX_RETRIES: z.preprocess(blankAsUnset, number(1).pipe(z.number().int().min(0).max(10))),
+  RETRIEVE_K: z.preprocess(blankAsUnset, number(5).pipe(z.number().int().min(1).max(50))),
+  CHUNK_MAX_CHARS: z.preprocess(blankAsUnset, number(1200).pipe(z.number().int().min(200))),
+  ANSWER_MIN_SCORE: z.preprocess(blankAsUnset, z.coerce.number().min(0).max(1).optional()),
+  MAX_QUESTION_CHARS: z.preprocess(blankAsUnset, number(2000).pipe(z.number().int().positive())),
+  RATE_LIMIT_PER_MINUTE: z.preprocess(blankAsUnset, number(120).pipe(z.number().int().min(0))),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  corpusDir: string;
+  dataDir: string;
+  embeddings: { provider: "local" | "openai"; model: string };
+  openai: { apiKey?: string; baseURL?: string };
+  llm: { provider: "none" | "openai"; model: string; temperature: number; timeoutMs: number; maxRetries: number };
+  retrieveK: number;
+  chunkMaxChars: number;
+  /** Overrides the calibrated grounding threshold of the extractive answerer when set. */
+  answerMinScore?: number;
+  maxQuestionChars: number;
+  rateLimitPerMinute: number;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined> = readEnvironment()): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigError(`Invalid settings: ${problems.join("; ")}`);
+  }
+  const s = parsed.data;
+  const llmProvider = s.LLM_PROVIDER ?? (s.OPENAI_API_KEY || s.OPENAI_BASE_URL ? "openai" : "none");
+  return {
+    port: s.PORT,
+    host: s.HOST,
+    corpusDir: resolve(s.CORPUS_DIR),
+    dataDir: resolve(s.DATA_DIR),
+    embeddings: {
+      provider: s.EMBEDDINGS_PROVIDER,
+      model: s.EMBEDDINGS_PROVIDER === "local" ? "universal-sentence-encoder-lite" : s.EMBEDDINGS_MODEL,
+    },
+    openai: { apiKey: s.OPENAI_API_KEY, baseURL: s.OPENAI_BASE_URL },
+    llm: {
+      provider: llmProvider,
+      model: s.LLM_MODEL,
+      temperature: s.LLM_TEMPERATURE,
+      timeoutMs: s.LLM_TIMEOUT_MS,
+      maxRetries: s.LLM_MAX_RETRIES,
+    },
+    retrieveK: s.RETRIEVE_K,
+    chunkMaxChars: s.CHUNK_MAX_CHARS,
+    answerMinScore: s.ANSWER_MIN_SCORE,
+    maxQuestionChars: s.MAX_QUESTION_CHARS,
+    rateLimitPerMinute: s.RATE_LIMIT_PER_MINUTE,
+  };
+}
+
+/** The process environment, with `.env` from the working directory loaded first if it exists. */
+function readEnvironment(): Record<string, string | undefined> {
+  if (existsSync(".env")) process.loadEnvFile(".env");
+  return process.env;
+}

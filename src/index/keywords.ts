@@ -1,0 +1,24 @@
+import MiniSearch, { type Options } from "minisearch";
+import type { Passage } from "../ingest/types.js";
+import { contentTerms } from "../retrieve/terms.js";
+
+/** BM25 over passages and their headings, with the same terms the answerer scores sentences by. */
+const options: Options<Passage> = {
+  idField: "id",
+  fields: ["heading", "text"],
+  tokenize: contentTerms,
+  processTerm: (term) => term,
+  searchOptions: { boost: { text: 1, heading: 0.4 }, fuzzy: (term) => (term.length > 4 ? 0.2 : false), combineWith: "OR" },
+};
+
+export type KeywordIndex = MiniSearch<Passage>;
+
+export function buildKeywordIndex(passages: Passage[]): KeywordIndex {
+  const index = new MiniSearch(options);
+  index.addAll(passages);
+  return index;
+}
+
+export function loadKeywordIndex(json: string): KeywordIndex {
+  return MiniSearch.loadJSON(json, options);
+}

@@ -1,0 +1,46 @@
+import { createHash } from "node:crypto";
+import type { ChunkingSettings } from "../ingest/passages.js";
+import type { SourceDocument } from "../ingest/types.js";
+
+/** Bumped whenever the on-disk layout or the splitting rules change, so old indexes are rebuilt. */
+export const INDEX_FORMAT_VERSION = 1;
+
+/** What an index was built from: if any of it differs from now, the index is stale. */
+export interface Manifest {
+  formatVersion: number;
+  embeddings: { provider: string; model: string; dimensions: number };
+  chunking: ChunkingSettings;
+  documents: { id: string; path: string; sha256: string }[];
+  builtAt: string;
+}
+
+export type ManifestKey = Omit<Manifest, "builtAt" | "embeddings"> & { embeddings: Omit<Manifest["embeddings"], "dimensions"> };
+
+export function manifestKeyFor(
+  documents: SourceDocument[],
+  embeddings: { provider: string; model: string },
+  chunking: ChunkingSettings,
+): ManifestKey {
+  return {
+    formatVersion: INDEX_FORMAT_VERSION,
+    embeddings: { provider: embeddings.provider, model: embeddings.model },
+    chunking,
+    documents: documents.map((doc) => ({ id: doc.id, path: doc.path, sha256: sha256(doc.text) })),
+  };
+}
+
+/** Why `manifest` does not describe an index built from `key`, or null when it does. */
+export function stalenessReason(manifest: Manifest | null, key: ManifestKey): string | null {
+  if (!manifest) return "no index yet";
+  if (manifest.formatVersion !== key.formatVersion) return "index format changed";
+  if (manifest.embeddings.provider !== key.embeddings.provider || manifest.embeddings.model !== key.embeddings.model) {
+    return `embedding model changed (${manifest.embeddings.provider}/${manifest.embeddings.model} → ${key.embeddings.provider}/${key.embeddings.model})`;
+  }
+  if (JSON.stringify(manifest.chunking) !== JSON.stringify(key.chunking)) return "chunking settings changed";
+  if (JSON.stringify(manifest.documents) !== JSON.stringify(key.documents)) return "corpus changed";
+  return null;
+}
+
+function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}

@@ -1,0 +1,25 @@
+import { contentTerms } from "../retrieve/terms.js";
+
+/** How rare each term is across the corpus's sentences: the weight a matching word carries. */
+export class TermStatistics {
+  private constructor(
+    private readonly documentFrequency: Map<string, number>,
+    private readonly count: number,
+  ) {}
+
+  static from(texts: string[]): TermStatistics {
+    const df = new Map<string, number>();
+    for (const text of texts) for (const term of new Set(contentTerms(text))) df.set(term, (df.get(term) ?? 0) + 1);
+    return new TermStatistics(df, texts.length);
+  }
+
+  /** BM25's inverse document frequency; a term the corpus never uses gets the highest weight. */
+  idf(term: string): number {
+    const df = this.documentFrequency.get(term) ?? 0;
+    return Math.log(1 + (this.count - df + 0.5) / (df + 0.5));
+  }
+
+  has(term: string): boolean {
+    return this.documentFrequency.has(term);
+  }
+}

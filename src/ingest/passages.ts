@@ -1,0 +1,101 @@
+import { splitSentences, trim } from "./sentences.js";
+import type { Passage, Sentence, SourceDocument, Span } from "./types.js";
+
+export interface ChunkingSettings {
+  /** A paragraph longer than this is split, between sentences, into several passages. */
+  maxChars: number;
+}
+
+export interface DocumentPieces {
+  passages: Passage[];
+  /** Every sentence of every passage, in document order, `index` not yet assigned. */
+  sentences: Omit<Sentence, "index">[];
+}
+
+type BlockKind = "heading" | "body" | "furniture";
+
+const TERMINAL_PUNCTUATION = /[.!?…]["”’')\]]*$/;
+const MARKDOWN_HEADING = /^#{1,6}[ \t]+/;
+/** Lines this long read as prose even without a full stop (a subtitle, a list item). */
+const MIN_PROSE_WORDS = 12;
+const MAX_HEADING_CHARS = 200;
+
+/**
+ * Splits a document into passages that know their section heading, and into sentences.
+ * Headings are short lines followed by prose; short lines followed by no prose (navigation,
+ * "Subscription Options", "* indicates required") are page furniture and are never indexed.
+ */
+export function splitDocument(doc: SourceDocument, settings: ChunkingSettings): DocumentPieces {
+  const blocks = splitBlocks(doc.text);
+  const kinds = classify(doc.text, blocks);
+  const passages: Passage[] = [];
+  const sentences: Omit<Sentence, "index">[] = [];
+  let heading = doc.title;
+  blocks.forEach((block, i) => {
+    if (kinds[i] === "heading") heading = doc.text.slice(block.start, block.end).replace(MARKDOWN_HEADING, "");
+    if (kinds[i] !== "body") return;
+    for (const group of groupSentences(splitSentences(doc.text, block), settings.maxChars)) {
+      const span = { start: group[0]!.start, end: group.at(-1)!.end };
+      const passage: Passage = {
+        id: `${doc.id}:${passages.length}`,
+        documentId: doc.id,
+        heading,
+        text: doc.text.slice(span.start, span.end),
+        ...span,
+      };
+      passages.push(passage);
+      for (const s of group) {
+        sentences.push({ documentId: doc.id, passageId: passage.id, start: s.start, end: s.end, text: doc.text.slice(s.start, s.end) });
+      }
+    }
+  });
+  return { passages, sentences };
+}
+
+/** Paragraphs separated by blank lines; a markdown heading line is a block of its own. */
+function splitBlocks(text: string): Span[] {
+  const blocks: Span[] = [];
+  const separator = /\r?\n[ \t\u00a0]*\r?\n|^#{1,6}[ \t].*$/gm;
+  let from = 0;
+  const push = (start: number, end: number) => {
+    const span = trim(text, start, end);
+    if (span) blocks.push(span);
+  };
+  for (const match of text.matchAll(separator)) {
+    if (match[0].startsWith("#")) {
+      push(from, match.index);
+      push(match.index, match.index + match[0].length);
+    } else push(from, match.index);
+    from = match.index + match[0].length;
+  }
+  push(from, text.length);
+  return blocks;
+}
+
+function classify(text: string, blocks: Span[]): BlockKind[] {
+  const prose = blocks.map((b) => isProse(text.slice(b.start, b.end)));
+  return blocks.map((b, i) => {
+    const content = text.slice(b.start, b.end);
+    if (MARKDOWN_HEADING.test(content)) return "heading";
+    const shortLine = !content.includes("\n") && content.length <= MAX_HEADING_CHARS;
+    const introducesProse = prose[i + 1] === true;
+    const questionOrLabel = content.endsWith("?") || content.endsWith(":") || !TERMINAL_PUNCTUATION.test(content);
+    if (shortLine && introducesProse && questionOrLabel) return "heading";
+    return prose[i] ? "body" : "furniture";
+  });
+}
+
+function isProse(content: string): boolean {
+  if (MARKDOWN_HEADING.test(content)) return false;
+  return TERMINAL_PUNCTUATION.test(content) || content.split(/\s+/).length >= MIN_PROSE_WORDS;
+}
+
+function groupSentences(sentences: Span[], maxChars: number): Span[][] {
+  const groups: Span[][] = [];
+  for (const sentence of sentences) {
+    const group = groups.at(-1);
+    if (group && sentence.end - group[0]!.start <= maxChars) group.push(sentence);
+    else groups.push([sentence]);
+  }
+  return groups;
+}

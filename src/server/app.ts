@@ -1,0 +1,99 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import { getConnInfo } from "@hono/node-server/conninfo";
+import { rateLimiter } from "hono-rate-limiter";
+import { ask, type AskPipeline } from "../answer/ask.js";
+import { readAskRequest } from "./ask-request.js";
+import { ApiError, errorBody } from "./errors.js";
+import { streamAnswer } from "./stream.js";
+
+export interface AppOptions {
+  /** The pipeline once the index is loaded; undefined while it is still being built. */
+  pipeline: () => AskPipeline | undefined;
+  /** Extra facts for `/healthz`, such as whether the configured LLM answers. */
+  health?: () => Record<string, unknown>;
+  maxQuestionChars: number;
+  rateLimitPerMinute: number;
+  /** Routes of the chat page, mounted at `/`. */
+  page?: Hono;
+}
+
+const MAX_BODY_BYTES = 256 * 1024;
+
+export function createApp(options: AppOptions): Hono {
+  const app = new Hono();
+
+  const ready = (): AskPipeline => {
+    const pipeline = options.pipeline();
+    if (!pipeline) throw new ApiError(503, "not_ready", "the index is still being built; try again in a moment");
+    return pipeline;
+  };
+
+  app.get("/healthz", (c) => {
+    const pipeline = options.pipeline();
+    const facts = { ...options.health?.(), documents: pipeline?.index.documents.size ?? 0 };
+    return pipeline ? c.json({ status: "ready", ...facts }) : c.json({ status: "loading", ...facts }, 503);
+  });
+
+  app.get("/documents", (c) =>
+    c.json({ documents: [...ready().index.documents.values()].map(({ id, title, path }) => ({ id, title, path })) }),
+  );
+
+  app.get("/documents/:id", (c) => {
+    const doc = ready().index.documents.get(c.req.param("id"));
+    if (!doc) throw new ApiError(404, "not_found", `no document with id "${c.req.param("id")}"`);
+    return c.json({ id: doc.id, title: doc.title, path: doc.path, text: doc.text });
+  });
+
+  const limits = [
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new ApiError(413, "payload_too_large", `the request body must be at most ${MAX_BODY_BYTES / 1024} KiB`);
+      },
+    }),
+    ...(options.rateLimitPerMinute > 0
+      ? [
+          rateLimiter({
+            windowMs: 60_000,
+            limit: options.rateLimitPerMinute,
+            standardHeaders: "draft-6",
+            keyGenerator: (c) => clientAddress(c),
+            handler: () => {
+              throw new ApiError(429, "rate_limited", `at most ${options.rateLimitPerMinute} questions a minute; slow down`);
+            },
+          }),
+        ]
+      : []),
+  ] as const;
+
+  app.post("/ask", ...limits, async (c) => {
+    const body = await readAskRequest(c, options.maxQuestionChars);
+    return c.json(await ask(ready(), { question: body.question, history: body.history, signal: c.req.raw.signal }));
+  });
+
+  app.post("/ask/stream", ...limits, async (c) => {
+    const body = await readAskRequest(c, options.maxQuestionChars);
+    return streamAnswer(c, ready(), body);
+  });
+
+  if (options.page) app.route("/", options.page);
+
+  app.notFound((c) => c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`), 404));
+  app.onError((error, c) => {
+    if (error instanceof ApiError) return c.json(errorBody(error.code, error.message), error.status);
+    if (error instanceof HTTPException) return c.json(errorBody("invalid_request", error.message), error.status);
+    console.error(`${c.req.method} ${c.req.path} failed:`, error);
+    return c.json(errorBody("internal_error", "something went wrong on our side"), 500);
+  });
+  return app;
+}
+
+function clientAddress(c: Parameters<Parameters<typeof rateLimiter>[0]["keyGenerator"]>[0]): string {
+  try {
+    return getConnInfo(c).remote.address ?? "unknown";
+  } catch {
+    return "local";
+  }
+}

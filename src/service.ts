@@ -1,0 +1,24 @@
+import type { AskPipeline } from "./answer/ask.js";
+import { DEFAULT_EXTRACTIVE_SETTINGS, ExtractiveAnswerer } from "./answer/extractive.js";
+import type { Config } from "./config.js";
+import { createEmbeddings } from "./embeddings/index.js";
+import { openIndex, buildIndex, type Progress } from "./index/store.js";
+import { readCorpus } from "./ingest/documents.js";
+import { HybridRetriever } from "./retrieve/hybrid.js";
+
+/** Wires the configured parts together: corpus → index → retriever → answerer. */
+export async function openPipeline(config: Config, progress: Progress = () => {}, options: { rebuild?: boolean } = {}): Promise<AskPipeline> {
+  const documents = await readCorpus(config.corpusDir);
+  const model = createEmbeddings(config);
+  const chunking = { maxChars: config.chunkMaxChars };
+  const index = options.rebuild
+    ? await buildIndex(documents, model, chunking, config.dataDir, progress)
+    : await openIndex(documents, model, chunking, config.dataDir, progress);
+  const settings = { ...DEFAULT_EXTRACTIVE_SETTINGS, ...(config.answerMinScore !== undefined && { minScore: config.answerMinScore }) };
+  return {
+    index,
+    retriever: new HybridRetriever(index, model.embeddings),
+    answerer: new ExtractiveAnswerer(index, settings),
+    retrieveK: config.retrieveK,
+  };
+}
