@@ -1,3 +1,4 @@
+import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { CorpusIndex } from "../index/store.js";
 import type { HybridRetriever, RankedPassage } from "../retrieve/hybrid.js";
 import { enforceCitations } from "./citations.js";
@@ -16,6 +17,7 @@ export type QuestionCondenser = (question: string, history: HistoryTurn[], signa
 
 export interface AskPipeline {
   index: CorpusIndex;
+  embeddings: EmbeddingsInterface;
   retriever: HybridRetriever;
   answerer: Answerer;
   retrieveK: number;

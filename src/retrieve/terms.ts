@@ -7,18 +7,28 @@ const STOP_WORDS = new Set([...eng, "when", "why", "does", "do", "done", "can", 
 /** Words: letters and digits, keeping inner hyphens and apostrophes ("al-Qaeda", "ISKP’s"). */
 const WORD = /[\p{L}\p{N}]+(?:[-'’][\p{L}\p{N}]+)*/gu;
 
-/** Lower-cased, stemmed content terms of `text`, in order; hyphenated words also yield their parts. */
-export function contentTerms(text: string): string[] {
-  const terms: string[] = [];
-  for (const [word] of text.matchAll(WORD)) {
-    const bare = word.toLowerCase().replace(/['’]s$/, "");
+/** A content word of a text and its index term. */
+export interface ContentWord {
+  word: string;
+  term: string;
+}
+
+/** Content words of `text` with their lower-cased, stemmed terms, in order; hyphenated words also yield their parts. */
+export function contentWords(text: string): ContentWord[] {
+  const words: ContentWord[] = [];
+  for (const [match] of text.matchAll(WORD)) {
+    const bare = match.toLowerCase().replace(/['’]s$/, "");
     const parts = bare.includes("-") ? [bare, ...bare.split("-")] : [bare];
-    for (const part of parts) {
-      const term = normalizeTerm(part);
-      if (term) terms.push(term);
+    for (const word of parts) {
+      const term = normalizeTerm(word);
+      if (term) words.push({ word, term });
     }
   }
-  return terms;
+  return words;
+}
+
+export function contentTerms(text: string): string[] {
+  return contentWords(text).map((w) => w.term);
 }
 
 /** One word as an index term, or null for a stop word. */
