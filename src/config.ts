@@ -23,6 +23,8 @@ const schema = z.object({
   LLM_TEMPERATURE: z.preprocess(blankAsUnset, number(0).pipe(z.number().min(0).max(2))),
   LLM_TIMEOUT_MS: z.preprocess(blankAsUnset, number(20000).pipe(z.number().int().positive())),
   LLM_MAX_RETRIES: z.preprocess(blankAsUnset, number(1).pipe(z.number().int().min(0).max(10))),
+  LLM_MAX_TOKENS: z.preprocess(blankAsUnset, number(1024).pipe(z.number().int().min(64))),
+  PROMPTS_DIR: z.preprocess(blankAsUnset, z.string().default("prompts")),
   RETRIEVE_K: z.preprocess(blankAsUnset, number(5).pipe(z.number().int().min(1).max(50))),
   CHUNK_MAX_CHARS: z.preprocess(blankAsUnset, number(1200).pipe(z.number().int().min(200))),
   ANSWER_MIN_SCORE: z.preprocess(blankAsUnset, z.coerce.number().min(0).max(1).optional()),
@@ -37,7 +39,17 @@ export interface Config {
   dataDir: string;
   embeddings: { provider: "local" | "openai"; model: string };
   openai: { apiKey?: string; baseURL?: string };
-  llm: { provider: "none" | "openai"; model: string; temperature: number; timeoutMs: number; maxRetries: number };
+  llm: {
+    provider: "none" | "openai";
+    model: string;
+    temperature: number;
+    /** Per attempt, the wait for the model server to answer; then the longest pause between streamed pieces. */
+    timeoutMs: number;
+    maxRetries: number;
+    /** Caps a reply so a model that loops cannot stream forever. */
+    maxTokens: number;
+    promptsDir: string;
+  };
   retrieveK: number;
   chunkMaxChars: number;
   /** Overrides the calibrated grounding threshold of the extractive answerer when set. */
@@ -72,6 +84,8 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
       temperature: s.LLM_TEMPERATURE,
       timeoutMs: s.LLM_TIMEOUT_MS,
       maxRetries: s.LLM_MAX_RETRIES,
+      maxTokens: s.LLM_MAX_TOKENS,
+      promptsDir: resolve(s.PROMPTS_DIR),
     },
     retrieveK: s.RETRIEVE_K,
     chunkMaxChars: s.CHUNK_MAX_CHARS,
