@@ -1,0 +1,152 @@
+import type { AskResponse, HistoryTurn } from "../answer/types.js";
+import { ApiFailure, streamAnswer } from "./api.js";
+import { byId } from "./dom.js";
+import type { SourcePanel } from "./source-panel.js";
+import { TurnView } from "./turn-view.js";
+
+// The server accepts 50 history turns; the last 20 (ten exchanges) are plenty of context for a follow-up.
+const MAX_HISTORY_TURNS = 20;
+
+interface Turn {
+  question: string;
+  view: TurnView;
+  /** Set once the answer is complete; only complete answers are sent back as history. */
+  response?: AskResponse;
+}
+
+/** The conversation: asking, streaming, stopping, and starting over. */
+export class Chat {
+  private readonly form = byId<HTMLFormElement>("composer");
+  private readonly input = byId<HTMLTextAreaElement>("question");
+  private readonly send = byId<HTMLButtonElement>("send");
+  private readonly stopButton = byId<HTMLButtonElement>("stop");
+  private readonly scroller = byId<HTMLElement>("conversation");
+  private readonly turnList = byId<HTMLElement>("turns");
+  private readonly empty = byId<HTMLElement>("empty");
+  private readonly status = byId<HTMLElement>("status");
+  private turns: Turn[] = [];
+  private answering: AbortController | undefined;
+
+  constructor(private readonly sources: SourcePanel) {
+    this.form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const question = this.input.value.trim();
+      if (question === "" || this.answering) return;
+      this.input.value = "";
+      void this.ask(question);
+    });
+    this.input.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        this.form.requestSubmit();
+      }
+    });
+    this.stopButton.addEventListener("click", () => this.answering?.abort());
+    byId("new-chat").addEventListener("click", () => this.clear());
+  }
+
+  focus(): void {
+    this.input.focus();
+  }
+
+  private async ask(question: string): Promise<void> {
+    const history = this.history();
+    const turn: Turn = { question, view: new TurnView(question) };
+    this.turns.push(turn);
+    this.empty.hidden = true;
+    this.turnList.append(turn.view.element);
+    this.scrollToEnd(true);
+
+    const answering = new AbortController();
+    this.setAnswering(answering);
+    this.announce("Searching the documents…");
+    try {
+      turn.response = await streamAnswer(
+        question,
+        history,
+        {
+          onPassages: (passages) => turn.view.showProgress(`Found ${passages.length} passages. Writing the answer…`),
+          onDelta: (text) => {
+            const following = this.isNearEnd();
+            turn.view.appendText(text);
+            this.scrollToEnd(following);
+          },
+        },
+        answering.signal,
+      );
+      turn.view.showAnswer(turn.response, (citations, index, opener) => this.sources.open(citations, index, opener));
+      this.announce(turn.response.grounded ? "Answer ready." : "Not found in the documents.");
+    } catch (error) {
+      if (answering.signal.aborted) {
+        turn.view.showStopped();
+        this.announce("Stopped.");
+      } else {
+        const failure = error instanceof ApiFailure ? error : new ApiFailure("Something went wrong in the page. Try again.");
+        turn.view.showError(failure.message, failure.status, () => this.retry(turn));
+        this.announce(`Could not answer: ${failure.message}`);
+      }
+    } finally {
+      if (this.answering === answering) this.setAnswering(undefined);
+      this.scrollToEnd(this.isNearEnd());
+    }
+  }
+
+  private retry(turn: Turn): void {
+    if (this.answering) return;
+    this.turns = this.turns.filter((t) => t !== turn);
+    turn.view.element.remove();
+    void this.ask(turn.question);
+  }
+
+  /** Starts over: stops any answer in progress and forgets every turn. */
+  private clear(): void {
+    this.answering?.abort();
+    this.setAnswering(undefined);
+    this.turns = [];
+    this.turnList.replaceChildren();
+    this.empty.hidden = false;
+    this.sources.close();
+    this.announce("New chat.");
+    this.input.focus();
+  }
+
+  private history(): HistoryTurn[] {
+    return this.turns
+      .flatMap((turn): HistoryTurn[] =>
+        turn.response
+          ? [
+              { role: "user", content: turn.question },
+              { role: "assistant", content: turn.response.answer },
+            ]
+          : [],
+      )
+      .slice(-MAX_HISTORY_TURNS);
+  }
+
+  private setAnswering(controller: AbortController | undefined): void {
+    const busy = controller !== undefined;
+    const focused = document.activeElement;
+    const hadFocus = focused === this.input || focused === this.send || focused === this.stopButton;
+    this.answering = controller;
+    this.input.disabled = busy;
+    this.send.hidden = busy;
+    this.stopButton.hidden = !busy;
+    this.form.setAttribute("aria-busy", String(busy));
+    // The control that had focus was just hidden or disabled: hand focus to the one that replaced it.
+    if (hadFocus || focused === document.body) (busy ? this.stopButton : this.input).focus();
+  }
+
+  private announce(message: string): void {
+    this.status.textContent = message;
+  }
+
+  private isNearEnd(): boolean {
+    const { scrollTop, scrollHeight, clientHeight } = this.scroller;
+    return scrollHeight - scrollTop - clientHeight < 80;
+  }
+
+  /** Follows the newest text, but only when the reader has not scrolled up to read something else. */
+  private scrollToEnd(following: boolean): void {
+    if (following) this.scroller.scrollTop = this.scroller.scrollHeight;
+  }
+}

@@ -1,0 +1,21 @@
+import { ApiFailure, fetchDocumentList } from "./api.js";
+import { byId } from "./dom.js";
+
+const RETRY_WHILE_LOADING_MS = 2000;
+
+/** The empty state's line about what can be asked: which documents there are, or why there are none yet. */
+export async function showLibrary(): Promise<void> {
+  const library = byId<HTMLParagraphElement>("library");
+  try {
+    const documents = await fetchDocumentList();
+    library.textContent =
+      documents.length === 0
+        ? "There are no documents yet: add .txt or .md files to the corpus folder and restart the server."
+        : `${documents.length === 1 ? "1 document" : `${documents.length} documents`}: ${documents.map((d) => d.title).join("; ")}.`;
+  } catch (error) {
+    const failure = error instanceof ApiFailure ? error : new ApiFailure("The list of documents could not be read.");
+    library.textContent = failure.message;
+    // 503 means the index is still being built: the list will come once it is ready.
+    if (failure.status === 503) setTimeout(() => void showLibrary(), RETRY_WHILE_LOADING_MS);
+  }
+}

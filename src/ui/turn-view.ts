@@ -1,0 +1,87 @@
+import type { AskResponse, Citation } from "../answer/types.js";
+import { h } from "./dom.js";
+
+/** Opens the source panel at `citations[index]`; `opener` gets focus back when it closes. */
+export type OpenCitation = (citations: Citation[], index: number, opener: HTMLElement) => void;
+
+const MARKER = /\[(\d+)\]/g;
+
+/** One question and its answer as they appear in the conversation, through every state the answer goes through. */
+export class TurnView {
+  readonly element: HTMLElement;
+  private readonly answer: HTMLDivElement;
+  private streamed: Text | undefined;
+
+  constructor(question: string) {
+    this.answer = h("div", { class: "answer" });
+    this.element = h("article", { class: "turn" }, h("p", { class: "question" }, question), this.answer);
+    this.showProgress("Searching the documents…");
+  }
+
+  showProgress(message: string): void {
+    if (this.streamed) return;
+    this.answer.className = "answer pending";
+    this.answer.replaceChildren(h("p", { class: "muted" }, message));
+  }
+
+  /** Answer text as it arrives; `[n]` stays plain text until the final answer turns it into a chip. */
+  appendText(text: string): void {
+    if (!this.streamed) {
+      this.streamed = document.createTextNode("");
+      this.answer.className = "answer streaming";
+      this.answer.replaceChildren(h("p", { class: "answer-text" }, this.streamed));
+    }
+    this.streamed.appendData(text);
+  }
+
+  /** The final answer replaces the streamed text: verification may have dropped or renumbered citations. */
+  showAnswer(response: AskResponse, openCitation: OpenCitation): void {
+    if (!response.grounded) {
+      this.answer.className = "answer not-found";
+      this.answer.replaceChildren(h("p", { class: "badge" }, "Not found in the documents"), h("p", { class: "answer-text" }, response.answer));
+      return;
+    }
+    const { citations } = response;
+    const open = (citation: Citation) => (event: MouseEvent) =>
+      openCitation(citations, citations.indexOf(citation), event.currentTarget as HTMLElement);
+
+    const text = h("p", { class: "answer-text" });
+    let last = 0;
+    for (const marker of response.answer.matchAll(MARKER)) {
+      const citation = citations.find((c) => c.id === Number(marker[1]));
+      if (!citation) continue;
+      const chip = h("button", { type: "button", class: "chip", title: `Show the source: ${citation.title}` }, marker[0]);
+      chip.addEventListener("click", open(citation));
+      text.append(response.answer.slice(last, marker.index), chip);
+      last = marker.index + marker[0].length;
+    }
+    text.append(response.answer.slice(last));
+
+    const sources = h("ol", { class: "sources" });
+    for (const citation of citations) {
+      const button = h("button", { type: "button", class: "source-title" }, `[${citation.id}] `, h("span", { class: "source-name" }, citation.title));
+      button.addEventListener("click", open(citation));
+      sources.append(h("li", {}, button, h("blockquote", {}, citation.quote)));
+    }
+    this.answer.className = "answer grounded";
+    this.answer.replaceChildren(text, h("h3", { class: "sources-heading" }, "Sources"), sources);
+    if (response.degraded) this.answer.append(h("p", { class: "muted note" }, `Answered without the language model: ${response.degraded.reason}`));
+  }
+
+  showStopped(): void {
+    if (!this.streamed) this.answer.replaceChildren();
+    this.answer.className = "answer stopped";
+    this.answer.append(h("p", { class: "muted note" }, "Stopped. This answer is incomplete and is left out of the conversation."));
+  }
+
+  showError(message: string, status: number | undefined, retry: () => void): void {
+    const again = h("button", { type: "button", class: "secondary" }, "Try again");
+    again.addEventListener("click", retry);
+    this.answer.className = "answer failed";
+    this.answer.replaceChildren(
+      h("p", { class: "error-title" }, status ? `Could not answer (HTTP ${status})` : "Could not answer"),
+      h("p", {}, message),
+      again,
+    );
+  }
+}

@@ -1,0 +1,99 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import type { AskPipeline } from "../../src/answer/ask.js";
+import { openArticlePipeline } from "../support/pipeline.js";
+import type { RunningServer } from "../support/server.js";
+import { FailingAnswerer } from "./support/answerers.js";
+import { launchBrowser, screenshot, startChatServer } from "./support/browser.js";
+
+let pipeline: AskPipeline;
+let browser: Browser;
+let page: Page;
+const servers: RunningServer[] = [];
+
+beforeAll(async () => {
+  [pipeline, browser] = await Promise.all([openArticlePipeline(), launchBrowser()]);
+});
+afterAll(() => browser?.close());
+afterEach(async () => {
+  await page?.close();
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+async function open(server: RunningServer): Promise<Page> {
+  servers.push(server);
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(server.url);
+  return page;
+}
+
+/** Sends a question and waits for the answer to fail. */
+async function askAndFail(question: string): Promise<{ title: string | null; message: string | null }> {
+  await page.getByLabel("Your question").fill(question);
+  await page.getByLabel("Your question").press("Enter");
+  const failed = page.locator(".turn").last().locator(".answer.failed");
+  await failed.waitFor();
+  await expect(page.getByLabel("Your question").isEnabled()).resolves.toBe(true);
+  return { title: await failed.locator(".error-title").textContent(), message: await failed.locator("p").nth(1).textContent() };
+}
+
+describe("the page when things go wrong", () => {
+  it("says the index is still being built (503)", async () => {
+    await open(await startChatServer(() => undefined));
+    await expect.poll(() => page.locator("#library").textContent()).toContain("The index is still being built");
+    const shown = await askAndFail("How many people did ISKP kill in Moscow?");
+    expect(shown).toEqual({ title: "Could not answer (HTTP 503)", message: "The index is still being built; try again in a moment" });
+    await screenshot(page, "desktop-error-503");
+  });
+
+  it("shows what was wrong with the question (400)", async () => {
+    await open(await startChatServer(pipeline, { maxQuestionChars: 20 }));
+    const shown = await askAndFail("How many people did ISKP kill in Moscow?");
+    expect(shown).toEqual({ title: "Could not answer (HTTP 400)", message: "Question must be at most 20 characters" });
+  });
+
+  it("reports a failure in the middle of the stream, and Try again answers", async () => {
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    await open(await startChatServer({ ...pipeline, answerer: new FailingAnswerer(pipeline.answerer, 1) }));
+    const shown = await askAndFail("How many people did ISKP kill in Moscow?");
+    expect(shown).toEqual({ title: "Could not answer", message: "Something went wrong on our side" });
+    expect(logged).toHaveBeenCalled();
+    logged.mockRestore();
+    await screenshot(page, "desktop-error-stream");
+
+    await page.getByRole("button", { name: "Try again" }).click();
+    await page.locator(".answer.grounded button.chip").first().waitFor();
+    await expect(page.locator(".turn").count()).resolves.toBe(1);
+  });
+
+  it("explains a server error that is not JSON (502 from a proxy)", async () => {
+    await open(await startChatServer(pipeline));
+    await page.route("**/ask/stream", (route) => route.fulfill({ status: 502, contentType: "text/html", body: "<h1>Bad gateway</h1>" }));
+    const shown = await askAndFail("How many people did ISKP kill in Moscow?");
+    expect(shown).toEqual({ title: "Could not answer (HTTP 502)", message: "The server failed to answer. Try again in a moment." });
+  });
+
+  it("says when the server cannot be reached", async () => {
+    const server = await startChatServer(pipeline);
+    await open(server);
+    await server.close();
+    const shown = await askAndFail("How many people did ISKP kill in Moscow?");
+    expect(shown).toEqual({ title: "Could not answer", message: "Cannot reach the server. Check that it is running, then try again." });
+    await screenshot(page, "desktop-error-server-down");
+  });
+
+  it("tells a new user how to add documents when there are none", async () => {
+    const dirs = await Promise.all([mkdtemp(join(tmpdir(), "empty-corpus-")), mkdtemp(join(tmpdir(), "empty-data-"))]);
+    try {
+      const empty = await openArticlePipeline({ CORPUS_DIR: dirs[0]!, DATA_DIR: dirs[1]! });
+      await open(await startChatServer(empty));
+      await expect.poll(() => page.locator("#library").textContent()).toContain("There are no documents yet");
+      await screenshot(page, "desktop-no-documents");
+    } finally {
+      await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+    }
+  });
+});

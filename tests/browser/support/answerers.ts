@@ -1,0 +1,79 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import type { AnswerRequest, Answerer, Citation, Draft } from "../../../src/answer/types.js";
+import type { CorpusIndex } from "../../../src/index/store.js";
+
+/**
+ * Cites the first sentence of each of the top `count` passages: a grounded answer with several
+ * citations every time, whatever the real answerer would choose.
+ */
+export class QuotingAnswerer implements Answerer {
+  readonly mode = "extractive" as const;
+
+  constructor(
+    private readonly index: CorpusIndex,
+    private readonly count: number,
+  ) {}
+
+  async answer(request: AnswerRequest): Promise<Draft> {
+    const citations: Citation[] = request.passages.slice(0, this.count).map((passage, i) => {
+      const sentence = this.index.sentences.find((s) => s.passageId === passage.id)!;
+      const { title } = this.index.documents.get(sentence.documentId)!;
+      return { id: i + 1, documentId: sentence.documentId, title, start: sentence.start, end: sentence.end, quote: sentence.text };
+    });
+    const answer = citations.map((c) => `${c.quote} [${c.id}]`).join(" ");
+    request.onDelta?.(answer);
+    return { answer, grounded: true, mode: this.mode, citations };
+  }
+}
+
+/**
+ * Streams another answerer's answer a few characters at a time, slowly enough for a client to
+ * leave in the middle, and counts how its runs ended.
+ */
+export class SlowAnswerer implements Answerer {
+  readonly mode: Answerer["mode"];
+  /** Runs that noticed the client had gone and stopped producing text. */
+  stopped = 0;
+  finished = 0;
+
+  constructor(
+    private readonly inner: Answerer,
+    private readonly pieceMs = 40,
+  ) {
+    this.mode = inner.mode;
+  }
+
+  async answer(request: AnswerRequest): Promise<Draft> {
+    const draft = await this.inner.answer({ ...request, onDelta: undefined });
+    for (let i = 0; i < draft.answer.length; i += 6) {
+      if (request.signal?.aborted) {
+        this.stopped++;
+        request.signal.throwIfAborted();
+      }
+      request.onDelta?.(draft.answer.slice(i, i + 6));
+      await sleep(this.pieceMs);
+    }
+    this.finished++;
+    return draft;
+  }
+}
+
+/** Fails its first `failures` runs the way a broken model or index would, then answers like `inner`. */
+export class FailingAnswerer implements Answerer {
+  readonly mode: Answerer["mode"];
+
+  constructor(
+    private readonly inner: Answerer,
+    private failures: number,
+  ) {
+    this.mode = inner.mode;
+  }
+
+  async answer(request: AnswerRequest): Promise<Draft> {
+    if (this.failures > 0) {
+      this.failures--;
+      throw new Error("the answerer broke");
+    }
+    return this.inner.answer(request);
+  }
+}
