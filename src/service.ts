@@ -1,9 +1,11 @@
 import type { AskPipeline } from "./answer/ask.js";
 import { DEFAULT_EXTRACTIVE_SETTINGS, ExtractiveAnswerer } from "./answer/extractive.js";
+import { appendPreviousQuestion } from "./answer/follow-up.js";
 import type { Config } from "./config.js";
 import { createEmbeddings } from "./embeddings/index.js";
 import { openIndex, buildIndex, type Progress } from "./index/store.js";
 import { readCorpus } from "./ingest/documents.js";
+import { openLlmAnswering } from "./llm/answering.js";
 import { HybridRetriever } from "./retrieve/hybrid.js";
 
 /** Wires the configured parts together: corpus → index → retriever → answerer. */
@@ -15,10 +17,14 @@ export async function openPipeline(config: Config, progress: Progress = () => {}
     ? await buildIndex(documents, model, chunking, config.dataDir, progress)
     : await openIndex(documents, model, chunking, config.dataDir, progress);
   const settings = { ...DEFAULT_EXTRACTIVE_SETTINGS, ...(config.answerMinScore !== undefined && { minScore: config.answerMinScore }) };
+  const extractive = new ExtractiveAnswerer(index, model.embeddings, settings);
   return {
     index,
+    embeddings: model.embeddings,
     retriever: new HybridRetriever(index, model.embeddings),
-    answerer: new ExtractiveAnswerer(index, settings),
+    ...(config.llm.provider === "openai"
+      ? await openLlmAnswering(config, index.documents, extractive)
+      : { answerer: extractive, condense: appendPreviousQuestion }),
     retrieveK: config.retrieveK,
   };
 }

@@ -1,17 +1,22 @@
 import { serve } from "@hono/node-server";
 import type { AskPipeline } from "../answer/ask.js";
 import { loadConfig } from "../config.js";
+import { watchLlm } from "../llm/availability.js";
 import { createApp } from "../server/app.js";
+import { createPageRoutes } from "../server/page.js";
 import { openPipeline } from "../service.js";
 import { runCli } from "./run.js";
 
 await runCli(async () => {
   const config = loadConfig();
   let pipeline: AskPipeline | undefined;
+  const llm = watchLlm(config);
   const app = createApp({
     pipeline: () => pipeline,
+    health: () => ({ llm: llm.status() }),
     maxQuestionChars: config.maxQuestionChars,
     rateLimitPerMinute: config.rateLimitPerMinute,
+    page: await createPageRoutes(),
   });
   const started = performance.now();
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) =>
@@ -21,7 +26,10 @@ await runCli(async () => {
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
 
-  pipeline = await openPipeline(config, (message) => console.log(message));
+  const opened = await openPipeline(config, (message) => console.log(message));
+  // Load the embedding model now, so the first question is as fast as the rest.
+  await opened.embeddings.embedQuery("warm up");
+  pipeline = opened;
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  console.log(`Ready in ${seconds} s: ${pipeline.index.documents.size} documents, ${pipeline.index.passages.size} passages, ${pipeline.answerer.mode} answers.`);
+  console.log(`Ready in ${seconds} s: ${opened.index.documents.size} documents, ${opened.index.passages.size} passages, ${opened.answerer.mode} answers.`);
 });

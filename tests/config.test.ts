@@ -1,0 +1,37 @@
+import { readFile } from "node:fs/promises";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../src/config.js";
+
+describe("settings", () => {
+  it("have working defaults with nothing set: offline, local embeddings, no LLM", () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.embeddings).toEqual({ provider: "local", model: "universal-sentence-encoder-lite" });
+    expect(config.llm.provider).toBe("none");
+    expect(config.maxQuestionChars).toBe(2000);
+  });
+
+  it("turn on the LLM when a key or base URL is given, unless told not to", () => {
+    expect(loadConfig({ OPENAI_API_KEY: "sk-x" }).llm.provider).toBe("openai");
+    expect(loadConfig({ OPENAI_BASE_URL: "http://127.0.0.1:11434/v1" }).llm.provider).toBe("openai");
+    expect(loadConfig({ OPENAI_API_KEY: "sk-x", LLM_PROVIDER: "none" }).llm.provider).toBe("none");
+  });
+
+  it("reject a bad value with a message that names the setting", () => {
+    expect(() => loadConfig({ PORT: "eighty" })).toThrow(ConfigError);
+    expect(() => loadConfig({ EMBEDDINGS_PROVIDER: "magic" })).toThrow(/EMBEDDINGS_PROVIDER/);
+    expect(() => loadConfig({ OPENAI_BASE_URL: "not a url" })).toThrow(/OPENAI_BASE_URL/);
+  });
+
+  it("are all listed in .env.example, and .env.example loads as they are", async () => {
+    const example = await readFile(".env.example", "utf8");
+    const source = await readFile("src/config.ts", "utf8");
+    const names = [...source.matchAll(/^\s+([A-Z_]+): z\./gm)].map((m) => m[1]);
+    expect(names.length).toBeGreaterThan(10);
+    for (const name of names) expect(example, name).toMatch(new RegExp(`^${name}=`, "m"));
+    const values = Object.fromEntries(
+      example.split("\n").filter((l) => /^[A-Z_]+=/.test(l)).map((l) => l.split(/=(.*)/).slice(0, 2) as [string, string]),
+    );
+    expect(loadConfig(values)).toEqual(loadConfig({}));
+  });
+});

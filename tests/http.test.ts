@@ -1,0 +1,184 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import type { AskPipeline } from "../src/answer/ask.js";
+import type { AskResponse } from "../src/answer/types.js";
+import { createApp } from "../src/server/app.js";
+import { openArticlePipeline } from "./support/pipeline.js";
+
+let pipeline: AskPipeline;
+let app: ReturnType<typeof createApp>;
+
+beforeAll(async () => {
+  pipeline = await openArticlePipeline();
+  app = createApp({ pipeline: () => pipeline, maxQuestionChars: 2000, rateLimitPerMinute: 0 });
+});
+
+const askJson = (body: unknown, headers: Record<string, string> = { "content-type": "application/json" }) =>
+  app.request("/ask", { method: "POST", headers, body: typeof body === "string" ? body : JSON.stringify(body) });
+
+async function expectError(response: Response, status: number, code: string) {
+  expect(response.status).toBe(status);
+  expect(response.headers.get("content-type")).toMatch(/application\/json/);
+  const body = (await response.json()) as { error: { code: string; message: string } };
+  expect(body.error.code).toBe(code);
+  expect(body.error.message.length).toBeGreaterThan(5);
+  expect(JSON.stringify(body)).not.toMatch(/\bat .+\.ts:\d+/);
+}
+
+describe("POST /ask", () => {
+  it("answers a question about the article with an exact citation of the source", async () => {
+    const response = await askJson({ question: "How many people were killed in the Moscow attack?" });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as AskResponse;
+    expect(body.grounded).toBe(true);
+    expect(body.mode).toBe("extractive");
+    expect(body.answer).toContain("137");
+    expect(body.citations.length).toBeGreaterThan(0);
+    const text = pipeline.index.documents.get("iskp-moscow-attack")!.text;
+    for (const c of body.citations) {
+      expect(text.slice(c.start, c.end)).toBe(c.quote);
+      expect(body.answer).toContain(`[${c.id}]`);
+    }
+    const markers = [...body.answer.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1]));
+    expect(new Set(markers)).toEqual(new Set(body.citations.map((c) => c.id)));
+    expect(body.passages.length).toBeGreaterThan(0);
+    expect(body.timings.totalMs).toBeGreaterThanOrEqual(body.timings.retrieveMs);
+  });
+
+  it("finds exact rare terms the embedding model does not know", async () => {
+    for (const [question, expected] of [
+      ["858 audio and video outputs", "858"],
+      ["Tehrik-e-Taliban Pakistan members", "Tehrik-e-Taliban"],
+    ]) {
+      const body = (await (await askJson({ question })).json()) as AskResponse;
+      expect(body.grounded, question).toBe(true);
+      expect(body.citations.some((c) => c.quote.includes(expected!)), question).toBe(true);
+    }
+  });
+
+  it.each(["What is the capital of France?", "Write me a poem", "What's the weather tomorrow?"])(
+    "declines %s with no citations",
+    async (question) => {
+      const body = (await (await askJson({ question })).json()) as AskResponse;
+      expect(body.grounded).toBe(false);
+      expect(body.citations).toEqual([]);
+      expect(body.answer).toMatch(/do not cover/);
+    },
+  );
+
+  it("never offers the page furniture as an answer", async () => {
+    const body = (await (await askJson({ question: "Subscription Options Research Areas Pivotal Places" })).json()) as AskResponse;
+    for (const c of body.citations) expect(c.quote).not.toMatch(/Subscription|Research Areas|Pivotal|indicates required/);
+    for (const p of body.passages) expect(p.text).not.toMatch(/Subscription Options|indicates required/);
+  });
+
+  it("answers a follow-up that refers back, using the earlier question", async () => {
+    const response = await askJson({
+      question: "When did it happen?",
+      history: [
+        { role: "user", content: "How many people did ISKP kill in Moscow?" },
+        { role: "assistant", content: "Approximately 137 people [1]." },
+      ],
+    });
+    const body = (await response.json()) as AskResponse;
+    expect(body.standaloneQuestion).toBe("When did it happen? How many people did ISKP kill in Moscow?");
+    expect(body.grounded).toBe(true);
+    expect(body.answer).toContain("March 22, 2024");
+  });
+
+  it("leaves a follow-up that stands on its own as it is", async () => {
+    const body = (await (
+      await askJson({ question: "What does Russia view the Taliban forces as?", history: [{ role: "user", content: "Who condemned the attack?" }] })
+    ).json()) as AskResponse;
+    expect(body.standaloneQuestion).toBe("What does Russia view the Taliban forces as?");
+    expect(body.answer).toContain("bulwark");
+  });
+
+  it.each([
+    ["a missing question", {}, "invalid_request"],
+    ["an empty question", { question: "   " }, "invalid_request"],
+    ["a question that is not a string", { question: 42 }, "invalid_request"],
+    ["a question over 2,000 characters", { question: "why ".repeat(501) }, "invalid_request"],
+    ["a body that is not an object", [1, 2], "invalid_request"],
+    ["a bad history role", { question: "Who?", history: [{ role: "system", content: "x" }] }, "invalid_request"],
+  ])("rejects %s with 400", async (_, body, code) => {
+    await expectError(await askJson(body), 400, code);
+  });
+
+  it("rejects malformed JSON with 400", async () => {
+    await expectError(await askJson('{"question": "Who'), 400, "invalid_json");
+  });
+
+  it("rejects a body that is not JSON with 415", async () => {
+    await expectError(await askJson("question=who", { "content-type": "application/x-www-form-urlencoded" }), 415, "unsupported_media_type");
+    await expectError(await askJson('{"question":"Who?"}', {}), 415, "unsupported_media_type");
+  });
+
+  it("rejects a huge body with 413", async () => {
+    await expectError(await askJson({ question: "x".repeat(300 * 1024) }), 413, "payload_too_large");
+  });
+
+  it("answers 503 until the index is ready", async () => {
+    const loading = createApp({ pipeline: () => undefined, maxQuestionChars: 2000, rateLimitPerMinute: 0 });
+    await expectError(
+      await loading.request("/ask", { method: "POST", headers: { "content-type": "application/json" }, body: '{"question":"Who?"}' }),
+      503,
+      "not_ready",
+    );
+    expect((await loading.request("/healthz")).status).toBe(503);
+  });
+
+  it("limits how many questions one client asks a minute with 429", async () => {
+    const limited = createApp({ pipeline: () => pipeline, maxQuestionChars: 2000, rateLimitPerMinute: 2 });
+    const ask = () =>
+      limited.request("/ask", { method: "POST", headers: { "content-type": "application/json" }, body: '{"question":"   "}' });
+    await ask();
+    await ask();
+    await expectError(await ask(), 429, "rate_limited");
+  });
+});
+
+describe("other routes", () => {
+  it("serves a document so a citation can be checked", async () => {
+    const response = await app.request("/documents/iskp-moscow-attack");
+    expect(response.status).toBe(200);
+    const doc = (await response.json()) as { id: string; title: string; path: string; text: string };
+    expect(doc.path).toBe("iskp-moscow-attack.txt");
+    expect(doc.text.slice(197, 369)).toMatch(/^On March 22, 2024, .* experienced\.$/);
+  });
+
+  it("answers 404 in the error shape for an unknown document or route", async () => {
+    await expectError(await app.request("/documents/nope"), 404, "not_found");
+    await expectError(await app.request("/nope"), 404, "not_found");
+    await expectError(await app.request("/ask"), 404, "not_found");
+  });
+
+  it("reports ready on /healthz once the index is loaded", async () => {
+    const response = await app.request("/healthz");
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: "ready", documents: 1 });
+  });
+});
+
+describe("POST /ask/stream", () => {
+  it("sends passages, then deltas, then done with the same body as POST /ask", async () => {
+    const response = await app.request("/ask/stream", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ question: "How many people were killed in the Moscow attack?" }),
+    });
+    expect(response.headers.get("content-type")).toMatch(/text\/event-stream/);
+    const events = [...(await response.text()).matchAll(/event: (\w+)\ndata: (.*)\n/g)].map((m) => ({ event: m[1]!, data: JSON.parse(m[2]!) }));
+    expect(events[0]!.event).toBe("passages");
+    expect(events.at(-1)!.event).toBe("done");
+    const deltas = events.filter((e) => e.event === "delta").map((e) => e.data.text as string);
+    expect(deltas.length).toBeGreaterThan(0);
+    const done = events.at(-1)!.data as AskResponse;
+    expect(deltas.join("")).toBe(done.answer);
+    expect(done.citations[0]!.quote).toContain("137");
+  });
+
+  it("rejects a bad request before streaming, in the JSON error shape", async () => {
+    const response = await app.request("/ask/stream", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    await expectError(response, 400, "invalid_request");
+  });
+});

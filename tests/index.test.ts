@@ -1,0 +1,52 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ask } from "../src/answer/ask.js";
+import { loadConfig } from "../src/config.js";
+import { readCorpus } from "../src/ingest/documents.js";
+import { manifestKeyFor, stalenessReason, type Manifest } from "../src/index/manifest.js";
+import { openPipeline } from "../src/service.js";
+
+let root: string;
+const settings = () => loadConfig({ CORPUS_DIR: join(root, "corpus"), DATA_DIR: join(root, "data"), LLM_PROVIDER: "none" });
+const lighthouse = "Harrow Point\n\nThe Harrow Point lighthouse was first lit in 1871. Its keeper, Tobias Wren, served for 31 years.\n";
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), "grounded-qa-index-"));
+  await mkdir(join(root, "corpus"), { recursive: true });
+  await writeFile(join(root, "corpus", "lighthouse.txt"), lighthouse);
+});
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+describe("the saved index", () => {
+  it("is built on first use, reused on the next, and rebuilt when the corpus changes", async () => {
+    const messages: string[] = [];
+    const first = await openPipeline(settings(), (m) => messages.push(m));
+    expect(messages.join("\n")).toMatch(/Building the index: no index yet/);
+    expect((await ask(first, { question: "How many years did the keeper Tobias Wren serve?" })).answer).toContain("31 years");
+
+    messages.length = 0;
+    await openPipeline(settings(), (m) => messages.push(m));
+    expect(messages).toEqual([]);
+
+    await writeFile(join(root, "corpus", "lighthouse.txt"), lighthouse.replace("31 years", "45 years"));
+    const changed = await openPipeline(settings(), (m) => messages.push(m));
+    expect(messages.join("\n")).toMatch(/corpus changed/);
+    const response = await ask(changed, { question: "How many years did the keeper Tobias Wren serve?" });
+    expect(response.answer).toContain("45 years");
+    const text = await readFile(join(root, "corpus", "lighthouse.txt"), "utf8");
+    for (const c of response.citations) expect(text.slice(c.start, c.end)).toBe(c.quote);
+  });
+
+  it("is never used with another embedding model or other chunking", async () => {
+    const documents = await readCorpus(join(root, "corpus"));
+    const key = manifestKeyFor(documents, { provider: "local", model: "universal-sentence-encoder-lite" }, { maxChars: 1200 });
+    const manifest: Manifest = { ...key, embeddings: { ...key.embeddings, dimensions: 512 }, builtAt: "" };
+    expect(stalenessReason(manifest, key)).toBeNull();
+    const otherModel = manifestKeyFor(documents, { provider: "openai", model: "text-embedding-3-small" }, { maxChars: 1200 });
+    expect(stalenessReason(manifest, otherModel)).toMatch(/embedding model changed/);
+    const otherChunks = manifestKeyFor(documents, { provider: "local", model: "universal-sentence-encoder-lite" }, { maxChars: 600 });
+    expect(stalenessReason(manifest, otherChunks)).toMatch(/chunking/);
+  });
+});
