@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { extname, join, relative, sep } from "node:path";
 import type { SourceDocument } from "./types.js";
@@ -6,6 +7,7 @@ const DOCUMENT_EXTENSIONS = new Set([".txt", ".md"]);
 
 /** Every `.txt` and `.md` file under `dir`, in a stable order. */
 export async function readCorpus(dir: string): Promise<SourceDocument[]> {
+  if (!existsSync(dir)) throw new Error(`the corpus folder ${dir} does not exist: create it or set CORPUS_DIR`);
   const files = (await listFiles(dir)).filter((file) => DOCUMENT_EXTENSIONS.has(extname(file).toLowerCase()));
   files.sort();
   return Promise.all(

@@ -4,8 +4,10 @@ import { eng } from "stopword";
 /** English stop words, plus the interrogatives the stock list lacks: they carry no topic. */
 const STOP_WORDS = new Set([...eng, "when", "why", "does", "do", "done", "can", "could", "would", "should", "us"]);
 
-/** Words: letters and digits, keeping inner hyphens and apostrophes ("al-Qaeda", "ISKP’s"). */
-const WORD = /[\p{L}\p{N}]+(?:[-'’][\p{L}\p{N}]+)*/gu;
+/** Dotted initialisms ("U.S.", "U.K."), then words: letters and digits with inner hyphens and apostrophes ("al-Qaeda", "ISKP’s"). */
+const WORD = /(?:\p{Lu}\.){2,}|[\p{L}\p{N}]+(?:[-'’][\p{L}\p{N}]+)*/gu;
+/** An acronym in capitals is a name even when it spells a stop word ("US" policy, not "us"). */
+const ACRONYM = /^(?:\p{Lu}\.?){2,}$/u;
 
 /** A content word of a text and its index term. */
 export interface ContentWord {
@@ -17,6 +19,11 @@ export interface ContentWord {
 export function contentWords(text: string): ContentWord[] {
   const words: ContentWord[] = [];
   for (const [match] of text.matchAll(WORD)) {
+    if (ACRONYM.test(match)) {
+      const acronym = match.replace(/\./g, "").toLowerCase();
+      words.push({ word: match, term: acronym });
+      continue;
+    }
     const bare = match.toLowerCase().replace(/['’]s$/, "");
     const parts = bare.includes("-") ? [bare, ...bare.split("-")] : [bare];
     for (const word of parts) {
