@@ -48,6 +48,7 @@ describe("POST /ask", () => {
     for (const [question, expected] of [
       ["858 audio and video outputs", "858"],
       ["Tehrik-e-Taliban Pakistan members", "Tehrik-e-Taliban"],
+      ["What does the article say about al-Qaeda?", "al-Qaeda"],
     ]) {
       const body = (await (await askJson({ question })).json()) as AskResponse;
       expect(body.grounded, question).toBe(true);

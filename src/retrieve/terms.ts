@@ -1,8 +1,15 @@
 import { stemmer } from "stemmer";
 import { eng } from "stopword";
 
-/** English stop words, plus the interrogatives the stock list lacks: they carry no topic. */
-const STOP_WORDS = new Set([...eng, "when", "why", "does", "do", "done", "can", "could", "would", "should", "us"]);
+/**
+ * English stop words, plus the interrogatives the stock list lacks and the words that frame a
+ * question about the documents ("what does the article say about ..."): they carry no topic.
+ */
+const STOP_WORDS = new Set([
+  ...eng,
+  ...["when", "why", "does", "do", "done", "can", "could", "would", "should", "us"],
+  ...["article", "document", "documents", "text", "say", "says", "tell", "mention", "mentions", "describe", "describes"],
+]);
 
 /** Dotted initialisms ("U.S.", "U.K."), then words: letters and digits with inner hyphens and apostrophes ("al-Qaeda", "ISKP’s"). */
 const WORD = /(?:\p{Lu}\.){2,}|[\p{L}\p{N}]+(?:[-'’][\p{L}\p{N}]+)*/gu;
