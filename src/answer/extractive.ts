@@ -1,4 +1,5 @@
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
+import { dot, unit } from "../embeddings/vectors.js";
 import type { CorpusIndex } from "../index/store.js";
 import type { Sentence } from "../ingest/types.js";
 import { contentTerms, contentWords } from "../retrieve/terms.js";
@@ -162,16 +163,4 @@ function isTypoOf(a: string, b: string): boolean {
   if (i === a.length && i === b.length) return true;
   const swapped = a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
   return swapped || a.slice(i + 1) === b.slice(i + 1) || a.slice(i) === b.slice(i + 1) || a.slice(i + 1) === b.slice(i);
-}
-
-function unit(vector: ArrayLike<number>): number[] {
-  const values = Array.from(vector);
-  const norm = Math.hypot(...values) || 1;
-  return values.map((x) => x / norm);
-}
-
-function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
-  return sum;
 }

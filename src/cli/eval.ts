@@ -42,8 +42,11 @@ await runCli(async (args) => {
     console.error(`Evaluating ${questions.length} questions from ${values.dataset} (${dataset.format}).`);
     const pipeline = await openPipeline(config, (message) => console.error(message));
     const located = dataset.format === "golden" ? locateGoldenAnswers(questions, [...pipeline.index.documents.values()]) : questions;
-    const { results, summary } = await evaluate(pipeline, located, (done, total) => {
-      if (done % 10 === 0 || done === total) process.stderr.write(`\r${done}/${total} questions`);
+    const { results, summary } = await evaluate(pipeline, located, {
+      calibrate: values.calibrate,
+      onProgress: (done, total) => {
+        if (done % 10 === 0 || done === total) process.stderr.write(`\r${done}/${total} questions`);
+      },
     });
     process.stderr.write("\n");
 

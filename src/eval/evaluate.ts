@@ -18,8 +18,8 @@ export interface QuestionResult {
   invalidCitations: Citation[];
   citations: number;
   latencyMs: number;
-  /** The best sentence score of the extractive scorer: what the grounding threshold is compared with. */
-  topScore: number;
+  /** With `calibrate`: the best extractive sentence score, what the grounding threshold is compared with. */
+  topScore?: number;
 }
 
 export interface Summary {
@@ -38,18 +38,22 @@ export interface Summary {
   latencyP95Ms: number;
 }
 
+export interface EvaluateOptions {
+  /** Also record each question's best extractive sentence score (costs a second retrieval per question). */
+  calibrate?: boolean;
+  onProgress?: (done: number, total: number) => void;
+}
+
 /** Asks every question through the same path as `POST /ask` and scores the answers against the gold. */
 export async function evaluate(
   pipeline: AskPipeline,
   questions: EvalQuestion[],
-  onProgress: (done: number, total: number) => void = () => {},
+  options: EvaluateOptions = {},
 ): Promise<{ results: QuestionResult[]; summary: Summary }> {
   const results: QuestionResult[] = [];
   for (const q of questions) {
     const response = await ask(pipeline, { question: q.question });
-    const retrieval = await pipeline.retriever.retrieve(q.question, pipeline.retrieveK);
-    const terms = await questionTerms(pipeline.index, pipeline.embeddings, q.question);
-    const topScore = scoreSentences(pipeline.index, retrieval, terms)[0]?.score ?? 0;
+    const topScore = options.calibrate ? await bestSentenceScore(pipeline, q.question) : undefined;
     results.push({
       id: q.id,
       question: q.question,
@@ -65,9 +69,15 @@ export async function evaluate(
       latencyMs: response.timings.totalMs,
       topScore,
     });
-    onProgress(results.length, questions.length);
+    options.onProgress?.(results.length, questions.length);
   }
   return { results, summary: summarize(results, pipeline.retrieveK) };
+}
+
+async function bestSentenceScore(pipeline: AskPipeline, question: string): Promise<number> {
+  const retrieval = await pipeline.retriever.retrieve(question, pipeline.retrieveK);
+  const terms = await questionTerms(pipeline.index, pipeline.embeddings, question);
+  return scoreSentences(pipeline.index, retrieval, terms)[0]?.score ?? 0;
 }
 
 export function summarize(results: QuestionResult[], k: number): Summary {
@@ -110,8 +120,8 @@ export interface ThresholdPoint {
  * the lowest of the thresholds within J_TOLERANCE of the best).
  */
 export function calibrateThreshold(results: QuestionResult[]): { best: ThresholdPoint; curve: ThresholdPoint[] } {
-  const answerable = results.filter((r) => !r.unanswerable).map((r) => r.topScore);
-  const unanswerable = results.filter((r) => r.unanswerable).map((r) => r.topScore);
+  const answerable = results.filter((r) => !r.unanswerable).map((r) => r.topScore ?? 0);
+  const unanswerable = results.filter((r) => r.unanswerable).map((r) => r.topScore ?? 0);
   const scores = [...new Set([...answerable, ...unanswerable])].sort((a, b) => a - b);
   // Midway between neighbouring scores, so no threshold sits on one question's score.
   const curve = scores.map((score, i): ThresholdPoint => {

@@ -4,6 +4,7 @@ import { HNSWLib } from "@langchain/community/vectorstores/hnswlib";
 import { Document } from "@langchain/core/documents";
 import type { VectorStore } from "@langchain/core/vectorstores";
 import type { EmbeddingModel } from "../embeddings/index.js";
+import { unit } from "../embeddings/vectors.js";
 import { splitDocument, type ChunkingSettings } from "../ingest/passages.js";
 import type { Passage, Sentence, SourceDocument } from "../ingest/types.js";
 import { buildKeywordIndex, loadKeywordIndex, type KeywordIndex } from "./keywords.js";
@@ -199,11 +200,6 @@ function unpackVectors(buffer: Buffer, dimensions: number): Float32Array[] {
   const vectors: Float32Array[] = [];
   for (let i = 0; dimensions > 0 && i < all.length; i += dimensions) vectors.push(all.subarray(i, i + dimensions));
   return vectors;
-}
-
-function unit(vector: number[]): number[] {
-  const norm = Math.hypot(...vector) || 1;
-  return vector.map((x) => x / norm);
 }
 
 async function removeOtherIndexes(dataDir: string, keep: string): Promise<void> {
