@@ -2,7 +2,7 @@ import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import { dot, unit } from "../embeddings/vectors.js";
 import type { CorpusIndex } from "../index/store.js";
 import type { Sentence } from "../ingest/types.js";
-import { contentTerms, contentWords } from "../retrieve/terms.js";
+import { contentTerms, contentWords, isTypoOf, isStopWordTypo } from "../retrieve/terms.js";
 import { containsAnswerType, expectedAnswerType } from "./answer-type.js";
 import { NOT_FOUND_ANSWER, type AnswerRequest, type Answerer, type Citation, type Draft } from "./types.js";
 
@@ -95,7 +95,12 @@ export class ExtractiveAnswerer implements Answerer {
 
 /** The question's content terms with their IDF weights and word vectors (embedding only words the corpus lacks). */
 export async function questionTerms(index: CorpusIndex, embeddings: EmbeddingsInterface, question: string): Promise<QuestionTerm[]> {
-  const words = new Map(contentWords(question).map((w) => [w.term, w.word]));
+  // A word the corpus lacks that is one typo from a stop word ("wat", "ther") is that stop word.
+  const words = new Map(
+    contentWords(question)
+      .filter((w) => index.termVectors.has(w.term) || !isStopWordTypo(w.word))
+      .map((w) => [w.term, w.word]),
+  );
   const unknown = [...words].filter(([term]) => !index.termVectors.has(term));
   const embedded = unknown.length > 0 ? await embeddings.embedDocuments(unknown.map(([, word]) => word)) : [];
   const fresh = new Map(unknown.map(([term], i) => [term, unit(embedded[i]!)]));
@@ -155,12 +160,3 @@ function termMatch(index: CorpusIndex, term: QuestionTerm, terms: Set<string>): 
   return Math.min(1, Math.max(0, (best - SYNONYM_FLOOR) / (SYNONYM_CEILING - SYNONYM_FLOOR)));
 }
 
-/** One insertion, deletion, substitution or swap of neighbouring letters apart ("kil", "safegaurd"). */
-function isTypoOf(a: string, b: string): boolean {
-  if (a.length < 3 || (a.length === 3 && b.length !== 4) || /\d/.test(a) || Math.abs(a.length - b.length) > 1) return false;
-  let i = 0;
-  while (i < a.length && a[i] === b[i]) i++;
-  if (i === a.length && i === b.length) return true;
-  const swapped = a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
-  return swapped || a.slice(i + 1) === b.slice(i + 1) || a.slice(i) === b.slice(i + 1) || a.slice(i + 1) === b.slice(i);
-}

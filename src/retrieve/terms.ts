@@ -51,3 +51,20 @@ export function normalizeTerm(word: string): string | null {
   if (STOP_WORDS.has(lower) || (lower.length < 2 && !/\d/.test(lower))) return null;
   return /^\p{N}+$/u.test(lower) ? lower : stemmer(lower);
 }
+
+/** True when `word` is one typo away from a stop word ("wat", "ther"). */
+export function isStopWordTypo(word: string): boolean {
+  const lower = word.toLowerCase();
+  for (const stop of STOP_WORDS) if (isTypoOf(lower, stop)) return true;
+  return false;
+}
+
+/** One insertion, deletion, substitution or swap of neighbouring letters apart ("kil", "safegaurd"). */
+export function isTypoOf(a: string, b: string): boolean {
+  if (a.length < 3 || (a.length === 3 && b.length !== 4) || /\d/.test(a) || Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  if (i === a.length && i === b.length) return true;
+  const swapped = a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+  return swapped || a.slice(i + 1) === b.slice(i + 1) || a.slice(i) === b.slice(i + 1) || a.slice(i + 1) === b.slice(i);
+}
