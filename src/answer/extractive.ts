@@ -4,6 +4,7 @@ import type { CorpusIndex } from "../index/store.js";
 import type { Sentence } from "../ingest/types.js";
 import { contentTerms, contentWords, isTypoOf, isStopWordTypo } from "../retrieve/terms.js";
 import { containsAnswerType, expectedAnswerType } from "./answer-type.js";
+import { splitQuestion } from "./compound.js";
 import { NOT_FOUND_ANSWER, type AnswerRequest, type Answerer, type Citation, type Draft } from "./types.js";
 
 /**
@@ -16,7 +17,7 @@ export interface ExtractiveSettings {
   secondSentenceMargin: number;
 }
 
-export const DEFAULT_EXTRACTIVE_SETTINGS: ExtractiveSettings = { minScore: 0.636, secondSentenceMargin: 0.1 };
+export const DEFAULT_EXTRACTIVE_SETTINGS: ExtractiveSettings = { minScore: 0.63, secondSentenceMargin: 0.1 };
 
 /** What the score of a sentence is made of; each in [0, 1] except answerType, in [-1, 1]. */
 export interface SentenceFeatures {
@@ -66,19 +67,11 @@ export class ExtractiveAnswerer implements Answerer {
   ) {}
 
   async answer(request: AnswerRequest): Promise<Draft> {
-    const terms = await questionTerms(this.index, this.embeddings, request.question);
-    const ranked = scoreSentences(this.index, request, terms);
-    const best = ranked[0];
-    if (!best || best.score < this.settings.minScore) {
+    const chosen = await this.chooseSentences(request);
+    if (chosen.length === 0) {
       request.onDelta?.(NOT_FOUND_ANSWER);
       return { answer: NOT_FOUND_ANSWER, grounded: false, mode: this.mode, citations: [] };
     }
-    const chosen = ranked
-      .slice(0, 2)
-      .filter((s) => s === best || best.score - s.score <= this.settings.secondSentenceMargin)
-      .map((s) => s.sentence)
-      .sort((a, b) => a.index - b.index);
-
     const citations: Citation[] = chosen.map((sentence, i) => ({
       id: i + 1,
       documentId: sentence.documentId,
@@ -90,6 +83,40 @@ export class ExtractiveAnswerer implements Answerer {
     const parts = citations.map((c) => `${c.quote} [${c.id}]`);
     parts.forEach((part, i) => request.onDelta?.(i === 0 ? part : ` ${part}`));
     return { answer: parts.join(" "), grounded: true, mode: this.mode, citations };
+  }
+
+  /**
+   * The best sentence, and the runner-up when it scores nearly as well, in document order; for a
+   * compound question, the best sentence for each of its parts. None when nothing passes the threshold.
+   */
+  private async chooseSentences(request: AnswerRequest): Promise<Sentence[]> {
+    const { compound, candidates } = await this.candidates(request);
+    const best = candidates[0];
+    if (!best || best.score < this.settings.minScore) return [];
+    const kept = compound
+      ? candidates.filter((c) => c.score >= this.settings.minScore)
+      : candidates.filter((c) => best.score - c.score <= this.settings.secondSentenceMargin);
+    return kept.map((c) => c.sentence).sort((a, b) => a.index - b.index);
+  }
+
+  /**
+   * The sentences that may answer, best first: the top two for a simple question, the best one for
+   * each part of a compound question. The first one's score is what the threshold is compared with.
+   */
+  async candidates(request: Pick<AnswerRequest, "question" | "passages" | "questionVector">): Promise<{ compound: boolean; candidates: ScoredSentence[] }> {
+    const parts = splitQuestion(request.question);
+    if (parts.length === 1) {
+      const terms = await questionTerms(this.index, this.embeddings, request.question);
+      return { compound: false, candidates: scoreSentences(this.index, request, terms).slice(0, 2) };
+    }
+    const vectors = await this.embeddings.embedDocuments(parts);
+    const best = new Map<number, ScoredSentence>();
+    for (const [i, part] of parts.entries()) {
+      const terms = await questionTerms(this.index, this.embeddings, part);
+      const top = scoreSentences(this.index, { ...request, question: part, questionVector: vectors[i]! }, terms)[0];
+      if (top && (best.get(top.sentence.index)?.score ?? -Infinity) < top.score) best.set(top.sentence.index, top);
+    }
+    return { compound: true, candidates: [...best.values()].sort((a, b) => b.score - a.score) };
   }
 }
 

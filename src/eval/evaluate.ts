@@ -1,6 +1,6 @@
 import { ask, type AskPipeline } from "../answer/ask.js";
 import { isExact } from "../answer/citations.js";
-import { questionTerms, scoreSentences } from "../answer/extractive.js";
+import { ExtractiveAnswerer } from "../answer/extractive.js";
 import type { Citation } from "../answer/types.js";
 import type { EvalQuestion } from "./dataset.js";
 import { answerContains, covers, goldRank, percentile, share } from "./metrics.js";
@@ -74,10 +74,11 @@ export async function evaluate(
   return { results, summary: summarize(results, pipeline.retrieveK) };
 }
 
+/** The score the extractive answerer compares with its threshold, whichever answerer the pipeline uses. */
 async function bestSentenceScore(pipeline: AskPipeline, question: string): Promise<number> {
   const retrieval = await pipeline.retriever.retrieve(question, pipeline.retrieveK);
-  const terms = await questionTerms(pipeline.index, pipeline.embeddings, question);
-  return scoreSentences(pipeline.index, retrieval, terms)[0]?.score ?? 0;
+  const { candidates } = await new ExtractiveAnswerer(pipeline.index, pipeline.embeddings).candidates(retrieval);
+  return candidates[0]?.score ?? 0;
 }
 
 export function summarize(results: QuestionResult[], k: number): Summary {
