@@ -31,10 +31,8 @@ export interface SentenceFeatures {
   answerType: number;
 }
 
-export type FeatureWeights = SentenceFeatures;
-
 /** Chosen by measuring answer hit and declines on the golden set and the SQuAD sample (see the README). */
-export const FEATURE_WEIGHTS: FeatureWeights = { semantic: 0.6, coverage: 0.45, focus: 0.1, answerType: 0.05 };
+const FEATURE_WEIGHTS: SentenceFeatures = { semantic: 0.6, coverage: 0.45, focus: 0.1, answerType: 0.05 };
 
 /** Word similarity below which two words are unrelated, and above which they are synonyms (USE-lite scale). */
 const SYNONYM_FLOOR = 0.45;
@@ -44,7 +42,7 @@ const SYNONYM_CEILING = 0.8;
 const SPECIFIC_SHARE = 0.75;
 
 /** A content term of the question, how specific it is, and its meaning for synonym matching. */
-export interface QuestionTerm {
+interface QuestionTerm {
   term: string;
   weight: number;
   vector?: ArrayLike<number>;
@@ -121,7 +119,7 @@ export class ExtractiveAnswerer implements Answerer {
 }
 
 /** The question's content terms with their IDF weights and word vectors (embedding only words the corpus lacks). */
-export async function questionTerms(index: CorpusIndex, embeddings: EmbeddingsInterface, question: string): Promise<QuestionTerm[]> {
+async function questionTerms(index: CorpusIndex, embeddings: EmbeddingsInterface, question: string): Promise<QuestionTerm[]> {
   // A word the corpus lacks that is one typo from a stop word ("wat", "ther") is that stop word.
   const words = new Map(
     contentWords(question)
@@ -143,11 +141,10 @@ export async function questionTerms(index: CorpusIndex, embeddings: EmbeddingsIn
  * meaning is to the question (embeddings) with how much of
  * the question's specific vocabulary it contains, allowing for typos and synonyms.
  */
-export function scoreSentences(
+function scoreSentences(
   index: CorpusIndex,
   request: Pick<AnswerRequest, "question" | "passages" | "questionVector">,
   terms: QuestionTerm[],
-  weights: FeatureWeights = FEATURE_WEIGHTS,
 ): ScoredSentence[] {
   const question = unit(request.questionVector);
   const totalWeight = terms.reduce((sum, t) => sum + t.weight, 0);
@@ -169,7 +166,7 @@ export function scoreSentences(
       focus: specific.length > 0 ? Math.min(...specific.map(match)) : 0,
       answerType: answerType === null ? 0 : containsAnswerType(sentence.text, answerType) ? 1 : -1,
     };
-    const score = (Object.keys(features) as (keyof SentenceFeatures)[]).reduce((sum, f) => sum + weights[f] * features[f], 0);
+    const score = (Object.keys(features) as (keyof SentenceFeatures)[]).reduce((sum, f) => sum + FEATURE_WEIGHTS[f] * features[f], 0);
     scored.push({ sentence, score, features });
   }
   return scored.sort((a, b) => b.score - a.score);
