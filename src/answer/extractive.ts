@@ -2,7 +2,7 @@ import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import { dot, unit } from "../embeddings/vectors.js";
 import type { CorpusIndex } from "../index/store.js";
 import type { Sentence } from "../ingest/types.js";
-import { contentTerms, contentWords, isTypoOf, isStopWordTypo } from "../retrieve/terms.js";
+import { contentWords, isTypoOf, isStopWordTypo } from "../retrieve/terms.js";
 import { containsAnswerType, expectedAnswerType } from "./answer-type.js";
 import { splitQuestion } from "./compound.js";
 import { NOT_FOUND_ANSWER, type AnswerRequest, type Answerer, type Citation, type Draft } from "./types.js";
@@ -157,8 +157,8 @@ function scoreSentences(
   for (const sentence of index.sentences) {
     if (!passageIds.has(sentence.passageId)) continue;
     const heading = index.passages.get(sentence.passageId)!.heading;
-    const own = new Set(contentTerms(sentence.text));
-    const context = new Set(contentTerms(heading));
+    const own = index.sentenceTerms[sentence.index]!;
+    const context = index.headingTerms.get(heading)!;
     const match = (t: QuestionTerm) => Math.max(termMatch(index, t, own), termMatch(index, t, context) / 2);
     const features: SentenceFeatures = {
       semantic: dot(question, index.sentenceVectors[sentence.index]!),

@@ -9,7 +9,7 @@ import { splitDocument, type ChunkingSettings } from "../ingest/passages.js";
 import type { Passage, Sentence, SourceDocument } from "../ingest/types.js";
 import { buildKeywordIndex, loadKeywordIndex, type KeywordIndex } from "./keywords.js";
 import { manifestKeyFor, stalenessReason, type Manifest } from "./manifest.js";
-import { contentWords } from "../retrieve/terms.js";
+import { contentTerms, contentWords } from "../retrieve/terms.js";
 import { TermStatistics } from "./term-statistics.js";
 
 /** Everything answering needs, loaded in memory. Built once per corpus and embedding model. */
@@ -25,6 +25,9 @@ export interface CorpusIndex {
   vectors: VectorStore;
   keywords: KeywordIndex;
   terms: TermStatistics;
+  /** The content terms of each sentence (by `Sentence.index`) and of each heading, tokenized once at load. */
+  sentenceTerms: Set<string>[];
+  headingTerms: Map<string, Set<string>>;
 }
 
 export type Progress = (message: string) => void;
@@ -155,6 +158,8 @@ function assemble(
 ): CorpusIndex {
   const termsAt = stored.sentences.length;
   const termVectors = new Map(stored.vocabulary.map(([term], i) => [term, packed[termsAt + i]!]));
+  const sentenceTerms = stored.sentences.map((s) => new Set(contentTerms(s.text)));
+  const headings = new Set(stored.passages.map((p) => p.heading));
   return {
     manifest,
     documents: new Map(stored.documents.map((d) => [d.id, d])),
@@ -164,7 +169,9 @@ function assemble(
     termVectors,
     vectors,
     keywords,
-    terms: TermStatistics.from(stored.sentences.map((s) => s.text)),
+    terms: TermStatistics.from(sentenceTerms),
+    sentenceTerms,
+    headingTerms: new Map([...headings].map((h) => [h, new Set(contentTerms(h))])),
   };
 }
 

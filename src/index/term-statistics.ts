@@ -1,5 +1,3 @@
-import { contentTerms } from "../retrieve/terms.js";
-
 /** How rare each term is across the corpus's sentences: the weight a matching word carries. */
 export class TermStatistics {
   private constructor(
@@ -7,19 +5,16 @@ export class TermStatistics {
     private readonly count: number,
   ) {}
 
-  static from(texts: string[]): TermStatistics {
+  /** From the distinct terms of each sentence. */
+  static from(sentences: Set<string>[]): TermStatistics {
     const df = new Map<string, number>();
-    for (const text of texts) for (const term of new Set(contentTerms(text))) df.set(term, (df.get(term) ?? 0) + 1);
-    return new TermStatistics(df, texts.length);
+    for (const terms of sentences) for (const term of terms) df.set(term, (df.get(term) ?? 0) + 1);
+    return new TermStatistics(df, sentences.length);
   }
 
   /** BM25's inverse document frequency; a term the corpus never uses gets the highest weight. */
   idf(term: string): number {
     const df = this.documentFrequency.get(term) ?? 0;
     return Math.log(1 + (this.count - df + 0.5) / (df + 0.5));
-  }
-
-  has(term: string): boolean {
-    return this.documentFrequency.has(term);
   }
 }
