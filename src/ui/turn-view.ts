@@ -61,7 +61,9 @@ export class TurnView {
     for (const citation of citations) {
       const button = h("button", { type: "button", class: "source-title" }, `[${citation.id}] `, h("span", { class: "source-name" }, citation.title));
       button.addEventListener("click", open(citation));
-      sources.append(h("li", {}, button, h("blockquote", {}, citation.quote)));
+      // An extractive answer already shows each quote word for word: repeating it here adds nothing.
+      const quote = response.answer.includes(citation.quote) ? [] : [h("blockquote", {}, citation.quote)];
+      sources.append(h("li", {}, button, ...quote));
     }
     this.answer.className = "answer grounded";
     this.answer.replaceChildren(text, h("h3", { class: "sources-heading" }, "Sources"), sources);

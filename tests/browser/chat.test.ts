@@ -4,7 +4,7 @@ import type { AskPipeline } from "../../src/answer/ask.js";
 import type { SourceDocument } from "../../src/ingest/types.js";
 import { openArticlePipeline } from "../support/pipeline.js";
 import type { RunningServer } from "../support/server.js";
-import { QuotingAnswerer } from "./support/answerers.js";
+import { ParaphrasingAnswerer, QuotingAnswerer } from "./support/answerers.js";
 import { launchBrowser, screenshot, startChatServer } from "./support/browser.js";
 import { ask, askApi, recordQuestions, textBeforeMark } from "./support/chat-page.js";
 
@@ -49,7 +49,9 @@ describe("the chat page", () => {
     await expect(page.getByRole("button", { name: "[1]", exact: true }).count()).resolves.toBe(1);
     await expect(page.locator(".answer-text").textContent()).resolves.toBe(done.answer);
     expect(done.answer).toContain("137 people");
-    await expect(page.locator(".sources blockquote").first().textContent()).resolves.toBe(done.citations[0]!.quote);
+    // The answer is the quote itself, so Sources names the document without repeating it.
+    await expect(page.locator(".sources .source-name").first().textContent()).resolves.toBe(done.citations[0]!.title);
+    await expect(page.locator(".sources blockquote").count()).resolves.toBe(0);
     await expect(page.getByLabel("Your question").isEnabled()).resolves.toBe(true);
     await screenshot(page, "desktop-answer");
   });
@@ -180,6 +182,22 @@ describe("an answer with several citations", () => {
     const width = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
     expect(width[0]).toBe(width[1]);
     await screenshot(page, "mobile-source-stepping");
+  });
+});
+
+describe("an answer in the model's own words", () => {
+  let paraphrasing: RunningServer;
+  beforeAll(async () => {
+    paraphrasing = await startChatServer({ ...pipeline, answerer: new ParaphrasingAnswerer(pipeline.index) });
+  });
+  afterAll(() => paraphrasing?.close());
+
+  it("shows each cited quote under Sources, since the answer does not contain it", async () => {
+    await page.goto(paraphrasing.url);
+    await ask(page, "How many people did ISKP kill in Moscow?");
+    const done = await askApi(paraphrasing.url, "How many people did ISKP kill in Moscow?");
+    expect(done.answer).not.toContain(done.citations[0]!.quote);
+    await expect(page.locator(".sources blockquote").first().textContent()).resolves.toBe(done.citations[0]!.quote);
   });
 });
 

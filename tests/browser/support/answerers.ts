@@ -26,6 +26,22 @@ export class QuotingAnswerer implements Answerer {
   }
 }
 
+/** Answers in words of its own, as a language model would, citing the first sentence of the top passage. */
+export class ParaphrasingAnswerer implements Answerer {
+  readonly mode = "llm" as const;
+
+  constructor(private readonly index: CorpusIndex) {}
+
+  async answer(request: AnswerRequest): Promise<Draft> {
+    const sentence = this.index.sentences.find((s) => s.passageId === request.passages[0]!.id)!;
+    const { title } = this.index.documents.get(sentence.documentId)!;
+    const citation: Citation = { id: 1, documentId: sentence.documentId, title, start: sentence.start, end: sentence.end, quote: sentence.text };
+    const answer = "In short, the passage below is what the documents say about it [1].";
+    request.onDelta?.(answer);
+    return { answer, grounded: true, mode: this.mode, citations: [citation] };
+  }
+}
+
 /**
  * Streams another answerer's answer a few characters at a time, slowly enough for a client to
  * leave in the middle, and counts how its runs ended.
