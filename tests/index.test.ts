@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -37,6 +37,26 @@ describe("the saved index", () => {
     expect(response.answer).toContain("45 years");
     const text = await readFile(join(root, "corpus", "lighthouse.txt"), "utf8");
     for (const c of response.citations) expect(text.slice(c.start, c.end)).toBe(c.quote);
+  });
+
+  it("comes out whole from two builds at once, and the next start loads it", async () => {
+    const config = loadConfig({ CORPUS_DIR: join(root, "corpus"), DATA_DIR: join(root, "data-rebuilt"), LLM_PROVIDER: "none" });
+    const both = await Promise.all([openPipeline(config, undefined, { rebuild: true }), openPipeline(config, undefined, { rebuild: true })]);
+    for (const pipeline of both) expect((await ask(pipeline, { question: "How many years did the keeper Tobias Wren serve?" })).answer).toContain("Tobias Wren");
+
+    const messages: string[] = [];
+    const reopened = await openPipeline(config, (m) => messages.push(m));
+    expect(messages).toEqual([]);
+    expect((await ask(reopened, { question: "How many years did the keeper Tobias Wren serve?" })).answer).toContain("Tobias Wren");
+    const folders = (await readdir(config.dataDir)).filter((name) => name.startsWith("index-"));
+    expect(folders).toHaveLength(1);
+  });
+
+  it("is built once when two starts find none: the second waits for it", async () => {
+    const config = loadConfig({ CORPUS_DIR: join(root, "corpus"), DATA_DIR: join(root, "data-shared"), LLM_PROVIDER: "none" });
+    const messages: string[] = [];
+    await Promise.all([openPipeline(config, (m) => messages.push(m)), openPipeline(config, (m) => messages.push(m))]);
+    expect(messages.filter((m) => m.startsWith("Building the index"))).toHaveLength(1);
   });
 
   it("is never used with another embedding model or other chunking", async () => {

@@ -10,6 +10,7 @@ import type { Passage, Sentence, SourceDocument } from "../ingest/types.js";
 import { buildKeywordIndex, loadKeywordIndex, type KeywordIndex } from "./keywords.js";
 import { manifestKeyFor, stalenessReason, type Manifest } from "./manifest.js";
 import { contentTerms, contentWords } from "../retrieve/terms.js";
+import { withIndexLock } from "./build-lock.js";
 import { TermStatistics } from "./term-statistics.js";
 
 /** Everything answering needs, loaded in memory. Built once per corpus and embedding model. */
@@ -50,17 +51,19 @@ export async function openIndex(
   dataDir: string,
   progress: Progress = () => {},
 ): Promise<CorpusIndex> {
-  const key = manifestKeyFor(documents, model, chunking);
-  const reason = stalenessReason(await readManifest(dataDir), key);
-  if (reason === null) return loadIndex(dataDir, model);
-  progress(`Building the index: ${reason}.`);
-  return buildIndex(documents, model, chunking, dataDir, progress);
+  return withIndexLock(dataDir, progress, async () => {
+    // Checked under the lock: a build that just finished elsewhere makes this one unnecessary.
+    const reason = stalenessReason(await readManifest(dataDir), manifestKeyFor(documents, model, chunking));
+    if (reason === null) return loadIndex(dataDir, model);
+    progress(`Building the index: ${reason}.`);
+    return writeIndex(documents, model, chunking, dataDir, progress);
+  });
 }
 
 /**
  * Splits, embeds and indexes `documents`, then saves the index under `dataDir`. The new index is
  * written to a fresh folder and switched to by renaming a pointer file, so a crash mid-build
- * leaves the previous index intact.
+ * leaves the previous index intact. Builds of the same `dataDir` take turns.
  */
 export async function buildIndex(
   documents: SourceDocument[],
@@ -68,6 +71,17 @@ export async function buildIndex(
   chunking: ChunkingSettings,
   dataDir: string,
   progress: Progress = () => {},
+): Promise<CorpusIndex> {
+  return withIndexLock(dataDir, progress, () => writeIndex(documents, model, chunking, dataDir, progress));
+}
+
+/** Builds and saves the index; only ever called with the index lock held. */
+async function writeIndex(
+  documents: SourceDocument[],
+  model: EmbeddingModel,
+  chunking: ChunkingSettings,
+  dataDir: string,
+  progress: Progress,
 ): Promise<CorpusIndex> {
   const passages: Passage[] = [];
   const sentences: Sentence[] = [];
