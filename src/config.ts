@@ -14,6 +14,7 @@ const schema = z.object({
   HOST: z.preprocess(blankAsUnset, z.string().default("127.0.0.1")),
   CORPUS_DIR: z.preprocess(blankAsUnset, z.string().default("corpus")),
   DATA_DIR: z.preprocess(blankAsUnset, z.string().default("data")),
+  CACHE_DIR: z.preprocess(blankAsUnset, z.string().default("node_modules/.cache/grounded-qa")),
   EMBEDDINGS_PROVIDER: z.preprocess(blankAsUnset, z.enum(["local", "openai"]).default("local")),
   EMBEDDINGS_MODEL: z.preprocess(blankAsUnset, z.string().default("text-embedding-3-small")),
   OPENAI_API_KEY: z.preprocess(blankAsUnset, z.string().optional()),
@@ -37,6 +38,8 @@ export interface Config {
   host: string;
   corpusDir: string;
   dataDir: string;
+  /** Derived files that do not depend on the corpus (the converted word vectors). */
+  cacheDir: string;
   embeddings: { provider: "local" | "openai"; model: string };
   openai: { apiKey?: string; baseURL?: string };
   llm: {
@@ -73,6 +76,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
     host: s.HOST,
     corpusDir: resolve(s.CORPUS_DIR),
     dataDir: resolve(s.DATA_DIR),
+    cacheDir: resolve(s.CACHE_DIR),
     embeddings: {
       provider: s.EMBEDDINGS_PROVIDER,
       model: s.EMBEDDINGS_PROVIDER === "local" ? "universal-sentence-encoder-lite" : s.EMBEDDINGS_MODEL,

@@ -3,6 +3,7 @@ import { DEFAULT_EXTRACTIVE_SETTINGS, ExtractiveAnswerer } from "./answer/extrac
 import { appendPreviousQuestion } from "./answer/follow-up.js";
 import type { Config } from "./config.js";
 import { createEmbeddings } from "./embeddings/index.js";
+import { WordVectors } from "./embeddings/word-vectors.js";
 import { openIndex, buildIndex, type Progress } from "./index/store.js";
 import { readCorpus } from "./ingest/documents.js";
 import { openLlmAnswering } from "./llm/answering.js";
@@ -16,11 +17,13 @@ export async function openPipeline(config: Config, progress: Progress = () => {}
   const index = options.rebuild
     ? await buildIndex(documents, model, chunking, config.dataDir, progress)
     : await openIndex(documents, model, chunking, config.dataDir, progress);
+  const wordVectors = await WordVectors.load(config.cacheDir, progress);
   const settings = { ...DEFAULT_EXTRACTIVE_SETTINGS, ...(config.answerMinScore !== undefined && { minScore: config.answerMinScore }) };
-  const extractive = new ExtractiveAnswerer(index, model.embeddings, settings);
+  const extractive = new ExtractiveAnswerer(index, model.embeddings, wordVectors, settings);
   return {
     index,
     embeddings: model.embeddings,
+    wordVectors,
     retriever: new HybridRetriever(index, model.embeddings),
     ...(config.llm.provider === "openai"
       ? await openLlmAnswering(config, index.documents, extractive)

@@ -13,7 +13,7 @@ import { openArticlePipeline } from "./support/pipeline.js";
  * Floors for the offline mode on the article's golden set: what it measures now (see the README),
  * less a little slack, so a regression cannot land unnoticed.
  */
-const FLOORS = { answerHit: 0.6, citationHit: 0.58, unanswerableDeclined: 0.75, answerableWronglyDeclinedAtMost: 0.27 };
+const FLOORS = { answerHit: 0.45, citationHit: 0.43, unanswerableDeclined: 0.88, answerableWronglyDeclinedAtMost: 0.41 };
 
 describe("the golden set for the article", () => {
   let summary: Summary;

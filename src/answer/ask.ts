@@ -1,4 +1,5 @@
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
+import type { WordVectors } from "../embeddings/word-vectors.js";
 import type { CorpusIndex } from "../index/store.js";
 import type { HybridRetriever, RankedPassage } from "../retrieve/hybrid.js";
 import { enforceCitations } from "./citations.js";
@@ -18,6 +19,7 @@ export type QuestionCondenser = (question: string, history: HistoryTurn[], signa
 export interface AskPipeline {
   index: CorpusIndex;
   embeddings: EmbeddingsInterface;
+  wordVectors: WordVectors;
   retriever: HybridRetriever;
   answerer: Answerer;
   retrieveK: number;

@@ -77,7 +77,7 @@ export async function evaluate(
 /** The score the extractive answerer compares with its threshold, whichever answerer the pipeline uses. */
 async function bestSentenceScore(pipeline: AskPipeline, question: string): Promise<number> {
   const retrieval = await pipeline.retriever.retrieve(question, pipeline.retrieveK);
-  const { candidates } = await new ExtractiveAnswerer(pipeline.index, pipeline.embeddings).candidates(retrieval);
+  const { candidates } = await new ExtractiveAnswerer(pipeline.index, pipeline.embeddings, pipeline.wordVectors).candidates(retrieval);
   return candidates[0]?.score ?? 0;
 }
 

@@ -9,7 +9,7 @@ import { splitDocument, type ChunkingSettings } from "../ingest/passages.js";
 import type { Passage, Sentence, SourceDocument } from "../ingest/types.js";
 import { buildKeywordIndex, loadKeywordIndex, type KeywordIndex } from "./keywords.js";
 import { manifestKeyFor, stalenessReason, type Manifest } from "./manifest.js";
-import { contentTerms, contentWords } from "../retrieve/terms.js";
+import { contentWords } from "../retrieve/terms.js";
 import { withIndexLock } from "./build-lock.js";
 import { TermStatistics } from "./term-statistics.js";
 
@@ -21,8 +21,8 @@ export interface CorpusIndex {
   sentences: Sentence[];
   /** Unit-length embedding of each sentence, by `Sentence.index`. */
   sentenceVectors: Float32Array[];
-  /** Unit-length embedding of each term of the corpus (of one word that stems to it), for matching synonyms. */
-  termVectors: Map<string, Float32Array>;
+  /** Each content term of the corpus, and a word of the corpus that stems to it (for looking up its meaning). */
+  vocabulary: Map<string, string>;
   vectors: VectorStore;
   keywords: KeywordIndex;
   terms: TermStatistics;
@@ -37,8 +37,6 @@ interface StoredText {
   documents: SourceDocument[];
   passages: Passage[];
   sentences: Sentence[];
-  /** [term, a word of the corpus that stems to it], in the order of their vectors. */
-  vocabulary: [string, string][];
 }
 
 const POINTER = "current.json";
@@ -90,12 +88,10 @@ async function writeIndex(
     passages.push(...pieces.passages);
     for (const s of pieces.sentences) sentences.push({ ...s, index: sentences.length });
   }
-  const vocabulary = vocabularyOf([...sentences.map((s) => s.text), ...new Set(passages.map((p) => p.heading))]);
-  progress(`${documents.length} documents, ${passages.length} passages, ${sentences.length} sentences, ${vocabulary.length} terms.`);
+  progress(`${documents.length} documents, ${passages.length} passages, ${sentences.length} sentences.`);
 
   const passageVectors = await embedWithProgress(model, passages.map(contextualText), "passages", progress);
   const sentenceVectors = await embedWithProgress(model, sentences.map((s) => s.text), "sentences", progress);
-  const termVectors = await embedWithProgress(model, vocabulary.map(([, word]) => word), "terms", progress);
   const dimensions = passageVectors[0]?.length ?? 0;
 
   const vectors = new HNSWLib(model.embeddings, { space: "cosine", numDimensions: dimensions });
@@ -115,11 +111,11 @@ async function writeIndex(
   const folder = `index-${Date.now()}-${process.pid}`;
   const dir = join(dataDir, folder);
   await mkdir(dir, { recursive: true });
-  const stored: StoredText = { documents, passages, sentences, vocabulary };
+  const stored: StoredText = { documents, passages, sentences };
   if (passages.length > 0) await vectors.save(join(dir, "hnsw"));
   await writeFile(join(dir, "text.json"), JSON.stringify(stored));
   await writeFile(join(dir, "keywords.json"), JSON.stringify(keywords));
-  const packed = packVectors([...sentenceVectors, ...termVectors], dimensions);
+  const packed = packVectors(sentenceVectors, dimensions);
   await writeFile(join(dir, "vectors.f32"), packed);
   await writeFile(join(dir, "manifest.json"), JSON.stringify(manifest, null, 2));
   await writeFile(join(dataDir, `${POINTER}.tmp`), JSON.stringify({ folder }));
@@ -168,31 +164,29 @@ function assemble(
   stored: StoredText,
   vectors: VectorStore,
   keywords: KeywordIndex,
-  packed: Float32Array[],
+  sentenceVectors: Float32Array[],
 ): CorpusIndex {
-  const termsAt = stored.sentences.length;
-  const termVectors = new Map(stored.vocabulary.map(([term], i) => [term, packed[termsAt + i]!]));
-  const sentenceTerms = stored.sentences.map((s) => new Set(contentTerms(s.text)));
+  const vocabulary = new Map<string, string>();
+  const termsOf = (text: string) => {
+    const words = contentWords(text);
+    for (const { term, word } of words) if (!vocabulary.has(term)) vocabulary.set(term, word);
+    return new Set(words.map((w) => w.term));
+  };
+  const sentenceTerms = stored.sentences.map((s) => termsOf(s.text));
   const headings = new Set(stored.passages.map((p) => p.heading));
   return {
     manifest,
     documents: new Map(stored.documents.map((d) => [d.id, d])),
     passages: new Map(stored.passages.map((p) => [p.id, p])),
     sentences: stored.sentences,
-    sentenceVectors: packed.slice(0, stored.sentences.length),
-    termVectors,
+    sentenceVectors,
+    vocabulary,
     vectors,
     keywords,
     terms: TermStatistics.from(sentenceTerms),
     sentenceTerms,
-    headingTerms: new Map([...headings].map((h) => [h, new Set(contentTerms(h))])),
+    headingTerms: new Map([...headings].map((h) => [h, termsOf(h)])),
   };
-}
-
-function vocabularyOf(texts: string[]): [string, string][] {
-  const vocabulary = new Map<string, string>();
-  for (const text of texts) for (const { term, word } of contentWords(text)) if (!vocabulary.has(term)) vocabulary.set(term, word);
-  return [...vocabulary];
 }
 
 /** What a passage is embedded as: its text under its heading, so a section's question finds its answer. */
