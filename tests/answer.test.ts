@@ -25,6 +25,7 @@ describe("reading the question", () => {
   it("keeps acronyms and hyphenated names as terms, and drops question framing", () => {
     expect(contentTerms("What does the article say about U.S. policy?")).toEqual(["us", "polici"]);
     expect(contentTerms("Tehrik-e-Taliban")).toEqual(["tehrik-e-taliban", "tehrik", "taliban"]);
+    expect(contentTerms("found took spent leaders")).toEqual(contentTerms("find take spend leader"));
     expect(isStopWordTypo("wat")).toBe(true);
     expect(isStopWordTypo("Taliban")).toBe(false);
   });

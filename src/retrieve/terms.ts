@@ -1,4 +1,5 @@
 import { stemmer } from "stemmer";
+import lemmatize from "wink-lemmatizer";
 import { eng } from "stopword";
 
 /**
@@ -45,11 +46,17 @@ export function contentTerms(text: string): string[] {
   return contentWords(text).map((w) => w.term);
 }
 
-/** One word as an index term, or null for a stop word. */
+/**
+ * One word as an index term: its dictionary form, stemmed, so that irregular forms meet ("found" and
+ * "find", "took" and "take") as regular ones do; null for a stop word.
+ */
 export function normalizeTerm(word: string): string | null {
   const lower = word.toLowerCase().replace(/’/g, "'");
-  if (STOP_WORDS.has(lower) || (lower.length < 2 && !/\d/.test(lower))) return null;
-  return /^\p{N}+$/u.test(lower) ? lower : stemmer(lower);
+  if (/^\p{N}+$/u.test(lower)) return lower;
+  const verb = lemmatize.verb(lower);
+  const lemma = verb !== lower ? verb : lemmatize.noun(lower);
+  if (STOP_WORDS.has(lower) || STOP_WORDS.has(lemma) || lower.length < 2) return null;
+  return stemmer(lemma);
 }
 
 /** True when `word` is one typo away from a stop word ("wat", "ther"). */

@@ -18,7 +18,7 @@ const DOCUMENT = [
   "The lighthouse keeper counted forty-two ships sheltering in the bay during the storm.",
   "",
 ].join("\n");
-const QUESTION = "What was found written in the ledger during the harbour inspection?";
+const QUESTION = "What did the harbour inspection find written in the ledger?";
 
 let dirs: string[];
 let server: RunningServer;
