@@ -1,8 +1,8 @@
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
-import type { WordVectors } from "../embeddings/word-vectors.js";
 import type { CorpusIndex } from "../index/store.js";
 import type { HybridRetriever, RankedPassage } from "../retrieve/hybrid.js";
 import { enforceCitations } from "./citations.js";
+import type { ExtractiveAnswerer } from "./extractive.js";
 import type { Answerer, AskResponse, HistoryTurn } from "./types.js";
 
 export interface AskRequest {
@@ -19,7 +19,8 @@ export type QuestionCondenser = (question: string, history: HistoryTurn[], signa
 export interface AskPipeline {
   index: CorpusIndex;
   embeddings: EmbeddingsInterface;
-  wordVectors: WordVectors;
+  /** The offline answerer: the answerer itself, or the LLM's fallback; calibration reads its scores. */
+  extractive: ExtractiveAnswerer;
   retriever: HybridRetriever;
   answerer: Answerer;
   retrieveK: number;

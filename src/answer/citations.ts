@@ -1,5 +1,12 @@
-import type { SourceDocument } from "../ingest/types.js";
+import type { CorpusIndex } from "../index/store.js";
+import type { Sentence, SourceDocument } from "../ingest/types.js";
 import type { Citation } from "./types.js";
+
+/** A citation `[id]` quoting `sentence` whole, at its exact offsets. */
+export function citeSentence(index: CorpusIndex, sentence: Sentence, id: number): Citation {
+  const { title } = index.documents.get(sentence.documentId)!;
+  return { id, documentId: sentence.documentId, title, start: sentence.start, end: sentence.end, quote: sentence.text };
+}
 
 /** True when the citation's quote is exactly its document's text at its offsets. */
 export function isExact(citation: Citation, documents: Map<string, SourceDocument>): boolean {

@@ -5,8 +5,9 @@ import type { CorpusIndex } from "../index/store.js";
 import type { Sentence } from "../ingest/types.js";
 import { contentWords, isTypoOf, isStopWordTypo } from "../retrieve/terms.js";
 import { containsAnswerType, expectedAnswerType } from "./answer-type.js";
+import { citeSentence } from "./citations.js";
 import { splitQuestion } from "./compound.js";
-import { NOT_FOUND_ANSWER, type AnswerRequest, type Answerer, type Citation, type Draft } from "./types.js";
+import { NOT_FOUND_ANSWER, type AnswerRequest, type Answerer, type Draft } from "./types.js";
 
 /**
  * The grounding threshold and answer length. `minScore` is calibrated with
@@ -83,14 +84,7 @@ export class ExtractiveAnswerer implements Answerer {
       request.onDelta?.(NOT_FOUND_ANSWER);
       return { answer: NOT_FOUND_ANSWER, grounded: false, mode: this.mode, citations: [] };
     }
-    const citations: Citation[] = chosen.map((sentence, i) => ({
-      id: i + 1,
-      documentId: sentence.documentId,
-      title: this.index.documents.get(sentence.documentId)!.title,
-      start: sentence.start,
-      end: sentence.end,
-      quote: sentence.text,
-    }));
+    const citations = chosen.map((sentence, i) => citeSentence(this.index, sentence, i + 1));
     const parts = citations.map((c) => `${c.quote} [${c.id}]`);
     parts.forEach((part, i) => request.onDelta?.(i === 0 ? part : ` ${part}`));
     return { answer: parts.join(" "), grounded: true, mode: this.mode, citations };

@@ -1,6 +1,5 @@
 import { ask, type AskPipeline } from "../answer/ask.js";
 import { isExact } from "../answer/citations.js";
-import { ExtractiveAnswerer } from "../answer/extractive.js";
 import type { Citation } from "../answer/types.js";
 import type { EvalQuestion } from "./dataset.js";
 import { answerContains, covers, goldRank, percentile, share } from "./metrics.js";
@@ -77,7 +76,7 @@ export async function evaluate(
 /** The score the extractive answerer compares with its threshold, whichever answerer the pipeline uses. */
 async function bestSentenceScore(pipeline: AskPipeline, question: string): Promise<number> {
   const retrieval = await pipeline.retriever.retrieve(question, pipeline.retrieveK);
-  const { candidates } = await new ExtractiveAnswerer(pipeline.index, pipeline.embeddings, pipeline.wordVectors).candidates(retrieval);
+  const { candidates } = await pipeline.extractive.candidates(retrieval);
   return candidates[0]?.score ?? 0;
 }
 

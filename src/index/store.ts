@@ -41,40 +41,35 @@ interface StoredText {
 
 const POINTER = "current.json";
 
-/** Reads the saved index if it matches the corpus and model, and builds it otherwise. */
+/**
+ * Reads the saved index if it matches the corpus and model, and builds it otherwise (always, with
+ * `rebuild`). Builds of the same `dataDir` take turns.
+ */
 export async function openIndex(
   documents: SourceDocument[],
   model: EmbeddingModel,
   chunking: ChunkingSettings,
   dataDir: string,
   progress: Progress = () => {},
+  { rebuild = false }: { rebuild?: boolean } = {},
 ): Promise<CorpusIndex> {
   return withIndexLock(dataDir, progress, async () => {
-    // Checked under the lock: a build that just finished elsewhere makes this one unnecessary.
-    const reason = stalenessReason(await readManifest(dataDir), manifestKeyFor(documents, model, chunking));
-    if (reason === null) return loadIndex(dataDir, model);
-    progress(`Building the index: ${reason}.`);
-    return writeIndex(documents, model, chunking, dataDir, progress);
+    if (!rebuild) {
+      // Checked under the lock: a build that just finished elsewhere makes this one unnecessary.
+      const reason = stalenessReason(await readManifest(dataDir), manifestKeyFor(documents, model, chunking));
+      if (reason === null) return loadIndex(dataDir, model);
+      progress(`Building the index: ${reason}.`);
+    }
+    return buildIndex(documents, model, chunking, dataDir, progress);
   });
 }
 
 /**
- * Splits, embeds and indexes `documents`, then saves the index under `dataDir`. The new index is
- * written to a fresh folder and switched to by renaming a pointer file, so a crash mid-build
- * leaves the previous index intact. Builds of the same `dataDir` take turns.
+ * Splits, embeds and indexes `documents`, then saves the index under `dataDir`; only ever called
+ * with the index lock held. The new index is written to a fresh folder and switched to by renaming
+ * a pointer file, so a crash mid-build leaves the previous index intact.
  */
-export async function buildIndex(
-  documents: SourceDocument[],
-  model: EmbeddingModel,
-  chunking: ChunkingSettings,
-  dataDir: string,
-  progress: Progress = () => {},
-): Promise<CorpusIndex> {
-  return withIndexLock(dataDir, progress, () => writeIndex(documents, model, chunking, dataDir, progress));
-}
-
-/** Builds and saves the index; only ever called with the index lock held. */
-async function writeIndex(
+async function buildIndex(
   documents: SourceDocument[],
   model: EmbeddingModel,
   chunking: ChunkingSettings,

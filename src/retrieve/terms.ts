@@ -53,10 +53,10 @@ export function contentTerms(text: string): string[] {
 export function normalizeTerm(word: string): string | null {
   const lower = word.toLowerCase().replace(/’/g, "'");
   if (/^\p{N}+$/u.test(lower)) return lower;
+  if (STOP_WORDS.has(lower) || lower.length < 2) return null;
   const verb = lemmatize.verb(lower);
   const lemma = verb !== lower ? verb : lemmatize.noun(lower);
-  if (STOP_WORDS.has(lower) || STOP_WORDS.has(lemma) || lower.length < 2) return null;
-  return stemmer(lemma);
+  return STOP_WORDS.has(lemma) ? null : stemmer(lemma);
 }
 
 /** True when `word` is one typo away from a stop word ("wat", "ther"). */

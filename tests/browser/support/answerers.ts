@@ -1,6 +1,12 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { AnswerRequest, Answerer, Citation, Draft } from "../../../src/answer/types.js";
+import { citeSentence } from "../../../src/answer/citations.js";
+import type { AnswerRequest, Answerer, Draft } from "../../../src/answer/types.js";
 import type { CorpusIndex } from "../../../src/index/store.js";
+
+/** A citation of the first sentence of the passage `passageId`. */
+function citeFirstSentence(index: CorpusIndex, passageId: string, id: number) {
+  return citeSentence(index, index.sentences.find((s) => s.passageId === passageId)!, id);
+}
 
 /**
  * Cites the first sentence of each of the top `count` passages: a grounded answer with several
@@ -15,11 +21,7 @@ export class QuotingAnswerer implements Answerer {
   ) {}
 
   async answer(request: AnswerRequest): Promise<Draft> {
-    const citations: Citation[] = request.passages.slice(0, this.count).map((passage, i) => {
-      const sentence = this.index.sentences.find((s) => s.passageId === passage.id)!;
-      const { title } = this.index.documents.get(sentence.documentId)!;
-      return { id: i + 1, documentId: sentence.documentId, title, start: sentence.start, end: sentence.end, quote: sentence.text };
-    });
+    const citations = request.passages.slice(0, this.count).map((passage, i) => citeFirstSentence(this.index, passage.id, i + 1));
     const answer = citations.map((c) => `${c.quote} [${c.id}]`).join(" ");
     request.onDelta?.(answer);
     return { answer, grounded: true, mode: this.mode, citations };
@@ -33,9 +35,7 @@ export class ParaphrasingAnswerer implements Answerer {
   constructor(private readonly index: CorpusIndex) {}
 
   async answer(request: AnswerRequest): Promise<Draft> {
-    const sentence = this.index.sentences.find((s) => s.passageId === request.passages[0]!.id)!;
-    const { title } = this.index.documents.get(sentence.documentId)!;
-    const citation: Citation = { id: 1, documentId: sentence.documentId, title, start: sentence.start, end: sentence.end, quote: sentence.text };
+    const citation = citeFirstSentence(this.index, request.passages[0]!.id, 1);
     const answer = "In short, the passage below is what the documents say about it [1].";
     request.onDelta?.(answer);
     return { answer, grounded: true, mode: this.mode, citations: [citation] };
