@@ -1,8 +1,9 @@
 import type { AskResponse, HistoryTurn } from "../answer/types.js";
 import { ApiFailure, streamAnswer } from "./api.js";
 import { byId } from "./dom.js";
+import { documentTitles } from "./library.js";
 import type { SourcePanel } from "./source-panel.js";
-import { TurnView } from "./turn-view.js";
+import { TurnView, type OpenSource } from "./turn-view.js";
 
 // The server accepts 50 history turns; the last 20 (ten exchanges) are plenty of context for a follow-up.
 const MAX_HISTORY_TURNS = 20;
@@ -74,7 +75,9 @@ export class Chat {
         },
         answering.signal,
       );
-      turn.view.showAnswer(turn.response, (citations, index, opener) => this.sources.open(citations, index, opener));
+      const open: OpenSource = (kind, spans, index, opener) => this.sources.open(kind, spans, index, opener);
+      if (turn.response.grounded) turn.view.showAnswer(turn.response, open);
+      else turn.view.showNotFound(turn.response, await documentTitles(), open);
       this.announce(turn.response.grounded ? "Answer ready." : "Not found in the documents.");
     } catch (error) {
       if (answering.signal.aborted) {

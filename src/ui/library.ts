@@ -19,3 +19,16 @@ export async function showLibrary(): Promise<void> {
     if (failure.status === 503) setTimeout(() => void showLibrary(), RETRY_WHILE_LOADING_MS);
   }
 }
+
+/**
+ * Each document's title by id, for passages, which carry only the id. Read afresh each time, as the
+ * documents can change while the page is open; empty when the list cannot be read, since a title
+ * is a help and the passage's own heading stands in for it.
+ */
+export async function documentTitles(): Promise<Map<string, string>> {
+  try {
+    return new Map((await fetchDocumentList()).map((d) => [d.id, d.title]));
+  } catch {
+    return new Map();
+  }
+}

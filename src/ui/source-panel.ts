@@ -3,9 +3,20 @@ import type { SourceDocument } from "../ingest/types.js";
 import { ApiFailure, fetchDocument } from "./api.js";
 import { byId, h } from "./dom.js";
 
+/** A span to show, with the text it held when the answer was given: a citation, or one of the closest passages. */
+export type SourceSpan = Pick<Citation, "documentId" | "title" | "start" | "end" | "quote">;
+
+const NAMES = {
+  citations: { one: "Citation", all: "Citations of this answer" },
+  passages: { one: "Passage", all: "Closest passages" },
+} as const;
+
+/** What the panel steps through: an answer's citations, or the passages closest to a question it declined. */
+export type SpanKind = keyof typeof NAMES;
+
 /**
- * Shows a citation's whole document with the cited span `[start, end)` in a <mark>, and steps
- * through the other citations of the same answer.
+ * Shows a span's whole document with `[start, end)` in a <mark>, and steps through the other
+ * spans of the same answer.
  */
 export class SourcePanel {
   private readonly panel = byId<HTMLElement>("source-panel");
@@ -17,9 +28,10 @@ export class SourcePanel {
   private readonly next = byId<HTMLButtonElement>("source-next");
   private readonly warning = byId<HTMLParagraphElement>("source-warning");
   private readonly text = byId<HTMLDivElement>("source-text");
-  // One request per document, shared by every citation into it.
+  // One request per document, shared by every span into it.
   private readonly documents = new Map<string, Promise<SourceDocument>>();
-  private citations: Citation[] = [];
+  private kind: SpanKind = "citations";
+  private spans: SourceSpan[] = [];
   private current = 0;
   private opener: HTMLElement | undefined;
 
@@ -32,10 +44,12 @@ export class SourcePanel {
     });
   }
 
-  /** Opens `citations[index]`; focus returns to `opener` when the panel closes. */
-  open(citations: Citation[], index: number, opener: HTMLElement): void {
-    this.citations = citations;
+  /** Opens `spans[index]`; focus returns to `opener` when the panel closes. */
+  open(kind: SpanKind, spans: SourceSpan[], index: number, opener: HTMLElement): void {
+    this.kind = kind;
+    this.spans = spans;
     this.opener = opener;
+    this.nav.setAttribute("aria-label", NAMES[kind].all);
     this.panel.hidden = false;
     document.body.classList.add("source-open");
     this.show(index);
@@ -57,26 +71,27 @@ export class SourcePanel {
   }
 
   private show(index: number): void {
-    const citation = this.citations[index];
-    if (!citation) return;
+    const span = this.spans[index];
+    if (!span) return;
     this.current = index;
-    const count = this.citations.length;
+    const count = this.spans.length;
     this.nav.hidden = count < 2;
-    this.position.textContent = `Citation ${citation.id} of ${count}`;
+    // Citations are numbered 1, 2, 3 in order, so a citation's position is also its number.
+    this.position.textContent = `${NAMES[this.kind].one} ${index + 1} of ${count}`;
     this.previous.disabled = index === 0;
     this.next.disabled = index === count - 1;
-    this.heading.textContent = citation.title;
+    this.heading.textContent = span.title;
     this.path.textContent = "";
     this.warning.hidden = true;
     this.text.setAttribute("aria-busy", "true");
     this.text.replaceChildren(h("p", { class: "muted" }, "Loading the document…"));
-    this.load(citation.documentId).then(
+    this.load(span.documentId).then(
       (doc) => {
-        if (this.citations[this.current] === citation) this.render(doc, citation);
+        if (this.spans[this.current] === span) this.render(doc, span);
       },
       (error: unknown) => {
-        if (this.citations[this.current] !== citation) return;
-        this.documents.delete(citation.documentId);
+        if (this.spans[this.current] !== span) return;
+        this.documents.delete(span.documentId);
         const reason = error instanceof ApiFailure ? error.message : "The document could not be read.";
         this.text.removeAttribute("aria-busy");
         this.text.replaceChildren(h("p", { class: "error" }, `Could not open the source: ${reason}`));
@@ -90,18 +105,20 @@ export class SourcePanel {
     return doc;
   }
 
-  private render(doc: SourceDocument, citation: Citation): void {
+  private render(doc: SourceDocument, span: SourceSpan): void {
     const { text } = doc;
-    const mark = h("mark", {}, text.slice(citation.start, citation.end));
+    const mark = h("mark", {}, text.slice(span.start, span.end));
     this.heading.textContent = doc.title;
     this.path.textContent = doc.path;
     this.text.removeAttribute("aria-busy");
-    this.text.replaceChildren(text.slice(0, citation.start), mark, text.slice(citation.end));
+    this.text.replaceChildren(text.slice(0, span.start), mark, text.slice(span.end));
     // The server guarantees this; a document edited after the answer was given is the one way it can fail.
-    if (mark.textContent !== citation.quote) {
+    if (mark.textContent !== span.quote) {
       this.warning.textContent = "The document has changed since this answer: the highlighted text no longer matches the quote.";
       this.warning.hidden = false;
     }
-    mark.scrollIntoView({ block: "center" });
+    // A passage can be taller than the panel on a phone: then its start is what to see, not its middle.
+    const fits = mark.getBoundingClientRect().height <= this.text.clientHeight;
+    mark.scrollIntoView({ block: fits ? "center" : "start" });
   }
 }

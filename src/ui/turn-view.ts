@@ -1,10 +1,14 @@
 import type { AskResponse, Citation } from "../answer/types.js";
 import { h } from "./dom.js";
+import type { SourceSpan, SpanKind } from "./source-panel.js";
 
-/** Opens the source panel at `citations[index]`; `opener` gets focus back when it closes. */
-export type OpenCitation = (citations: Citation[], index: number, opener: HTMLElement) => void;
+/** Opens the source panel at `spans[index]`; `opener` gets focus back when it closes. */
+export type OpenSource = (kind: SpanKind, spans: SourceSpan[], index: number, opener: HTMLElement) => void;
 
 const MARKER = /\[(\d+)\]/g;
+// Enough to judge a passage by; more would read like an answer, and the whole of it is one click away.
+const CLOSEST_SHOWN = 3;
+const SNIPPET_CHARS = 160;
 
 /** One question and its answer as they appear in the conversation, through every state the answer goes through. */
 export class TurnView {
@@ -35,15 +39,10 @@ export class TurnView {
   }
 
   /** The final answer replaces the streamed text: verification may have dropped or renumbered citations. */
-  showAnswer(response: AskResponse, openCitation: OpenCitation): void {
-    if (!response.grounded) {
-      this.answer.className = "answer not-found";
-      this.answer.replaceChildren(h("p", { class: "badge" }, "Not found in the documents"), h("p", { class: "answer-text" }, response.answer));
-      return;
-    }
+  showAnswer(response: AskResponse, openSource: OpenSource): void {
     const { citations } = response;
     const open = (citation: Citation) => (event: MouseEvent) =>
-      openCitation(citations, citations.indexOf(citation), event.currentTarget as HTMLElement);
+      openSource("citations", citations, citations.indexOf(citation), event.currentTarget as HTMLElement);
 
     const text = h("p", { class: "answer-text" });
     let last = 0;
@@ -70,6 +69,45 @@ export class TurnView {
     if (response.degraded) this.answer.append(h("p", { class: "muted note" }, `Answered without the language model: ${response.degraded.reason}`));
   }
 
+  /**
+   * A declined question, with the passages that came closest for the reader to judge. They are
+   * set apart from an answer on purpose: no chips, no Sources, muted, and labelled as not an answer.
+   * `titles` maps document ids to titles, since a passage carries only the id.
+   */
+  showNotFound(response: AskResponse, titles: ReadonlyMap<string, string>, openSource: OpenSource): void {
+    this.answer.className = "answer not-found";
+    this.answer.replaceChildren(h("p", { class: "badge" }, "Not found in the documents"), h("p", { class: "answer-text" }, response.answer));
+    const passages = response.passages.slice(0, CLOSEST_SHOWN);
+    if (passages.length === 0) return;
+
+    const spans: SourceSpan[] = passages.map(({ documentId, heading, start, end, text }) => ({
+      documentId,
+      title: titles.get(documentId) ?? heading,
+      start,
+      end,
+      quote: text,
+    }));
+    const list = h("ol", { class: "closest-list" });
+    spans.forEach((span, i) => {
+      const { heading, text } = passages[i]!;
+      const button = h("button", { type: "button", class: "closest-passage" }, h("span", { class: "closest-document" }, span.title));
+      // A passage before the first heading has the document's title as its heading: once is enough.
+      if (heading !== span.title) button.append(h("span", { class: "closest-section" }, heading));
+      button.append(h("span", { class: "closest-snippet" }, snippet(text)));
+      button.addEventListener("click", () => openSource("passages", spans, i, button));
+      list.append(h("li", {}, button));
+    });
+    this.answer.append(
+      h(
+        "div",
+        { class: "closest" },
+        h("h3", { class: "closest-heading" }, "Closest passages"),
+        h("p", { class: "muted note" }, "Not an answer: the passages that came closest, to look for yourself."),
+        list,
+      ),
+    );
+  }
+
   showStopped(): void {
     if (!this.streamed) this.answer.replaceChildren();
     this.answer.className = "answer stopped";
@@ -86,4 +124,12 @@ export class TurnView {
       again,
     );
   }
+}
+
+/** The start of a passage on one line, cut after a whole word. */
+function snippet(text: string): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  if (flat.length <= SNIPPET_CHARS) return flat;
+  const space = flat.lastIndexOf(" ", SNIPPET_CHARS);
+  return `${flat.slice(0, space > 0 ? space : SNIPPET_CHARS).replace(/[\s,;:.]+$/, "")}…`;
 }

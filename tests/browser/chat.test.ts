@@ -6,7 +6,7 @@ import { openArticlePipeline } from "../support/pipeline.js";
 import type { RunningServer } from "../support/server.js";
 import { ParaphrasingAnswerer, QuotingAnswerer } from "./support/answerers.js";
 import { launchBrowser, screenshot, startChatServer } from "./support/browser.js";
-import { ask, askApi, recordQuestions, textBeforeMark } from "./support/chat-page.js";
+import { ask, askApi, markIsInView, recordQuestions, textBeforeMark } from "./support/chat-page.js";
 
 let pipeline: AskPipeline;
 let server: RunningServer;
@@ -71,7 +71,7 @@ describe("the chat page", () => {
     await expect(page.locator("#source-text").textContent()).resolves.toBe(doc.text);
     await expect(page.locator("#source-heading").textContent()).resolves.toBe(doc.title);
     await expect(page.locator("#source-path").textContent()).resolves.toBe(doc.path);
-    await expect(mark.evaluate(isInView)).resolves.toBe(true);
+    await expect(markIsInView(page)).resolves.toBe(true);
     await screenshot(page, "desktop-source");
 
     // The source under the answer opens the same span.
@@ -163,7 +163,7 @@ describe("an answer with several citations", () => {
       await expect.poll(() => position.textContent()).toBe(`Citation ${citation.id} of 3`);
       await expect(mark.textContent()).resolves.toBe(texts.get(citation.documentId)!.slice(citation.start, citation.end));
       await expect(textBeforeMark(page)).resolves.toBe(texts.get(citation.documentId)!.slice(0, citation.start));
-      await expect(mark.evaluate(isInView)).resolves.toBe(true);
+      await expect(markIsInView(page)).resolves.toBe(true);
     };
     await expectShowing(1);
     await page.getByRole("button", { name: "Next" }).click();
@@ -200,10 +200,3 @@ describe("an answer in the model's own words", () => {
     await expect(page.locator(".sources blockquote").first().textContent()).resolves.toBe(done.citations[0]!.quote);
   });
 });
-
-/** True when the element is inside its scrolling panel's visible area. */
-function isInView(element: Element): boolean {
-  const box = element.getBoundingClientRect();
-  const panel = element.closest("#source-text")!.getBoundingClientRect();
-  return box.top >= panel.top && box.top < panel.bottom;
-}

@@ -1,10 +1,11 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { openArticlePipeline } from "../support/pipeline.js";
 import type { RunningServer } from "../support/server.js";
+import { DecliningAnswerer } from "./support/answerers.js";
 import { launchBrowser, screenshot, startChatServer } from "./support/browser.js";
 import { ask, askApi } from "./support/chat-page.js";
 
@@ -22,6 +23,7 @@ const QUESTION = "What did the harbour inspection find written in the ledger?";
 
 let dirs: string[];
 let server: RunningServer;
+let declining: RunningServer;
 let browser: Browser;
 
 beforeAll(async () => {
@@ -30,11 +32,14 @@ beforeAll(async () => {
   await writeFile(join(corpus, "harbour-notes.md"), DOCUMENT);
   const [pipeline, launched] = await Promise.all([openArticlePipeline({ CORPUS_DIR: corpus, DATA_DIR: data }), launchBrowser()]);
   browser = launched;
-  server = await startChatServer(pipeline);
+  [server, declining] = await Promise.all([
+    startChatServer(pipeline),
+    startChatServer({ ...pipeline, answerer: new DecliningAnswerer() }),
+  ]);
 });
 afterAll(async () => {
   await browser?.close();
-  await server?.close();
+  await Promise.all([server?.close(), declining?.close()]);
   await Promise.all((dirs ?? []).map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
@@ -59,6 +64,22 @@ it("shows markup from a document as text and never runs it", async () => {
   await expect(page.getByText(SCRIPT).first().isVisible()).resolves.toBe(true);
   await screenshot(page, "xss-source");
 
+  await expectNoMarkupRan(page);
+  await page.close();
+});
+
+it("shows markup in the closest passages of a declined question as text", async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(declining.url);
+  await ask(page, QUESTION);
+  const passage = page.locator(".closest-passage").filter({ hasText: SCRIPT });
+  await expect(passage.locator(".closest-document").textContent()).resolves.toBe("Harbour notes <b>draft</b>");
+  await expect(passage.locator(".closest-snippet").textContent()).resolves.toContain(IMAGE);
+  await expectNoMarkupRan(page);
+  await page.close();
+});
+
+async function expectNoMarkupRan(page: Page): Promise<void> {
   const dom = await page.evaluate(() => ({
     xss: (window as { __xss?: unknown }).__xss,
     images: document.querySelectorAll("img").length,
@@ -66,5 +87,4 @@ it("shows markup from a document as text and never runs it", async () => {
     bold: document.querySelectorAll("b").length,
   }));
   expect(dom).toEqual({ xss: undefined, images: 0, scripts: ["/app.js"], bold: 0 });
-  await page.close();
-});
+}

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { citeSentence } from "../../../src/answer/citations.js";
-import type { AnswerRequest, Answerer, Draft } from "../../../src/answer/types.js";
+import { NOT_FOUND_ANSWER, type AnswerRequest, type Answerer, type Draft } from "../../../src/answer/types.js";
 import type { CorpusIndex } from "../../../src/index/store.js";
 
 /** A citation of the first sentence of the passage `passageId`. */
@@ -25,6 +25,19 @@ export class QuotingAnswerer implements Answerer {
     const answer = citations.map((c) => `${c.quote} [${c.id}]`).join(" ");
     request.onDelta?.(answer);
     return { answer, grounded: true, mode: this.mode, citations };
+  }
+}
+
+/**
+ * Declines every question, as the real answerers do when no passage is close enough, so the page's
+ * decline can be tested on passages that are worth showing.
+ */
+export class DecliningAnswerer implements Answerer {
+  readonly mode = "extractive" as const;
+
+  async answer(request: AnswerRequest): Promise<Draft> {
+    request.onDelta?.(NOT_FOUND_ANSWER);
+    return { answer: NOT_FOUND_ANSWER, grounded: false, mode: this.mode, citations: [] };
   }
 }
 

@@ -47,3 +47,12 @@ export function textBeforeMark(page: Page): Promise<string> {
     return range.toString();
   });
 }
+
+/** True when the source panel's <mark> is inside the panel's visible area. */
+export function markIsInView(page: Page): Promise<boolean> {
+  return page.locator("#source-panel mark").evaluate((mark) => {
+    const box = mark.getBoundingClientRect();
+    const panel = mark.closest("#source-text")!.getBoundingClientRect();
+    return box.top >= panel.top && box.top < panel.bottom;
+  });
+}
