@@ -26,9 +26,10 @@ const schema = z.object({
   LLM_MAX_RETRIES: z.preprocess(blankAsUnset, number(1).pipe(z.number().int().min(0).max(10))),
   LLM_MAX_TOKENS: z.preprocess(blankAsUnset, number(1024).pipe(z.number().int().min(64))),
   PROMPTS_DIR: z.preprocess(blankAsUnset, z.string().default("prompts")),
-  RETRIEVE_K: z.preprocess(blankAsUnset, number(5).pipe(z.number().int().min(1).max(50))),
+  RETRIEVE_K: z.preprocess(blankAsUnset, number(8).pipe(z.number().int().min(1).max(50))),
   CHUNK_MAX_CHARS: z.preprocess(blankAsUnset, number(1200).pipe(z.number().int().min(200))),
-  ANSWER_MIN_SCORE: z.preprocess(blankAsUnset, z.coerce.number().min(0).max(1).optional()),
+  ANSWER_SCORER: z.preprocess(blankAsUnset, z.string().default("models/answer-scorer.json")),
+  ANSWER_MIN_CONFIDENCE: z.preprocess(blankAsUnset, z.coerce.number().min(0).max(1).optional()),
   MAX_QUESTION_CHARS: z.preprocess(blankAsUnset, number(2000).pipe(z.number().int().positive())),
   RATE_LIMIT_PER_MINUTE: z.preprocess(blankAsUnset, number(120).pipe(z.number().int().min(0))),
 });
@@ -55,8 +56,10 @@ export interface Config {
   };
   retrieveK: number;
   chunkMaxChars: number;
-  /** Overrides the calibrated grounding threshold of the extractive answerer when set. */
-  answerMinScore?: number;
+  /** The learned scorer of the extractive answerer, as `npm run train` writes it. */
+  answerScorer: string;
+  /** Overrides the scorer's decline threshold (a probability) when set. */
+  answerMinConfidence?: number;
   maxQuestionChars: number;
   rateLimitPerMinute: number;
 }
@@ -93,7 +96,8 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
     },
     retrieveK: s.RETRIEVE_K,
     chunkMaxChars: s.CHUNK_MAX_CHARS,
-    answerMinScore: s.ANSWER_MIN_SCORE,
+    answerScorer: resolve(s.ANSWER_SCORER),
+    answerMinConfidence: s.ANSWER_MIN_CONFIDENCE,
     maxQuestionChars: s.MAX_QUESTION_CHARS,
     rateLimitPerMinute: s.RATE_LIMIT_PER_MINUTE,
   };

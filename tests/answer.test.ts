@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { ask, type AskPipeline } from "../src/answer/ask.js";
-import { expectedAnswerType } from "../src/answer/answer-type.js";
-import { splitQuestion } from "../src/answer/compound.js";
-import { contentTerms, isStopWordTypo } from "../src/retrieve/terms.js";
+import { defines, definitionTarget, expectedAnswerKind } from "../src/answer/extractive/answer-type.js";
+import { splitQuestion } from "../src/answer/extractive/compound.js";
+import { contentTerms, isStopWordTypo } from "../src/text/terms.js";
 import { openArticlePipeline } from "./support/pipeline.js";
 
 describe("reading the question", () => {
@@ -16,10 +16,20 @@ describe("reading the question", () => {
   });
 
   it("knows what kind of answer the question's own sentence asks for", () => {
-    expect(expectedAnswerType("How many people died?")).toBe("quantity");
-    expect(expectedAnswerType("When did it happen? What happened in Moscow?")).toBe("time");
-    expect(expectedAnswerType("Who explains the attack?")).toBe("person");
-    expect(expectedAnswerType("Why did it happen?")).toBeNull();
+    expect(expectedAnswerKind("How many people died?")).toBe("quantity");
+    expect(expectedAnswerKind("When did it happen? What happened in Moscow?")).toBe("time");
+    expect(expectedAnswerKind("Who explains the attack?")).toBe("name");
+    expect(expectedAnswerKind("Which group claimed it?")).toBe("name");
+    expect(expectedAnswerKind("Why did it happen?")).toBeNull();
+  });
+
+  it("recognises definition questions and the sentences that define", () => {
+    expect(definitionTarget("What does the abbreviation ISKP stand for?")).toBe("ISKP");
+    expect(definitionTarget("What is the Taliban?")).toBe("Taliban");
+    expect(definitionTarget("How many people died?")).toBeNull();
+    expect(defines("Islamic State-Khorasan Province (ISKP) killed approximately 137 people.", "ISKP")).toBe(true);
+    expect(defines("The Taliban, a militant group, took power.", "Taliban")).toBe(true);
+    expect(defines("ISKP killed approximately 137 people.", "ISKP")).toBe(false);
   });
 
   it("keeps acronyms and hyphenated names as terms, and drops question framing", () => {

@@ -2,7 +2,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { AskPipeline } from "../src/answer/ask.js";
 import type { AskResponse } from "../src/answer/types.js";
 import { createApp } from "../src/server/app.js";
-import { openArticlePipeline } from "./support/pipeline.js";
+import { openExtractiveAnswerer } from "../src/answer/extractive/open.js";
+import { createEmbeddings } from "../src/embeddings/index.js";
+import { openArticlePipeline, testConfig } from "./support/pipeline.js";
 
 let pipeline: AskPipeline;
 let app: ReturnType<typeof createApp>;
@@ -42,6 +44,8 @@ describe("POST /ask", () => {
     expect(new Set(markers)).toEqual(new Set(body.citations.map((c) => c.id)));
     expect(body.passages.length).toBeGreaterThan(0);
     expect(body.timings.totalMs).toBeGreaterThanOrEqual(body.timings.retrieveMs);
+    expect(body.confidence).toBeGreaterThanOrEqual(pipeline.extractive.settings.minConfidence);
+    expect(body.confidence).toBeLessThanOrEqual(1);
   });
 
   it("finds exact rare terms the embedding model does not know", async () => {
@@ -63,6 +67,10 @@ describe("POST /ask", () => {
       expect(body.grounded).toBe(false);
       expect(body.citations).toEqual([]);
       expect(body.answer).toMatch(/do not cover/);
+      // A decline still says how close it came and where a person could look.
+      expect(body.confidence).toBeGreaterThanOrEqual(0);
+      expect(body.confidence).toBeLessThan(pipeline.extractive.settings.minConfidence);
+      expect(body.passages.length).toBeGreaterThan(0);
     },
   );
 
@@ -156,7 +164,21 @@ describe("other routes", () => {
   it("reports ready on /healthz once the index is loaded", async () => {
     const response = await app.request("/healthz");
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ status: "ready", documents: 1 });
+    const health = (await response.json()) as Record<string, unknown>;
+    expect(health).toMatchObject({ status: "ready", documents: 1 });
+    expect(health.warnings).toBeUndefined();
+  });
+
+  it("says on /healthz when the answer scorer was trained with another embedding model than the index uses", async () => {
+    const config = testConfig({ EMBEDDINGS_PROVIDER: "openai" });
+    const { warnings } = await openExtractiveAnswerer(pipeline.index, createEmbeddings(config), {
+      scorerPath: config.answerScorer,
+      cacheDir: config.cacheDir,
+    });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/trained with local\/universal-sentence-encoder-lite embeddings but the index uses openai\/text-embedding-3-small/);
+    const warned = createApp({ pipeline: () => ({ ...pipeline, warnings }), maxQuestionChars: 2000, rateLimitPerMinute: 0 });
+    expect(await (await warned.request("/healthz")).json()).toMatchObject({ status: "ready", warnings });
   });
 });
 
@@ -176,6 +198,7 @@ describe("POST /ask/stream", () => {
     const done = events.at(-1)!.data as AskResponse;
     expect(deltas.join("")).toBe(done.answer);
     expect(done.citations[0]!.quote).toContain("137");
+    expect(done.confidence).toBeGreaterThan(0);
   });
 
   it("rejects a bad request before streaming, in the JSON error shape", async () => {

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { documentIdFor, readCorpus, titleOf } from "../src/ingest/documents.js";
 import { splitDocument } from "../src/ingest/passages.js";
-import { splitSentences } from "../src/ingest/sentences.js";
+import { splitSentences } from "../src/text/sentences.js";
 import type { SourceDocument } from "../src/ingest/types.js";
 
 const article = (await readCorpus("corpus"))[0]!;

@@ -2,7 +2,7 @@ import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { CorpusIndex } from "../index/store.js";
 import type { HybridRetriever, RankedPassage } from "../retrieve/hybrid.js";
 import { enforceCitations } from "./citations.js";
-import type { ExtractiveAnswerer } from "./extractive.js";
+import type { ExtractiveAnswerer } from "./extractive/answerer.js";
 import type { Answerer, AskResponse, HistoryTurn } from "./types.js";
 
 export interface AskRequest {
@@ -19,12 +19,14 @@ export type QuestionCondenser = (question: string, history: HistoryTurn[], signa
 export interface AskPipeline {
   index: CorpusIndex;
   embeddings: EmbeddingsInterface;
-  /** The offline answerer: the answerer itself, or the LLM's fallback; calibration reads its scores. */
+  /** The offline answerer: the answerer itself, or the LLM's fallback; it also rates other answerers' evidence. */
   extractive: ExtractiveAnswerer;
   retriever: HybridRetriever;
   answerer: Answerer;
   retrieveK: number;
   condense?: QuestionCondenser;
+  /** What an operator should know about this pipeline (a scorer trained with another encoder), logged at start and shown by /healthz. */
+  warnings: string[];
 }
 
 /** question → (condense) → retrieve → answer → verify: the one path every client goes through. */
@@ -47,6 +49,8 @@ export async function ask(pipeline: AskPipeline, request: AskRequest): Promise<A
     signal: request.signal,
     onDelta: request.onDelta,
   });
+  // A model's answer has no calibrated probability of its own: the scorer's, on the same passages, stands for it.
+  const confidence = draft.confidence ?? (await pipeline.extractive.assess(retrieval)).confidence;
   const checked = enforceCitations(draft.answer, draft.citations, pipeline.index.documents);
   const answered = performance.now();
 
@@ -54,12 +58,13 @@ export async function ask(pipeline: AskPipeline, request: AskRequest): Promise<A
     ...draft,
     ...checked,
     grounded: draft.grounded && checked.citations.length > 0,
+    confidence: round(confidence, 1000),
     ...(standaloneQuestion !== undefined && { standaloneQuestion }),
     passages: retrieval.passages,
-    timings: { retrieveMs: ms(retrieved - started), answerMs: ms(answered - retrieved), totalMs: ms(answered - started) },
+    timings: { retrieveMs: round(retrieved - started, 10), answerMs: round(answered - retrieved, 10), totalMs: round(answered - started, 10) },
   };
 }
 
-function ms(x: number): number {
-  return Math.round(x * 10) / 10;
+function round(x: number, per: number): number {
+  return Math.round(x * per) / per;
 }

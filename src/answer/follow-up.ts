@@ -1,4 +1,4 @@
-import { contentTerms } from "../retrieve/terms.js";
+import { contentTerms } from "../text/terms.js";
 import type { QuestionCondenser } from "./ask.js";
 
 /** Words that point back at something said before ("When did it happen?", "Why did they do that?"). */

@@ -1,4 +1,5 @@
-import type { Passage, Span } from "../ingest/types.js";
+import type { Passage } from "../ingest/types.js";
+import type { Span } from "../text/span.js";
 
 /** Where a quote was found, in document offsets, with the source's own text at them. */
 export interface QuoteMatch extends Span {

@@ -25,6 +25,8 @@ export interface Draft {
   grounded: boolean;
   mode: AnswerMode;
   citations: Citation[];
+  /** The calibrated probability that the answer is right; the pipeline fills it in for answerers that have none. */
+  confidence?: number;
   unverified?: UnverifiedCitation[];
   degraded?: { reason: string };
 }
@@ -51,6 +53,7 @@ export interface Answerer {
 
 /** The body of `POST /ask` and of the stream's `done` event. */
 export interface AskResponse extends Draft {
+  confidence: number;
   standaloneQuestion?: string;
   passages: RankedPassage[];
   timings: { retrieveMs: number; answerMs: number; totalMs: number };

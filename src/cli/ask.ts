@@ -11,5 +11,5 @@ await runCli(async (args) => {
   console.log(response.answer);
   if (response.citations.length > 0) console.log("");
   for (const c of response.citations) console.log(`[${c.id}] "${c.quote}"\n    ${c.documentId}:${c.start}-${c.end}`);
-  console.error(`\n(${response.mode}, ${response.grounded ? "grounded" : "not grounded"}, ${response.timings.totalMs} ms)`);
+  console.error(`\n(${response.mode}, ${response.grounded ? "grounded" : "not grounded"}, confidence ${response.confidence}, ${response.timings.totalMs} ms)`);
 });

@@ -1,21 +1,20 @@
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { loadConfig, type Config } from "../config.js";
 import { locateGoldenAnswers, readDataset, sample } from "../eval/dataset.js";
-import { calibrateThreshold, evaluate, type Summary } from "../eval/evaluate.js";
+import { withDatasetCorpus } from "../eval/corpus.js";
+import { calibrateThreshold, evaluate, summarizeByArticle, type Summary } from "../eval/evaluate.js";
 import { openPipeline } from "../service.js";
 import { runCli, UsageError } from "./run.js";
 
-const USAGE = "npm run eval -- --dataset <squad.json|golden.jsonl> [--k 5] [--limit N] [--seed 42] [--out report.json] [--calibrate]";
+const USAGE = "npm run eval -- --dataset <squad.json|golden.jsonl> [--k RETRIEVE_K] [--limit N] [--seed 42] [--out report.json] [--calibrate]";
 
 await runCli(async (args) => {
   const { values } = parseArgs({
     args,
     options: {
       dataset: { type: "string" },
-      k: { type: "string", default: "5" },
+      k: { type: "string" },
       limit: { type: "string" },
       seed: { type: "string", default: "42" },
       out: { type: "string" },
@@ -23,27 +22,17 @@ await runCli(async (args) => {
     },
   });
   if (!values.dataset) throw new UsageError(USAGE);
-  const k = positiveInteger(values.k, "--k");
+  const settings = loadConfig();
+  const k = values.k ? positiveInteger(values.k, "--k") : settings.retrieveK;
   const dataset = await readDataset(values.dataset);
   const questions = values.limit ? sample(dataset.questions, positiveInteger(values.limit, "--limit"), Number(values.seed)) : dataset.questions;
-  const config: Config = { ...loadConfig(), retrieveK: k };
+  const config: Config = { ...settings, retrieveK: k };
 
-  // A SQuAD file brings its own articles: index them in a temporary folder, never in DATA_DIR.
-  const scratch = dataset.documents ? await mkdtemp(join(tmpdir(), "grounded-qa-eval-")) : undefined;
-  try {
-    if (scratch && dataset.documents) {
-      config.corpusDir = join(scratch, "corpus");
-      config.dataDir = join(scratch, "data");
-      for (const doc of dataset.documents) {
-        await mkdir(dirname(join(config.corpusDir, doc.path)), { recursive: true });
-        await writeFile(join(config.corpusDir, doc.path), doc.text);
-      }
-    }
-    console.error(`Evaluating ${questions.length} questions from ${values.dataset} (${dataset.format}).`);
+  console.error(`Evaluating ${questions.length} questions from ${values.dataset} (${dataset.format}).`);
+  await withDatasetCorpus(config, dataset, async (config) => {
     const pipeline = await openPipeline(config, (message) => console.error(message));
     const located = dataset.format === "golden" ? locateGoldenAnswers(questions, [...pipeline.index.documents.values()]) : questions;
     const { results, summary } = await evaluate(pipeline, located, {
-      calibrate: values.calibrate,
       onProgress: (done, total) => {
         if (done % 10 === 0 || done === total) process.stderr.write(`\r${done}/${total} questions`);
       },
@@ -54,15 +43,15 @@ await runCli(async (args) => {
       console.log(`BUG: inexact citation for "${r.question}": ${JSON.stringify(r.invalidCitations)}`);
     }
     printSummary(summary);
+    const byArticle = summarizeByArticle(results, k);
+    if (byArticle.size > 1) printArticles(byArticle);
     const calibration = values.calibrate ? calibrateThreshold(results) : undefined;
     if (calibration) printCalibration(calibration);
     if (values.out) {
-      await writeFile(values.out, JSON.stringify({ dataset: values.dataset, summary, calibration, results }, null, 2));
+      await writeFile(values.out, JSON.stringify({ dataset: values.dataset, summary, byArticle: Object.fromEntries(byArticle), calibration, results }, null, 2));
       console.log(`\nReport written to ${values.out}`);
     }
-  } finally {
-    if (scratch) await rm(scratch, { recursive: true, force: true });
-  }
+  });
 });
 
 function printSummary(s: Summary): void {
@@ -75,6 +64,7 @@ function printSummary(s: Summary): void {
     ["citation validity", pct(s.citationValidity)],
     ["unanswerable declined", pct(s.unanswerableDeclined)],
     ["answerable wrongly declined", pct(s.answerableWronglyDeclined)],
+    ["answerabilityAuc", s.answerabilityAuc.toFixed(3)],
     ["latency p50 / p95", `${s.latencyP50Ms.toFixed(1)} ms / ${s.latencyP95Ms.toFixed(1)} ms`],
   ];
   const width = Math.max(...rows.map(([name]) => name.length));
@@ -82,8 +72,15 @@ function printSummary(s: Summary): void {
   for (const [name, value] of rows) console.log(`| ${name.padEnd(width)} | ${value} |`);
 }
 
+function printArticles(byArticle: Map<string, Summary>): void {
+  console.log("\n| article | questions | answer hit | unanswerable declined | answerable wrongly declined | answerabilityAuc |\n|---|---|---|---|---|---|");
+  for (const [article, s] of byArticle) {
+    console.log(`| ${article} | ${s.questions} | ${pct(s.answerHit)} | ${pct(s.unanswerableDeclined)} | ${pct(s.answerableWronglyDeclined)} | ${s.answerabilityAuc.toFixed(3)} |`);
+  }
+}
+
 function printCalibration({ best, curve }: ReturnType<typeof calibrateThreshold>): void {
-  console.log("\n| ANSWER_MIN_SCORE | unanswerable declined | answerable wrongly declined |\n|---|---|---|");
+  console.log("\n| ANSWER_MIN_CONFIDENCE | unanswerable declined | answerable wrongly declined |\n|---|---|---|");
   const step = Math.max(1, Math.floor(curve.length / 12));
   for (const point of curve.filter((_, i) => i % step === 0 || curve[i] === best)) {
     console.log(`| ${point.threshold.toFixed(3)}${point === best ? " (best)" : ""} | ${pct(point.declined)} | ${pct(point.wronglyDeclined)} |`);

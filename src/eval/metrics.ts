@@ -1,5 +1,5 @@
 import type { RankedPassage } from "../retrieve/hybrid.js";
-import type { Span } from "../ingest/types.js";
+import type { Span } from "../text/span.js";
 
 type Located = Span & { documentId: string };
 
@@ -40,4 +40,20 @@ export function percentile(values: number[], p: number): number {
 
 export function share(part: number, whole: number): number {
   return whole === 0 ? 0 : part / whole;
+}
+
+/** The probability that a random positive scores above a random negative (ties count half); 0.5 is chance. */
+export function rocAuc(positives: number[], negatives: number[]): number {
+  if (positives.length === 0 || negatives.length === 0) return 0.5;
+  const all = [...positives.map((score) => ({ score, positive: true })), ...negatives.map((score) => ({ score, positive: false }))];
+  all.sort((a, b) => a.score - b.score);
+  let rankSum = 0;
+  for (let i = 0; i < all.length; ) {
+    let j = i;
+    while (j < all.length && all[j]!.score === all[i]!.score) j++;
+    const averageRank = (i + 1 + j) / 2;
+    for (let k = i; k < j; k++) if (all[k]!.positive) rankSum += averageRank;
+    i = j;
+  }
+  return (rankSum - (positives.length * (positives.length + 1)) / 2) / (positives.length * negatives.length);
 }

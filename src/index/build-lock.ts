@@ -1,7 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import lockfile from "proper-lockfile";
-import type { Progress } from "./store.js";
+import type { Progress } from "./progress.js";
 
 /**
  * A build refreshes the lock every half of this; a lock older than it belongs to a process that died.

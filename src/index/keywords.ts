@@ -1,6 +1,6 @@
 import MiniSearch, { type Options } from "minisearch";
 import type { Passage } from "../ingest/types.js";
-import { contentTerms } from "../retrieve/terms.js";
+import { contentTerms } from "../text/terms.js";
 
 /** BM25 over passages and their headings, with the same terms the answerer scores sentences by. */
 const options: Options<Passage> = {

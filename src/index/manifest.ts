@@ -3,7 +3,7 @@ import type { ChunkingSettings } from "../ingest/passages.js";
 import type { SourceDocument } from "../ingest/types.js";
 
 /** Bumped whenever the on-disk layout or the splitting rules change, so old indexes are rebuilt. */
-export const INDEX_FORMAT_VERSION = 7;
+export const INDEX_FORMAT_VERSION = 8;
 
 /** What an index was built from: if any of it differs from now, the index is stale. */
 export interface Manifest {
@@ -11,6 +11,8 @@ export interface Manifest {
   embeddings: { provider: string; model: string; dimensions: number };
   chunking: ChunkingSettings;
   documents: { id: string; path: string; sha256: string }[];
+  /** The names of the `IndexExtra`s kept with the index. */
+  extras: string[];
   builtAt: string;
 }
 
@@ -20,12 +22,14 @@ export function manifestKeyFor(
   documents: SourceDocument[],
   embeddings: { provider: string; model: string },
   chunking: ChunkingSettings,
+  extras: string[] = [],
 ): ManifestKey {
   return {
     formatVersion: INDEX_FORMAT_VERSION,
     embeddings: { provider: embeddings.provider, model: embeddings.model },
     chunking,
     documents: documents.map((doc) => ({ id: doc.id, path: doc.path, sha256: sha256(doc.text) })),
+    extras,
   };
 }
 
@@ -38,6 +42,7 @@ export function stalenessReason(manifest: Manifest | null, key: ManifestKey): st
   }
   if (JSON.stringify(manifest.chunking) !== JSON.stringify(key.chunking)) return "chunking settings changed";
   if (JSON.stringify(manifest.documents) !== JSON.stringify(key.documents)) return "corpus changed";
+  if (JSON.stringify(manifest.extras) !== JSON.stringify(key.extras)) return "the answerer's data changed";
   return null;
 }
 

@@ -4,40 +4,43 @@ import { HNSWLib } from "@langchain/community/vectorstores/hnswlib";
 import { Document } from "@langchain/core/documents";
 import type { VectorStore } from "@langchain/core/vectorstores";
 import type { EmbeddingModel } from "../embeddings/index.js";
-import { unit } from "../embeddings/vectors.js";
 import { splitDocument, type ChunkingSettings } from "../ingest/passages.js";
 import type { Passage, Sentence, SourceDocument } from "../ingest/types.js";
+import { withIndexLock } from "./build-lock.js";
 import { buildKeywordIndex, loadKeywordIndex, type KeywordIndex } from "./keywords.js";
 import { manifestKeyFor, stalenessReason, type Manifest } from "./manifest.js";
-import { contentWords } from "../retrieve/terms.js";
-import { withIndexLock } from "./build-lock.js";
-import { TermStatistics } from "./term-statistics.js";
+import type { Progress } from "./progress.js";
 
-/** Everything answering needs, loaded in memory. Built once per corpus and embedding model. */
+/** Everything retrieval and citing need, loaded in memory. Built once per corpus and embedding model. */
 export interface CorpusIndex {
   manifest: Manifest;
   documents: Map<string, SourceDocument>;
   passages: Map<string, Passage>;
   sentences: Sentence[];
-  /** Unit-length embedding of each sentence, by `Sentence.index`. */
-  sentenceVectors: Float32Array[];
-  /** Each content term of the corpus, and a word of the corpus that stems to it (for looking up its meaning). */
-  vocabulary: Map<string, string>;
   vectors: VectorStore;
   keywords: KeywordIndex;
-  terms: TermStatistics;
-  /** The content terms of each sentence (by `Sentence.index`) and of each heading, tokenized once at load. */
-  sentenceTerms: Set<string>[];
-  headingTerms: Map<string, Set<string>>;
+  /** What each `IndexExtra` built, by its name, as saved. */
+  extras: Map<string, Uint8Array>;
 }
 
-export type Progress = (message: string) => void;
-
-interface StoredText {
+/** What an index is built from, handed to extras so they never split or embed the corpus again themselves. */
+export interface IndexContent {
   documents: SourceDocument[];
   passages: Passage[];
   sentences: Sentence[];
 }
+
+/**
+ * Data another part derives from the corpus at build time and keeps with the index (an answerer's
+ * sentence vectors), so it is built, switched and removed together with it. The store only keeps the
+ * bytes; `name` is recorded in the manifest, so a new or changed extra rebuilds the index.
+ */
+export interface IndexExtra {
+  /** A file name, versioned by its owner when its format changes ("sentence-vectors-v1.f32"). */
+  name: string;
+  build(content: IndexContent, model: EmbeddingModel, progress: Progress): Promise<Uint8Array>;
+}
+
 
 const POINTER = "current.json";
 
@@ -51,17 +54,21 @@ export async function openIndex(
   chunking: ChunkingSettings,
   dataDir: string,
   progress: Progress = () => {},
-  { rebuild = false }: { rebuild?: boolean } = {},
+  { rebuild = false, extras = [] }: { rebuild?: boolean; extras?: IndexExtra[] } = {},
 ): Promise<CorpusIndex> {
   return withIndexLock(dataDir, progress, async () => {
     if (!rebuild) {
       // Checked under the lock: a build that just finished elsewhere makes this one unnecessary.
-      const reason = stalenessReason(await readManifest(dataDir), manifestKeyFor(documents, model, chunking));
+      const reason = stalenessReason(await readManifest(dataDir), manifestKeyFor(documents, model, chunking, extraNames(extras)));
       if (reason === null) return loadIndex(dataDir, model);
       progress(`Building the index: ${reason}.`);
     }
-    return buildIndex(documents, model, chunking, dataDir, progress);
+    return buildIndex(documents, model, chunking, dataDir, progress, extras);
   });
+}
+
+function extraNames(extras: IndexExtra[]): string[] {
+  return extras.map((extra) => extra.name).sort();
 }
 
 /**
@@ -75,6 +82,7 @@ async function buildIndex(
   chunking: ChunkingSettings,
   dataDir: string,
   progress: Progress,
+  extras: IndexExtra[],
 ): Promise<CorpusIndex> {
   const passages: Passage[] = [];
   const sentences: Sentence[] = [];
@@ -86,8 +94,10 @@ async function buildIndex(
   progress(`${documents.length} documents, ${passages.length} passages, ${sentences.length} sentences.`);
 
   const passageVectors = await embedWithProgress(model, passages.map(contextualText), "passages", progress);
-  const sentenceVectors = await embedWithProgress(model, sentences.map((s) => s.text), "sentences", progress);
   const dimensions = passageVectors[0]?.length ?? 0;
+  const content: IndexContent = { documents, passages, sentences };
+  const built = new Map<string, Uint8Array>();
+  for (const extra of extras) built.set(extra.name, await extra.build(content, model, progress));
 
   const vectors = new HNSWLib(model.embeddings, { space: "cosine", numDimensions: dimensions });
   if (passages.length > 0) {
@@ -98,7 +108,7 @@ async function buildIndex(
   }
   const keywords = buildKeywordIndex(passages);
   const manifest: Manifest = {
-    ...manifestKeyFor(documents, model, chunking),
+    ...manifestKeyFor(documents, model, chunking, extraNames(extras)),
     embeddings: { provider: model.provider, model: model.model, dimensions },
     builtAt: new Date().toISOString(),
   };
@@ -106,33 +116,33 @@ async function buildIndex(
   const folder = `index-${Date.now()}-${process.pid}`;
   const dir = join(dataDir, folder);
   await mkdir(dir, { recursive: true });
-  const stored: StoredText = { documents, passages, sentences };
   if (passages.length > 0) await vectors.save(join(dir, "hnsw"));
-  await writeFile(join(dir, "text.json"), JSON.stringify(stored));
+  await writeFile(join(dir, "text.json"), JSON.stringify(content));
   await writeFile(join(dir, "keywords.json"), JSON.stringify(keywords));
-  const packed = packVectors(sentenceVectors, dimensions);
-  await writeFile(join(dir, "vectors.f32"), packed);
+  await mkdir(join(dir, "extras"));
+  for (const [name, bytes] of built) await writeFile(join(dir, "extras", name), bytes);
   await writeFile(join(dir, "manifest.json"), JSON.stringify(manifest, null, 2));
   await writeFile(join(dataDir, `${POINTER}.tmp`), JSON.stringify({ folder }));
   await rename(join(dataDir, `${POINTER}.tmp`), join(dataDir, POINTER));
   await removeOtherIndexes(dataDir, folder);
   progress(`Index saved to ${dir}.`);
 
-  return assemble(manifest, stored, vectors, keywords, unpackVectors(packed, dimensions));
+  return assemble(manifest, content, vectors, keywords, built);
 }
 
 export async function loadIndex(dataDir: string, model: EmbeddingModel): Promise<CorpusIndex> {
   const dir = await currentFolder(dataDir);
   if (!dir) throw new Error(`No index in ${dataDir}`);
   const manifest = JSON.parse(await readFile(join(dir, "manifest.json"), "utf8")) as Manifest;
-  const stored = JSON.parse(await readFile(join(dir, "text.json"), "utf8")) as StoredText;
+  const stored = JSON.parse(await readFile(join(dir, "text.json"), "utf8")) as IndexContent;
   const keywords = loadKeywordIndex(await readFile(join(dir, "keywords.json"), "utf8"));
   const vectors =
     stored.passages.length > 0
       ? await HNSWLib.load(join(dir, "hnsw"), model.embeddings)
       : new HNSWLib(model.embeddings, { space: "cosine", numDimensions: manifest.embeddings.dimensions });
-  const packed = await readFile(join(dir, "vectors.f32"));
-  return assemble(manifest, stored, vectors, keywords, unpackVectors(packed, manifest.embeddings.dimensions));
+  const extras = new Map<string, Uint8Array>();
+  for (const name of manifest.extras) extras.set(name, await readFile(join(dir, "extras", name)));
+  return assemble(manifest, stored, vectors, keywords, extras);
 }
 
 async function readManifest(dataDir: string): Promise<Manifest | null> {
@@ -156,31 +166,19 @@ async function currentFolder(dataDir: string): Promise<string | null> {
 
 function assemble(
   manifest: Manifest,
-  stored: StoredText,
+  content: IndexContent,
   vectors: VectorStore,
   keywords: KeywordIndex,
-  sentenceVectors: Float32Array[],
+  extras: Map<string, Uint8Array>,
 ): CorpusIndex {
-  const vocabulary = new Map<string, string>();
-  const termsOf = (text: string) => {
-    const words = contentWords(text);
-    for (const { term, word } of words) if (!vocabulary.has(term)) vocabulary.set(term, word);
-    return new Set(words.map((w) => w.term));
-  };
-  const sentenceTerms = stored.sentences.map((s) => termsOf(s.text));
-  const headings = new Set(stored.passages.map((p) => p.heading));
   return {
     manifest,
-    documents: new Map(stored.documents.map((d) => [d.id, d])),
-    passages: new Map(stored.passages.map((p) => [p.id, p])),
-    sentences: stored.sentences,
-    sentenceVectors,
-    vocabulary,
+    documents: new Map(content.documents.map((d) => [d.id, d])),
+    passages: new Map(content.passages.map((p) => [p.id, p])),
+    sentences: content.sentences,
     vectors,
     keywords,
-    terms: TermStatistics.from(sentenceTerms),
-    sentenceTerms,
-    headingTerms: new Map([...headings].map((h) => [h, termsOf(h)])),
+    extras,
   };
 }
 
@@ -189,26 +187,14 @@ function contextualText(passage: Passage): string {
   return `${passage.heading}\n\n${passage.text}`;
 }
 
-async function embedWithProgress(model: EmbeddingModel, texts: string[], what: string, progress: Progress) {
+/** Embeds `texts` in batches, reporting how far it got. */
+export async function embedWithProgress(model: EmbeddingModel, texts: string[], what: string, progress: Progress) {
   const vectors: number[][] = [];
   const batch = 64;
   for (let i = 0; i < texts.length; i += batch) {
     vectors.push(...(await model.embeddings.embedDocuments(texts.slice(i, i + batch))));
     progress(`Embedded ${Math.min(i + batch, texts.length)}/${texts.length} ${what}.`);
   }
-  return vectors;
-}
-
-function packVectors(vectors: number[][], dimensions: number): Buffer {
-  const packed = new Float32Array(vectors.length * dimensions);
-  vectors.forEach((v, i) => packed.set(unit(v), i * dimensions));
-  return Buffer.from(packed.buffer);
-}
-
-function unpackVectors(buffer: Buffer, dimensions: number): Float32Array[] {
-  const all = new Float32Array(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength));
-  const vectors: Float32Array[] = [];
-  for (let i = 0; dimensions > 0 && i < all.length; i += dimensions) vectors.push(all.subarray(i, i + dimensions));
   return vectors;
 }
 

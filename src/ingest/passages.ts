@@ -1,5 +1,6 @@
-import { splitSentences, trim } from "./sentences.js";
-import type { Passage, Sentence, SourceDocument, Span } from "./types.js";
+import { splitSentences, trim } from "../text/sentences.js";
+import type { Span } from "../text/span.js";
+import type { Passage, Sentence, SourceDocument } from "./types.js";
 
 export interface ChunkingSettings {
   /** A paragraph longer than this is split, between sentences, into several passages. */

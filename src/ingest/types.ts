@@ -1,3 +1,5 @@
+import type { Span } from "../text/span.js";
+
 /** A file of the corpus, with its text exactly as decoded from disk: every offset points into `text`. */
 export interface SourceDocument {
   id: string;
@@ -5,12 +7,6 @@ export interface SourceDocument {
   /** Path relative to the corpus directory. */
   path: string;
   text: string;
-}
-
-/** A `[start, end)` range of a document's text, in UTF-16 code units. */
-export interface Span {
-  start: number;
-  end: number;
 }
 
 /** A sentence that may be quoted in an answer. */

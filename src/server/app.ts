@@ -32,7 +32,11 @@ export function createApp(options: AppOptions): Hono {
 
   app.get("/healthz", (c) => {
     const pipeline = options.pipeline();
-    const facts = { ...options.health?.(), documents: pipeline?.index.documents.size ?? 0 };
+    const facts = {
+      ...options.health?.(),
+      documents: pipeline?.index.documents.size ?? 0,
+      ...(pipeline && pipeline.warnings.length > 0 && { warnings: pipeline.warnings }),
+    };
     return pipeline ? c.json({ status: "ready", ...facts }) : c.json({ status: "loading", ...facts }, 503);
   });
 

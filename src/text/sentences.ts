@@ -1,4 +1,4 @@
-import type { Span } from "./types.js";
+import type { Span } from "./span.js";
 
 const segmenter = new Intl.Segmenter("en", { granularity: "sentence" });
 

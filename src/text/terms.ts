@@ -54,9 +54,15 @@ export function normalizeTerm(word: string): string | null {
   const lower = word.toLowerCase().replace(/’/g, "'");
   if (/^\p{N}+$/u.test(lower)) return lower;
   if (STOP_WORDS.has(lower) || lower.length < 2) return null;
-  const verb = lemmatize.verb(lower);
-  const lemma = verb !== lower ? verb : lemmatize.noun(lower);
+  const lemma = lemmaOf(lower);
   return STOP_WORDS.has(lemma) ? null : stemmer(lemma);
+}
+
+/** A word's dictionary form, as a verb if it is an inflected one ("took": "take"), otherwise as a noun ("leaders": "leader"). */
+export function lemmaOf(word: string): string {
+  const lower = word.toLowerCase();
+  const verb = lemmatize.verb(lower);
+  return verb !== lower ? verb : lemmatize.noun(lower);
 }
 
 /** True when `word` is one typo away from a stop word ("wat", "ther"). */

@@ -1,31 +1,37 @@
-/** The kind of thing a question asks for, when its wording says so. */
-export type AnswerType = "quantity" | "time" | "person" | "place";
+import type { AnswerKind } from "../../text/entities.js";
 
-const QUESTION_PATTERNS: [AnswerType, RegExp][] = [
+/** What the question's wording asks for: a number, a date, or a name (of a person, place or group). */
+const QUESTION_PATTERNS: [AnswerKind, RegExp][] = [
   ["quantity", /\bhow (many|much|large|big|long|far|old)\b|\bnumber of\b|\bwhat (number|percentage|size|amount)\b|\bsize\b|\bestimat/i],
   ["time", /\bwhen\b|\b(what|which) (year|date|month|day|time|decade|century)\b|\bsince (when|what)\b/i],
-  ["person", /\bwho\b|\bwhose\b|\bwhom\b|\b(what|which) (person|expert|author|scholar|official)\b/i],
-  ["place", /\bwhere\b|\b(what|which) (country|city|region|place|town|river|area)\b/i],
+  [
+    "name",
+    /\bwho\b|\bwhose\b|\bwhom\b|\bwhere\b|\b(what|which) (person|expert|author|scholar|official|country|city|region|place|town|river|area|group|organi[sz]ation|company|party)\b/i,
+  ],
 ];
 
-const MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December";
-const NUMBER_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|dozen|dozens";
-
-const SENTENCE_PATTERNS: Record<AnswerType, RegExp> = {
-  quantity: new RegExp(`\\d|\\b(${NUMBER_WORDS})\\b`, "i"),
-  time: new RegExp(`\\b(1[5-9]|20)\\d{2}s?\\b|\\b(${MONTHS})\\b|\\b(century|decade|years? ago|since)\\b`, "i"),
-  // A capitalized name after the first word, or a title such as Dr.
-  person: /\b(Dr|Mr|Mrs|Ms|Prof)\.\s|(?<=\S\s+)[A-Z][a-z]+\s+[A-Z][a-z]+/,
-  place: /(?<=\S\s+)[A-Z][a-z]+/,
-};
-
 /** What the question's first sentence asks for; a follow-up's appended context does not count. */
-export function expectedAnswerType(question: string): AnswerType | null {
+export function expectedAnswerKind(question: string): AnswerKind | null {
   const own = question.split(/(?<=\?)\s/)[0]!;
   return QUESTION_PATTERNS.find(([, pattern]) => pattern.test(own))?.[0] ?? null;
 }
 
-/** Whether `sentence` contains something of the expected kind (a number, a date, a name). */
-export function containsAnswerType(sentence: string, type: AnswerType): boolean {
-  return SENTENCE_PATTERNS[type].test(sentence);
+/** "What does ISKP stand for?", "What is the Taliban?": the thing to define, or null. */
+export function definitionTarget(question: string): string | null {
+  const match =
+    /\bwhat (?:does|do|did) (?:the )?(?:abbreviation |acronym |name )?["“']?([\p{L}\p{N}][\p{L}\p{N}.-]*)["”']? (?:stand|stands) for\b/iu.exec(question) ??
+    /^\s*(?:what|who) (?:is|are|was|were) (?:an? |the )?([^?,]{2,60}?)\s*\??\s*$/iu.exec(question);
+  return match?.[1]?.trim() ?? null;
+}
+
+/**
+ * Whether `sentence` defines `target` the way definitions are written: "Long Name (ABBR)",
+ * "X, a Y," or "X is a Y".
+ */
+export function defines(sentence: string, target: string): boolean {
+  const name = target.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(
+    `\\(\\s*${name}\\s*\\)|\\b${name}\\b,\\s+(?:an?|the)\\s|\\b${name}\\b\\s+(?:is|are|was|were)\\s+(?:an?|the|one)\\s`,
+    "iu",
+  ).test(sentence);
 }

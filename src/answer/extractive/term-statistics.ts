@@ -17,4 +17,9 @@ export class TermStatistics {
     const df = this.documentFrequency.get(term) ?? 0;
     return Math.log(1 + (this.count - df + 0.5) / (df + 0.5));
   }
+
+  /** The weight of a term the corpus never uses: the highest there is. */
+  unseenIdf(): number {
+    return this.idf("");
+  }
 }

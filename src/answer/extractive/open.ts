@@ -1,0 +1,46 @@
+import type { EmbeddingModel } from "../../embeddings/index.js";
+import { WordVectors } from "../../embeddings/word-vectors.js";
+import type { CorpusIndex } from "../../index/store.js";
+import type { Progress } from "../../index/progress.js";
+import { WordNet } from "../../text/wordnet.js";
+import { ExtractiveAnswerer } from "./answerer.js";
+import type { FeatureResources } from "./features.js";
+import { SentenceData } from "./sentence-data.js";
+import { AnswerScorer } from "./scorer.js";
+
+/** The language resources the features are computed with, over `index`'s sentences. */
+export async function openFeatureResources(index: CorpusIndex, cacheDir: string, progress: Progress = () => {}): Promise<FeatureResources> {
+  const [wordVectors, wordNet] = await Promise.all([WordVectors.load(cacheDir, progress), WordNet.open()]);
+  return { data: SentenceData.from(index, wordVectors), wordVectors, wordNet };
+}
+
+export interface ExtractiveOptions {
+  /** The scorer file `npm run train` wrote. */
+  scorerPath: string;
+  /** Overrides the scorer's own decline threshold. */
+  minConfidence?: number;
+  cacheDir: string;
+}
+
+/** The offline answerer over `index`, and what an operator should know about it (a scorer trained with another encoder). */
+export async function openExtractiveAnswerer(
+  index: CorpusIndex,
+  model: EmbeddingModel,
+  options: ExtractiveOptions,
+  progress: Progress = () => {},
+): Promise<{ extractive: ExtractiveAnswerer; warnings: string[] }> {
+  const [scorer, resources] = await Promise.all([AnswerScorer.load(options.scorerPath), openFeatureResources(index, options.cacheDir, progress)]);
+  const trainedWith = scorer.file.embeddings;
+  const warnings =
+    trainedWith.provider === model.provider && trainedWith.model === model.model
+      ? []
+      : [
+          `the answer scorer was trained with ${trainedWith.provider}/${trainedWith.model} embeddings but the index uses ${model.provider}/${model.model}: ` +
+            `its confidence is not calibrated for them; retrain with npm run train`,
+        ];
+  const settings = {
+    minConfidence: options.minConfidence ?? scorer.file.threshold,
+    secondSentenceMargin: scorer.file.secondSentenceMargin,
+  };
+  return { extractive: new ExtractiveAnswerer(resources, scorer, model.embeddings, settings), warnings };
+}
