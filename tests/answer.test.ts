@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { ask, type AskPipeline } from "../src/answer/ask.js";
-import { defines, definitionTarget, expectedAnswerKind } from "../src/answer/extractive/answer-type.js";
+import { definitionStrength, definitionTarget, expectedAnswerKind } from "../src/answer/extractive/answer-type.js";
 import { splitQuestion } from "../src/answer/extractive/compound.js";
 import { contentTerms, isStopWordTypo } from "../src/text/terms.js";
 import { openArticlePipeline } from "./support/pipeline.js";
@@ -25,11 +25,13 @@ describe("reading the question", () => {
 
   it("recognises definition questions and the sentences that define", () => {
     expect(definitionTarget("What does the abbreviation ISKP stand for?")).toBe("ISKP");
+    expect(definitionTarget("ISKP full name")).toBe("ISKP");
     expect(definitionTarget("What is the Taliban?")).toBe("Taliban");
     expect(definitionTarget("How many people died?")).toBeNull();
-    expect(defines("Islamic State-Khorasan Province (ISKP) killed approximately 137 people.", "ISKP")).toBe(true);
-    expect(defines("The Taliban, a militant group, took power.", "Taliban")).toBe(true);
-    expect(defines("ISKP killed approximately 137 people.", "ISKP")).toBe(false);
+    expect(definitionStrength("Islamic State-Khorasan Province (ISKP) killed approximately 137 people.", "ISKP")).toBe(1);
+    expect(definitionStrength("The Taliban, a militant group, took power.", "Taliban")).toBe(0.5);
+    expect(definitionStrength("ISKP is the only formidable challenger to the Taliban.", "ISKP")).toBe(0);
+    expect(definitionStrength("ISKP killed approximately 137 people.", "ISKP")).toBe(0);
   });
 
   it("keeps acronyms and hyphenated names as terms, and drops question framing", () => {

@@ -16,22 +16,30 @@ export function expectedAnswerKind(question: string): AnswerKind | null {
   return QUESTION_PATTERNS.find(([, pattern]) => pattern.test(own))?.[0] ?? null;
 }
 
-/** "What does ISKP stand for?", "What is the Taliban?": the thing to define, or null. */
+const NAME = "[\\p{L}\\p{N}][\\p{L}\\p{N}.-]*";
+/** "What does ISKP stand for?", "ISKP full name", "What is the Taliban?": the thing to define. */
+const DEFINITION_QUESTIONS = [
+  new RegExp(`\\bwhat (?:does|do|did) (?:the )?(?:abbreviation |acronym |name )?["“']?(${NAME})["”']? (?:stand|stands) for\\b`, "iu"),
+  new RegExp(`\\bfull (?:name|form) of (?:the )?(${NAME})|^\\s*(${NAME}) full (?:name|form)\\b`, "iu"),
+  /^\s*(?:what|who) (?:is|are|was|were) (?:an? |the )?([^?,]{2,60}?)\s*\??\s*$/iu,
+];
+
+/** The thing a definition question asks to define, or null. */
 export function definitionTarget(question: string): string | null {
-  const match =
-    /\bwhat (?:does|do|did) (?:the )?(?:abbreviation |acronym |name )?["“']?([\p{L}\p{N}][\p{L}\p{N}.-]*)["”']? (?:stand|stands) for\b/iu.exec(question) ??
-    /^\s*(?:what|who) (?:is|are|was|were) (?:an? |the )?([^?,]{2,60}?)\s*\??\s*$/iu.exec(question);
-  return match?.[1]?.trim() ?? null;
+  for (const pattern of DEFINITION_QUESTIONS) {
+    const match = pattern.exec(question);
+    const target = match?.slice(1).find((group) => group !== undefined);
+    if (target) return target.trim();
+  }
+  return null;
 }
 
 /**
- * Whether `sentence` defines `target` the way definitions are written: "Long Name (ABBR)",
- * "X, a Y," or "X is a Y".
+ * How plainly `sentence` defines `target`: 1 for "Long Name (ABBR)", what "what does ABBR stand for"
+ * asks; 0.5 for "X, a Y," or "X is a Y"; else 0.
  */
-export function defines(sentence: string, target: string): boolean {
+export function definitionStrength(sentence: string, target: string): number {
   const name = target.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return new RegExp(
-    `\\(\\s*${name}\\s*\\)|\\b${name}\\b,\\s+(?:an?|the)\\s|\\b${name}\\b\\s+(?:is|are|was|were)\\s+(?:an?|the|one)\\s`,
-    "iu",
-  ).test(sentence);
+  if (new RegExp(`\\(\\s*${name}\\s*\\)`, "iu").test(sentence)) return 1;
+  return new RegExp(`\\b${name}\\b(?:,\\s+|\\s+(?:is|are|was|were)\\s+)an?\\s`, "iu").test(sentence) ? 0.5 : 0;
 }

@@ -5,7 +5,7 @@ import type { RankedPassage } from "../../retrieve/hybrid.js";
 import type { AnswerKind } from "../../text/entities.js";
 import { contentTerms, contentWords, isStopWordTypo, isTypoOf, lemmaOf, normalizeTerm } from "../../text/terms.js";
 import type { WordNet } from "../../text/wordnet.js";
-import { defines, definitionTarget, expectedAnswerKind } from "./answer-type.js";
+import { definitionStrength, definitionTarget, expectedAnswerKind } from "./answer-type.js";
 import type { SentenceData } from "./sentence-data.js";
 
 /**
@@ -96,7 +96,9 @@ export interface FeatureResources {
 
 export function analyzeQuestion(question: string, questionVector: number[], { data, wordVectors, wordNet }: FeatureResources): AnalyzedQuestion {
   // A word the corpus lacks that is one typo from a stop word ("wat", "ther") is that stop word.
-  const words = contentWords(question).filter((w) => data.vocabulary.has(w.term) || !isStopWordTypo(w.word));
+  // A definition question's framing ("abbreviation", "stand for", "full name") is not what to look for.
+  const definitionOf = definitionTarget(question);
+  const words = contentWords(definitionOf ?? question).filter((w) => data.vocabulary.has(w.term) || !isStopWordTypo(w.word));
   const names = new Set(contentWords(question.replace(/^\s*\S+/, "").replace(/\b[\p{Ll}\p{N}][\p{L}\p{N}'’-]*/gu, "")).map((w) => w.term));
   const byTerm = new Map<string, QuestionTerm>();
   const wordsOf = question.toLowerCase().match(/[\p{L}\p{N}'’-]+/gu) ?? [];
@@ -137,7 +139,7 @@ export function analyzeQuestion(question: string, questionVector: number[], { da
     maxIdf: data.idf.unseenIdf(),
     bigrams: sequence.slice(1).map((t, i) => [sequence[i]!, t]),
     kind: expectedAnswerKind(question),
-    definitionOf: definitionTarget(question),
+    definitionOf,
     unknownShare: totalWeight > 0 ? unknown / totalWeight : 0,
     negated: NEGATION.test(question),
   };
@@ -222,7 +224,7 @@ export function featureRows(question: AnalyzedQuestion, candidates: Candidate[],
       kindMatch: kinds ? (kinds.has(question.kind!) ? 1 : -1) : 0,
       // The thing asked for must be something the question does not already say ("When was X founded in 1990?").
       kindNew: kinds?.get(question.kind!)?.some((value) => contentTerms(value).some((t) => !questionTerms.has(t))) ? 1 : 0,
-      definition: question.definitionOf && defines(sentence.text, question.definitionOf) ? 1 : 0,
+      definition: question.definitionOf ? definitionStrength(sentence.text, question.definitionOf) : 0,
       passageRank: 1 / (passageRank + 1),
       passageScore: passage.score,
       firstInPassage: position === 0 ? 1 : 0,
