@@ -17,7 +17,7 @@ export interface ExtractiveSettings {
 export interface Assessment {
   /** The calibrated probability that the best sentence answers the question. */
   confidence: number;
-  /** The sentences to quote, best first: the best, and the runner-up when it scores nearly as well. */
+  /** The sentences to quote, best first: the best, and the runner-up when it scores nearly as well; none to decline. */
   sentences: Sentence[];
 }
 
@@ -36,21 +36,23 @@ export class ExtractiveAnswerer implements Answerer {
   ) {}
 
   async answer(request: AnswerRequest): Promise<Draft> {
-    const parts = await this.assessParts(request);
-    const answered = parts.filter((p) => p.confidence >= this.settings.minConfidence);
-    if (answered.length === 0) {
+    const { confidence, sentences } = await this.assess(request);
+    if (sentences.length === 0) {
       request.onDelta?.(NOT_FOUND_ANSWER);
-      return { answer: NOT_FOUND_ANSWER, grounded: false, mode: this.mode, citations: [], confidence: Math.max(0, ...parts.map((p) => p.confidence)) };
+      return { answer: NOT_FOUND_ANSWER, grounded: false, mode: this.mode, citations: [], confidence };
     }
-    const byIndex = new Map(answered.flatMap((p) => p.sentences).map((s) => [s.index, s]));
-    const chosen = [...byIndex.values()].sort((a, b) => a.index - b.index);
-    const citations = chosen.map((sentence, i) => citeSentence(this.resources.data.index, sentence, i + 1));
+    const inOrder = [...new Map(sentences.map((s) => [s.index, s])).values()].sort((a, b) => a.index - b.index);
+    const citations = inOrder.map((sentence, i) => citeSentence(this.resources.data.index, sentence, i + 1));
     const quoted = citations.map((c) => `${c.quote} [${c.id}]`);
     quoted.forEach((part, i) => request.onDelta?.(i === 0 ? part : ` ${part}`));
-    return { answer: quoted.join(" "), grounded: true, mode: this.mode, citations, confidence: Math.min(...answered.map((p) => p.confidence)) };
+    return { answer: quoted.join(" "), grounded: true, mode: this.mode, citations, confidence };
   }
 
-  /** The whole question's assessment (for a compound question, its least confident answered part). */
+  /**
+   * The sentences to quote and how sure the answerer is. For a compound question, each part confident
+   * enough contributes its sentences, and the confidence is that of the least confident of them; with
+   * none, the most confident part's, below the threshold.
+   */
   async assess(request: Pick<AnswerRequest, "question" | "passages" | "questionVector">): Promise<Assessment> {
     const parts = await this.assessParts(request);
     const answered = parts.filter((p) => p.confidence >= this.settings.minConfidence);

@@ -95,10 +95,11 @@ export interface FeatureResources {
 }
 
 export function analyzeQuestion(question: string, questionVector: number[], { data, wordVectors, wordNet }: FeatureResources): AnalyzedQuestion {
-  // A word the corpus lacks that is one typo from a stop word ("wat", "ther") is that stop word.
   // A definition question's framing ("abbreviation", "stand for", "full name") is not what to look for.
   const definitionOf = definitionTarget(question);
+  // A word the corpus lacks that is one typo from a stop word ("wat", "ther") is that stop word.
   const words = contentWords(definitionOf ?? question).filter((w) => data.vocabulary.has(w.term) || !isStopWordTypo(w.word));
+  // The capitalized words after the first one.
   const names = new Set(contentWords(question.replace(/^\s*\S+/, "").replace(/\b[\p{Ll}\p{N}][\p{L}\p{N}'’-]*/gu, "")).map((w) => w.term));
   const byTerm = new Map<string, QuestionTerm>();
   const wordsOf = question.toLowerCase().match(/[\p{L}\p{N}'’-]+/gu) ?? [];

@@ -1,4 +1,4 @@
-import { dot, unit } from "../../embeddings/vectors.js";
+import { unit } from "../../embeddings/vectors.js";
 import type { WordVectors } from "../../embeddings/word-vectors.js";
 import { embedWithProgress, type CorpusIndex, type IndexExtra } from "../../index/store.js";
 import type { Sentence } from "../../ingest/types.js";
@@ -81,10 +81,6 @@ export class SentenceData {
     let kinds = this.kinds.get(sentence.index);
     if (!kinds) this.kinds.set(sentence.index, (kinds = answerKinds(sentence.text)));
     return kinds;
-  }
-
-  similarity(vector: ArrayLike<number>, sentence: Sentence): number {
-    return dot(vector, this.sentenceVectors[sentence.index]!);
   }
 }
 
