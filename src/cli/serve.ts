@@ -1,11 +1,18 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import type { AskPipeline } from "../answer/ask.js";
-import { loadConfig } from "../config.js";
+import { loadConfig, type Config } from "../config.js";
 import { watchLlm } from "../llm/availability.js";
 import { createApp } from "../server/app.js";
 import { createPageRoutes } from "../server/page.js";
 import { openPipeline } from "../service.js";
 import { runCli } from "./run.js";
+
+/** On SIGTERM or SIGINT, how long requests in flight may take to finish before every connection is closed. */
+const SHUTDOWN_GRACE_MS = 1000;
+/** The latest a stopping server exits, whatever still holds it. */
+const SHUTDOWN_DEADLINE_MS = 5000;
 
 await runCli(async () => {
   const config = loadConfig();
@@ -19,12 +26,15 @@ await runCli(async () => {
     page: await createPageRoutes(),
   });
   const started = performance.now();
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) =>
-    console.log(`Listening on http://${info.address}:${info.port} (answers once the index is ready)`),
-  );
-  const stop = () => server.close(() => process.exit(0));
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  // Plain HTTP: `serve` makes a node:http server unless told otherwise.
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server;
+  stopOnSignals(server);
+  const address = await listening(server, config);
+  console.log(`Listening on http://${address.address}:${address.port} (answers once the index is ready)`);
+  server.on("error", (error) => {
+    console.error(`error: the server failed: ${error.message}`);
+    process.exit(1);
+  });
 
   const opened = await openPipeline(config, (message) => console.log(message));
   for (const warning of opened.warnings) console.warn(`Warning: ${warning}`);
@@ -34,3 +44,54 @@ await runCli(async () => {
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(`Ready in ${seconds} s: ${opened.index.documents.size} documents, ${opened.index.passages.size} passages, ${opened.answerer.mode} answers.`);
 });
+// A start that failed (port taken, corpus that cannot be indexed, …) has printed its one line: exit now,
+// rather than leave a server listening that will never be ready.
+if (process.exitCode) process.exit();
+
+/** Resolves once `server` listens; rejects with one line saying what to do when it cannot. */
+function listening(server: Server, config: Config): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    const failed = (error: NodeJS.ErrnoException) => reject(new Error(describeListenError(error, config)));
+    server.once("error", failed);
+    server.once("listening", () => {
+      server.off("error", failed);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}
+
+function describeListenError(error: NodeJS.ErrnoException, config: Config): string {
+  const where = `port ${config.port} on ${config.host}`;
+  switch (error.code) {
+    case "EADDRINUSE":
+      return `${where} is already in use: stop the other server or set PORT`;
+    case "EACCES":
+      return `not allowed to listen on ${where}: choose a port above 1023 with PORT`;
+    case "EADDRNOTAVAIL":
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return `cannot listen on ${config.host}: no such address on this machine; set HOST`;
+    default:
+      return `cannot listen on ${where}: ${error.message}`;
+  }
+}
+
+/**
+ * SIGTERM and SIGINT stop accepting connections, give requests in flight a moment, then close every
+ * connection (a half-sent request would otherwise hold the port for minutes) and exit. A second signal
+ * exits at once.
+ */
+function stopOnSignals(server: Server): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    console.log(`${signal}: shutting down`);
+    server.close(() => process.exit(0));
+    server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
+    setTimeout(() => process.exit(0), SHUTDOWN_DEADLINE_MS).unref();
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}

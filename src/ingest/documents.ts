@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { extname, join, relative, sep } from "node:path";
@@ -5,39 +6,65 @@ import type { SourceDocument } from "./types.js";
 
 const DOCUMENT_EXTENSIONS = new Set([".txt", ".md"]);
 
-/** Every `.txt` and `.md` file under `dir`, in a stable order. */
+/**
+ * Every `.txt` and `.md` file under `dir`, in a stable order. Rejects, naming both files, when two
+ * paths would get the same document id: an index cannot tell them apart.
+ */
 export async function readCorpus(dir: string): Promise<SourceDocument[]> {
   if (!existsSync(dir)) throw new Error(`the corpus folder ${dir} does not exist: create it or set CORPUS_DIR`);
   const files = (await listFiles(dir)).filter((file) => DOCUMENT_EXTENSIONS.has(extname(file).toLowerCase()));
   files.sort();
+  const entries = files.map((file) => {
+    const path = relative(dir, file).split(sep).join("/");
+    return { file, path, id: documentIdFor(path) };
+  });
+  const pathById = new Map<string, string>();
+  for (const { path, id } of entries) {
+    const other = pathById.get(id);
+    if (other !== undefined) {
+      throw new Error(`the corpus files "${other}" and "${path}" would both get the document id "${id}": rename one of them`);
+    }
+    pathById.set(id, path);
+  }
   return Promise.all(
-    files.map(async (file) => {
+    entries.map(async ({ file, path, id }) => {
       const text = await readFile(file, "utf8");
-      const path = relative(dir, file).split(sep).join("/");
-      return { id: documentIdFor(path), title: titleOf(text, path), path, text };
+      return { id, title: titleOf(text, path), path, text };
     }),
   );
 }
 
-/** `reports/2024/Moscow Attack.md` becomes `reports--2024--moscow-attack`: stable, URL-safe, readable. */
+/**
+ * `reports/2024/Moscow Attack.md` becomes `reports--2024--moscow-attack`: stable, readable, and safe in a
+ * URL path once `encodeURIComponent`-ed. Letters and digits of any script are kept (`日本語.md` becomes
+ * `日本語`); a path with nothing left gets `doc-` and a short hash of the path, so an id is never empty.
+ * Different paths can still meet in one id (`a b.md`, `a-b.md`): `readCorpus` refuses those.
+ */
 export function documentIdFor(path: string): string {
-  return path
+  const id = path
+    .normalize("NFC")
     .replace(/\.[^./]+$/, "")
     .split("/")
     .map((part) =>
       part
         .toLowerCase()
-        .replace(/[^a-z0-9_-]+/g, "-")
+        .replace(/[^\p{L}\p{M}\p{N}_-]+/gu, "-")
         .replace(/^-+|-+$/g, ""),
     )
     .join("--");
+  if (/[^-]/.test(id)) return id;
+  return `doc-${createHash("sha256").update(path.normalize("NFC")).digest("hex").slice(0, 10)}`;
 }
 
-/** A markdown `# ` heading if there is one, otherwise the first non-empty line. */
+/**
+ * A markdown `# ` heading if there is one, otherwise the first non-empty line. A leading byte-order mark
+ * is not part of the title (the document's text keeps it: offsets count into the text as decoded).
+ */
 export function titleOf(text: string, path: string): string {
-  const heading = /^#[ \t]+(.+)$/m.exec(text);
+  const body = text.startsWith("\uFEFF") ? text.slice(1) : text;
+  const heading = /^#[ \t]+(.+)$/m.exec(body);
   if (heading?.[1]) return heading[1].trim();
-  const firstLine = text.split(/\r?\n/).find((line) => line.trim() !== "");
+  const firstLine = body.split(/\r?\n/).find((line) => line.trim() !== "");
   return firstLine?.replace(/^#+\s*/, "").trim() || path;
 }
 

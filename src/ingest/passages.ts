@@ -53,17 +53,21 @@ export function splitDocument(doc: SourceDocument, settings: ChunkingSettings): 
   return { passages, sentences };
 }
 
-/** Paragraphs separated by blank lines; a markdown heading line is a block of its own. */
+/**
+ * Paragraphs separated by blank lines; a markdown heading line is a block of its own (also the first line
+ * of a file that starts with a byte-order mark). Single line breaks stay inside a paragraph: hard-wrapped
+ * text is one block, and `splitSentences` decides which of its line breaks end a sentence.
+ */
 function splitBlocks(text: string): Span[] {
   const blocks: Span[] = [];
-  const separator = /\r?\n[ \t\u00a0]*\r?\n|^#{1,6}[ \t].*$/gm;
+  const separator = /\r?\n[ \t\u00a0]*\r?\n|^\uFEFF?#{1,6}[ \t].*$/gm;
   let from = 0;
   const push = (start: number, end: number) => {
     const span = trim(text, start, end);
     if (span) blocks.push(span);
   };
   for (const match of text.matchAll(separator)) {
-    if (match[0].startsWith("#")) {
+    if (!match[0].startsWith("\n") && !match[0].startsWith("\r")) {
       push(from, match.index);
       push(match.index, match.index + match[0].length);
     } else push(from, match.index);
