@@ -3,7 +3,7 @@ import type { ChunkingSettings } from "../ingest/passages.js";
 import type { SourceDocument } from "../ingest/types.js";
 
 /** Bumped whenever the on-disk layout or the splitting rules change, so old indexes are rebuilt. */
-export const INDEX_FORMAT_VERSION = 9;
+export const INDEX_FORMAT_VERSION = 10;
 
 /** What an index was built from: if any of it differs from now, the index is stale. */
 export interface Manifest {
@@ -14,9 +14,21 @@ export interface Manifest {
   /** The names of the `IndexExtra`s kept with the index. */
   extras: string[];
   builtAt: string;
+  /**
+   * Every file of the index folder but the manifest, as written: checked before anything is parsed, so a
+   * damaged file rebuilds the index instead of being served. Always written; an index without it is damaged.
+   */
+  files?: IndexFile[];
 }
 
-export type ManifestKey = Omit<Manifest, "builtAt" | "embeddings"> & { embeddings: Omit<Manifest["embeddings"], "dimensions"> };
+/** One file of an index folder: its path relative to the folder (with `/`), its size and its SHA-256. */
+export interface IndexFile {
+  path: string;
+  bytes: number;
+  sha256: string;
+}
+
+export type ManifestKey = Omit<Manifest, "builtAt" | "embeddings" | "files"> & { embeddings: Omit<Manifest["embeddings"], "dimensions"> };
 
 export function manifestKeyFor(
   documents: SourceDocument[],
@@ -46,6 +58,6 @@ export function stalenessReason(manifest: Manifest | null, key: ManifestKey): st
   return null;
 }
 
-function sha256(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
+export function sha256(data: string | Uint8Array): string {
+  return createHash("sha256").update(data).digest("hex");
 }

@@ -1,5 +1,5 @@
 import { mkdir, readFile, readdir, rename, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { join, relative, sep } from "node:path";
 import { HNSWLib } from "@langchain/community/vectorstores/hnswlib";
 import { Document } from "@langchain/core/documents";
 import type { VectorStore } from "@langchain/core/vectorstores";
@@ -8,7 +8,7 @@ import { splitDocument, type ChunkingSettings } from "../ingest/passages.js";
 import type { Passage, Sentence, SourceDocument } from "../ingest/types.js";
 import { withIndexLock } from "./build-lock.js";
 import { buildKeywordIndex, loadKeywordIndex, type KeywordIndex } from "./keywords.js";
-import { manifestKeyFor, stalenessReason, type Manifest } from "./manifest.js";
+import { manifestKeyFor, sha256, stalenessReason, type IndexFile, type Manifest } from "./manifest.js";
 import type { Progress } from "./progress.js";
 
 /** Everything retrieval and citing need, loaded in memory. Built once per corpus and embedding model. */
@@ -39,7 +39,15 @@ export interface IndexExtra {
   /** A file name, versioned by its owner when its format changes ("sentence-vectors-v1.f32"). */
   name: string;
   build(content: IndexContent, model: EmbeddingModel, progress: Progress): Promise<Uint8Array>;
+  /**
+   * Why `bytes`, read back with `content` and the index's embedding `dimensions`, cannot be what `build`
+   * made (a wrong length, a NaN), or null when they can. The store has already checked their size and checksum.
+   */
+  validate?(bytes: Uint8Array, content: IndexContent, dimensions: number): string | null;
 }
+
+/** A saved index that cannot be used as it is: its message names the file and why ("text.json is damaged (...)"). */
+export class DamagedIndexError extends Error {}
 
 
 const POINTER = "current.json";
@@ -59,9 +67,15 @@ export async function openIndex(
   return withIndexLock(dataDir, progress, async () => {
     if (!rebuild) {
       // Checked under the lock: a build that just finished elsewhere makes this one unnecessary.
-      const reason = stalenessReason(await readManifest(dataDir), manifestKeyFor(documents, model, chunking, extraNames(extras)));
-      if (reason === null) return loadIndex(dataDir, model);
-      progress(`Building the index: ${reason}.`);
+      try {
+        const reason = stalenessReason(await readManifest(dataDir), manifestKeyFor(documents, model, chunking, extraNames(extras)));
+        if (reason === null) return await loadIndex(dataDir, model, extras);
+        progress(`Building the index: ${reason}.`);
+      } catch (error) {
+        // Never served and never thrown: a damaged index is built again from the corpus, into a new folder.
+        if (!(error instanceof DamagedIndexError)) throw error;
+        progress(`Rebuilding the index: ${error.message}.`);
+      }
     }
     return buildIndex(documents, model, chunking, dataDir, progress, extras);
   });
@@ -107,12 +121,6 @@ async function buildIndex(
     );
   }
   const keywords = buildKeywordIndex(passages);
-  const manifest: Manifest = {
-    ...manifestKeyFor(documents, model, chunking, extraNames(extras)),
-    embeddings: { provider: model.provider, model: model.model, dimensions },
-    builtAt: new Date().toISOString(),
-  };
-
   const folder = `index-${Date.now()}-${process.pid}`;
   const dir = join(dataDir, folder);
   await mkdir(dir, { recursive: true });
@@ -121,6 +129,13 @@ async function buildIndex(
   await writeFile(join(dir, "keywords.json"), JSON.stringify(keywords));
   await mkdir(join(dir, "extras"));
   for (const [name, bytes] of built) await writeFile(join(dir, "extras", name), bytes);
+  // Written last, with what every other file is, so a load can tell a damaged file before parsing it.
+  const manifest: Manifest = {
+    ...manifestKeyFor(documents, model, chunking, extraNames(extras)),
+    embeddings: { provider: model.provider, model: model.model, dimensions },
+    builtAt: new Date().toISOString(),
+    files: await describeFiles(dir),
+  };
   await writeFile(join(dir, "manifest.json"), JSON.stringify(manifest, null, 2));
   await writeFile(join(dataDir, `${POINTER}.tmp`), JSON.stringify({ folder }));
   await rename(join(dataDir, `${POINTER}.tmp`), join(dataDir, POINTER));
@@ -130,37 +145,153 @@ async function buildIndex(
   return assemble(manifest, content, vectors, keywords, built);
 }
 
-export async function loadIndex(dataDir: string, model: EmbeddingModel): Promise<CorpusIndex> {
+/**
+ * Reads the current index, after checking every file the manifest records (present, same size, same
+ * SHA-256) and what it holds (counts, dimensions, each extra's own check). Throws `DamagedIndexError`,
+ * never a parse error, when any of it fails.
+ */
+export async function loadIndex(dataDir: string, model: EmbeddingModel, extras: IndexExtra[] = []): Promise<CorpusIndex> {
   const dir = await currentFolder(dataDir);
   if (!dir) throw new Error(`No index in ${dataDir}`);
-  const manifest = JSON.parse(await readFile(join(dir, "manifest.json"), "utf8")) as Manifest;
-  const stored = JSON.parse(await readFile(join(dir, "text.json"), "utf8")) as IndexContent;
-  const keywords = loadKeywordIndex(await readFile(join(dir, "keywords.json"), "utf8"));
-  const vectors =
-    stored.passages.length > 0
-      ? await HNSWLib.load(join(dir, "hnsw"), model.embeddings)
-      : new HNSWLib(model.embeddings, { space: "cosine", numDimensions: manifest.embeddings.dimensions });
-  const extras = new Map<string, Uint8Array>();
-  for (const name of manifest.extras) extras.set(name, await readFile(join(dir, "extras", name)));
-  return assemble(manifest, stored, vectors, keywords, extras);
+  const manifest = await readManifestIn(dir);
+  const files = await readCheckedFiles(dir, manifest);
+  const file = (path: string): Buffer => {
+    const bytes = files.get(path);
+    if (!bytes) throw new DamagedIndexError(`${path} is not recorded in manifest.json`);
+    return bytes;
+  };
+
+  const stored = parsing("text.json", () => {
+    const content = JSON.parse(file("text.json").toString("utf8")) as IndexContent;
+    if (![content.documents, content.passages, content.sentences].every(Array.isArray)) throw new Error("documents, passages or sentences missing");
+    return content;
+  });
+  const keywords = parsing("keywords.json", () => loadKeywordIndex(file("keywords.json").toString("utf8")));
+  if (keywords.documentCount !== stored.passages.length) {
+    damaged("keywords.json", `it indexes ${keywords.documentCount} passages, text.json has ${stored.passages.length}`);
+  }
+  const dimensions = manifest.embeddings.dimensions;
+  let vectors: HNSWLib;
+  if (stored.passages.length > 0) {
+    for (const path of ["hnsw/args.json", "hnsw/docstore.json", "hnsw/hnswlib.index"]) file(path);
+    vectors = await parsingAsync("hnsw/hnswlib.index", () => HNSWLib.load(join(dir, "hnsw"), model.embeddings));
+    checkPassageVectors(vectors, stored.passages.length, dimensions);
+  } else {
+    vectors = new HNSWLib(model.embeddings, { space: "cosine", numDimensions: dimensions });
+  }
+  const loaded = new Map<string, Uint8Array>();
+  for (const name of manifest.extras) {
+    const path = `extras/${name}`;
+    const bytes = file(path);
+    const reason = parsing(path, () => extras.find((extra) => extra.name === name)?.validate?.(bytes, stored, dimensions) ?? null);
+    if (reason !== null) damaged(path, reason);
+    loaded.set(name, bytes);
+  }
+  return assemble(manifest, stored, vectors, keywords, loaded);
 }
 
+/** The manifest of the current index; null when there is none yet, `DamagedIndexError` when it cannot be read. */
 async function readManifest(dataDir: string): Promise<Manifest | null> {
   const dir = await currentFolder(dataDir);
-  if (!dir) return null;
+  return dir ? readManifestIn(dir) : null;
+}
+
+async function readManifestIn(dir: string): Promise<Manifest> {
+  const text = await readFile(join(dir, "manifest.json"), "utf8").catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") throw new DamagedIndexError("manifest.json is missing");
+    throw error;
+  });
+  return parsing("manifest.json", () => {
+    const manifest = JSON.parse(text) as Manifest;
+    if (typeof manifest?.embeddings?.dimensions !== "number" || !Array.isArray(manifest.extras)) throw new Error("fields missing");
+    return manifest;
+  });
+}
+
+/** The folder `current.json` points at; null when there is no index yet. */
+async function currentFolder(dataDir: string): Promise<string | null> {
+  let text: string;
   try {
-    return JSON.parse(await readFile(join(dir, "manifest.json"), "utf8")) as Manifest;
-  } catch {
-    return null;
+    text = await readFile(join(dataDir, POINTER), "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw error;
+  }
+  const { folder } = parsing(POINTER, () => JSON.parse(text) as { folder: unknown });
+  if (typeof folder !== "string" || !/^index-[\w-]+$/.test(folder)) damaged(POINTER, "it names no index folder");
+  return join(dataDir, folder);
+}
+
+/** Path, size and SHA-256 of every file under `dir` (the manifest is written after, and not among them). */
+async function describeFiles(dir: string): Promise<IndexFile[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const files: IndexFile[] = [];
+  for (const entry of entries) {
+    if (!entry.isFile()) continue;
+    const full = join(entry.parentPath, entry.name);
+    const bytes = await readFile(full);
+    files.push({ path: relative(dir, full).split(sep).join("/"), bytes: bytes.length, sha256: sha256(bytes) });
+  }
+  return files.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/** Reads each file the manifest records, by its path, once it has the recorded size and checksum. */
+async function readCheckedFiles(dir: string, manifest: Manifest): Promise<Map<string, Buffer>> {
+  if (!Array.isArray(manifest.files)) damaged("manifest.json", "it records no files");
+  const files = new Map<string, Buffer>();
+  for (const { path, bytes: expected, sha256: recorded } of manifest.files) {
+    if (typeof path !== "string" || path.split("/").includes("..")) damaged("manifest.json", "it records a path outside the index");
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(join(dir, ...path.split("/")));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new DamagedIndexError(`${path} is missing`);
+      throw error;
+    }
+    if (bytes.length !== expected) damaged(path, `expected ${expected} bytes, found ${bytes.length}`);
+    if (sha256(bytes) !== recorded) damaged(path, "its SHA-256 differs from the one recorded");
+    files.set(path, bytes);
+  }
+  return files;
+}
+
+/** The passage vectors hold one vector per passage, of the index's dimensions, with no NaN. */
+function checkPassageVectors(vectors: HNSWLib, passages: number, dimensions: number): void {
+  const index = vectors.index;
+  if (index.getCurrentCount() !== passages) {
+    damaged("hnsw/hnswlib.index", `it holds ${index.getCurrentCount()} vectors, text.json has ${passages} passages`);
+  }
+  if (index.getNumDimensions() !== dimensions) {
+    damaged("hnsw/hnswlib.index", `its vectors have ${index.getNumDimensions()} dimensions, the manifest says ${dimensions}`);
+  }
+  if (vectors.docstore._docs.size !== passages) {
+    damaged("hnsw/docstore.json", `it holds ${vectors.docstore._docs.size} passages, text.json has ${passages}`);
+  }
+  for (const label of index.getIdsList()) {
+    if (index.getPoint(label).some(Number.isNaN)) damaged("hnsw/hnswlib.index", `vector ${label} holds NaN`);
   }
 }
 
-async function currentFolder(dataDir: string): Promise<string | null> {
+function damaged(path: string, why: string): never {
+  throw new DamagedIndexError(`${path} is damaged (${why})`);
+}
+
+/** Runs `parse`, reporting any error it throws as damage to `path`. */
+function parsing<T>(path: string, parse: () => T): T {
   try {
-    const { folder } = JSON.parse(await readFile(join(dataDir, POINTER), "utf8")) as { folder: string };
-    return join(dataDir, folder);
-  } catch {
-    return null;
+    return parse();
+  } catch (error) {
+    if (error instanceof DamagedIndexError) throw error;
+    damaged(path, error instanceof Error ? error.message : String(error));
+  }
+}
+
+async function parsingAsync<T>(path: string, parse: () => Promise<T>): Promise<T> {
+  try {
+    return await parse();
+  } catch (error) {
+    if (error instanceof DamagedIndexError) throw error;
+    damaged(path, error instanceof Error ? error.message : String(error));
   }
 }
 

@@ -16,6 +16,18 @@ export const SENTENCE_VECTORS: IndexExtra = {
     vectors.forEach((v, i) => packed.set(unit(v), i * dimensions));
     return new Uint8Array(packed.buffer);
   },
+  /** One float32 vector of the index's dimensions per sentence, none holding NaN. */
+  validate(bytes, content, dimensions) {
+    const sentences = content.sentences.length;
+    if (sentences > 0 && !(dimensions > 0)) return `${sentences} sentences but ${dimensions} dimensions`;
+    const expected = sentences * dimensions * 4;
+    if (bytes.byteLength !== expected) {
+      return `expected ${expected} bytes for ${sentences} sentences of ${dimensions} dimensions, found ${bytes.byteLength}`;
+    }
+    const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    const nan = all.findIndex(Number.isNaN);
+    return nan < 0 ? null : `the vector of sentence ${Math.floor(nan / dimensions)} holds NaN`;
+  },
 };
 
 /** What the extractive answerer reads about the corpus's sentences, derived once when the index loads. */
