@@ -1,7 +1,8 @@
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { CorpusIndex } from "../index/store.js";
-import type { HybridRetriever, RankedPassage } from "../retrieve/hybrid.js";
+import { MAX_EMBEDDED_CHARS, type HybridRetriever, type RankedPassage, type Retrieval } from "../retrieve/hybrid.js";
 import { enforceCitations } from "./citations.js";
+import { Turns, yieldToEventLoop } from "./turns.js";
 import type { ExtractiveAnswerer } from "./extractive/answerer.js";
 import type { Answerer, AskResponse, HistoryTurn } from "./types.js";
 
@@ -29,6 +30,14 @@ export interface AskPipeline {
   warnings: string[];
 }
 
+/**
+ * Questions longer than what is embedded (MAX_EMBEDDED_CHARS) are answered one at a time. The caps bound
+ * what one costs, but on the server's one thread three sent back to back would still take three shares of
+ * it for each one a normal question gets; taking turns, they hold at most one share between them, and the
+ * wait falls on them. Normal questions never wait here.
+ */
+const longQuestions = new Turns();
+
 /** question → (condense) → retrieve → answer → verify: the one path every client goes through. */
 export async function ask(pipeline: AskPipeline, request: AskRequest): Promise<AskResponse> {
   const started = performance.now();
@@ -36,21 +45,34 @@ export async function ask(pipeline: AskPipeline, request: AskRequest): Promise<A
   const standaloneQuestion =
     pipeline.condense && history.length > 0 ? await pipeline.condense(request.question, history, request.signal) : undefined;
 
-  const retrieval = await pipeline.retriever.retrieve(standaloneQuestion ?? request.question, pipeline.retrieveK);
-  const retrieved = performance.now();
-  request.signal?.throwIfAborted();
-  request.onPassages?.(retrieval.passages);
+  const question = standaloneQuestion ?? request.question;
+  // A long question's CPU work (retrieval, extractive scoring) waits for its turn; see `longQuestions`.
+  const long = question.length > MAX_EMBEDDED_CHARS;
+  const turn = <T>(work: () => Promise<T>): Promise<T> => (long ? longQuestions.take(work, request.signal) : work());
+  const answer = (retrieval: Retrieval) =>
+    pipeline.answerer.answer({
+      question: retrieval.question,
+      history,
+      passages: retrieval.passages,
+      questionVector: retrieval.questionVector,
+      signal: request.signal,
+      onDelta: request.onDelta,
+    });
 
-  const draft = await pipeline.answerer.answer({
-    question: retrieval.question,
-    history,
-    passages: retrieval.passages,
-    questionVector: retrieval.questionVector,
-    signal: request.signal,
-    onDelta: request.onDelta,
+  // Offline, answering is CPU work too and shares retrieval's turn; a model's answer is waited for outside it.
+  const first = await turn(async () => {
+    const retrieval = await pipeline.retriever.retrieve(question, pipeline.retrieveK);
+    const retrieved = performance.now();
+    request.signal?.throwIfAborted();
+    request.onPassages?.(retrieval.passages);
+    if (pipeline.answerer.mode !== "extractive") return { retrieval, retrieved, draft: undefined };
+    if (long) await yieldToEventLoop();
+    return { retrieval, retrieved, draft: await answer(retrieval) };
   });
+  const { retrieval, retrieved } = first;
+  const draft = first.draft ?? (await answer(retrieval));
   // A model's answer has no calibrated probability of its own: the scorer's, on the same passages, stands for it.
-  const confidence = draft.confidence ?? (await pipeline.extractive.assess(retrieval)).confidence;
+  const confidence = draft.confidence ?? (await turn(() => pipeline.extractive.assess(retrieval))).confidence;
   const checked = enforceCitations(draft.answer, draft.citations, pipeline.index.documents);
   const answered = performance.now();
 

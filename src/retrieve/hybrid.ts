@@ -1,6 +1,8 @@
 import type { Embeddings } from "@langchain/core/embeddings";
 import type { CorpusIndex } from "../index/store.js";
 import type { Passage } from "../ingest/types.js";
+import { contentTerms } from "../text/terms.js";
+import { truncateAtWord } from "../text/truncate.js";
 
 export interface RankedPassage extends Passage {
   /** Reciprocal rank fusion of the vector and keyword ranks, scaled so 1 means first in both. */
@@ -18,6 +20,31 @@ export interface Retrieval {
 const RRF_K = 60;
 const CANDIDATES = 20;
 
+/**
+ * How much of a question the sentence encoder reads. Its time grows with the text (measured here, p50 on an
+ * idle 2-core machine: 15-25 ms for 100 characters, 35 ms for 300, 55-60 ms for 500, 90 ms for 2,000; about
+ * twice that when busy), and it is one stretch the server cannot interrupt. 300 keeps that stretch near a
+ * normal question's cost while every normal question (the golden set's longest is 84) is embedded whole.
+ */
+export const MAX_EMBEDDED_CHARS = 300;
+/**
+ * BM25 scores every query term, fuzzily for longer ones; a 2,000-character question has ~150 distinct
+ * terms. Normal questions have under a dozen; a longer one is searched by its first 32 distinct terms.
+ */
+export const MAX_KEYWORD_TERMS = 32;
+
+/** What of a question (or a part of one) is embedded: at most `maxChars` characters, cut at a word boundary. */
+export function embeddedText(question: string, maxChars = MAX_EMBEDDED_CHARS): string {
+  return truncateAtWord(question, maxChars);
+}
+
+/** The terms a question is searched by: all of them (as MiniSearch itself would take them), or the first 32 distinct. */
+export function keywordTerms(question: string): string[] {
+  const terms = contentTerms(question);
+  const distinct = [...new Set(terms)];
+  return distinct.length > MAX_KEYWORD_TERMS ? distinct.slice(0, MAX_KEYWORD_TERMS) : terms;
+}
+
 /** Vector and BM25 candidates, fused by reciprocal rank, so exact terms the model does not know still count. */
 export class HybridRetriever {
   constructor(
@@ -26,11 +53,13 @@ export class HybridRetriever {
   ) {}
 
   async retrieve(question: string, k: number): Promise<Retrieval> {
-    const questionVector = await this.embeddings.embedQuery(question);
+    // Bounded work per request: the question is embedded at most MAX_EMBEDDED_CHARS long, and searched by at
+    // most MAX_KEYWORD_TERMS terms, so a question costs no more beyond them however long it is.
+    const questionVector = await this.embeddings.embedQuery(embeddedText(question));
     const size = this.index.passages.size;
     const vectorHits =
       size === 0 ? [] : await this.index.vectors.similaritySearchVectorWithScore(questionVector, Math.min(CANDIDATES, size));
-    const keywordHits = this.index.keywords.search(question).slice(0, CANDIDATES);
+    const keywordHits = this.index.keywords.search(question, { tokenize: () => keywordTerms(question) }).slice(0, CANDIDATES);
 
     const fused = new Map<string, number>();
     const add = (id: string, rank: number) => fused.set(id, (fused.get(id) ?? 0) + 1 / (RRF_K + rank + 1));

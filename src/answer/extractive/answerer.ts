@@ -1,10 +1,18 @@
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { Sentence } from "../../ingest/types.js";
+import { embeddedText, MAX_EMBEDDED_CHARS } from "../../retrieve/hybrid.js";
+import { yieldToEventLoop } from "../turns.js";
 import { citeSentence } from "../citations.js";
 import { NOT_FOUND_ANSWER, type AnswerRequest, type Answerer, type Draft } from "../types.js";
 import { splitQuestion } from "./compound.js";
 import { analyzeQuestion, candidatesOf, featureRows, type FeatureResources } from "./features.js";
 import type { AnswerScorer } from "./scorer.js";
+
+/**
+ * A compound question answers at most this many of its parts (the first ones): each part is scored
+ * against every candidate sentence, so more parts would mean more work without bound.
+ */
+export const MAX_QUESTION_PARTS = 4;
 
 export interface ExtractiveSettings {
   /** Below this probability that the best sentence answers, the answer is "not covered" (ANSWER_MIN_CONFIDENCE). */
@@ -65,8 +73,20 @@ export class ExtractiveAnswerer implements Answerer {
   private async assessParts(request: Pick<AnswerRequest, "question" | "passages" | "questionVector">): Promise<Assessment[]> {
     const parts = splitQuestion(request.question);
     if (parts.length === 1) return [this.assessOne(request.question, request.questionVector, request)];
-    const vectors = await this.embeddings.embedDocuments(parts);
-    return parts.map((part, i) => this.assessOne(part, vectors[i]!, request));
+    if (request.question.length <= MAX_EMBEDDED_CHARS) {
+      const vectors = await this.embeddings.embedDocuments(parts);
+      return parts.map((part, i) => this.assessOne(part, vectors[i]!, request));
+    }
+    // A long question: its first parts only, each embedded at most MAX_EMBEDDED_CHARS long and on its own (the
+    // encoder pads a batch to its longest text), with a pause between parts so other requests are not held up.
+    const assessed: Assessment[] = [];
+    for (const part of parts.slice(0, MAX_QUESTION_PARTS)) {
+      await yieldToEventLoop();
+      const vector = await this.embeddings.embedQuery(embeddedText(part));
+      await yieldToEventLoop();
+      assessed.push(this.assessOne(part, vector, request));
+    }
+    return assessed;
   }
 
   private assessOne(question: string, questionVector: number[], { passages }: Pick<AnswerRequest, "passages">): Assessment {

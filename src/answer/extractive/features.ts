@@ -3,7 +3,7 @@ import type { WordVectors } from "../../embeddings/word-vectors.js";
 import type { Sentence } from "../../ingest/types.js";
 import type { RankedPassage } from "../../retrieve/hybrid.js";
 import type { AnswerKind } from "../../text/entities.js";
-import { contentTerms, contentWords, isStopWordTypo, isTypoOf, lemmaOf, normalizeTerm } from "../../text/terms.js";
+import { contentTerms, contentWords, type ContentWord, isStopWordTypo, isTypoOf, lemmaOf, normalizeTerm } from "../../text/terms.js";
 import type { WordNet } from "../../text/wordnet.js";
 import { definitionStrength, definitionTarget, expectedAnswerKind } from "./answer-type.js";
 import type { SentenceData } from "./sentence-data.js";
@@ -56,6 +56,14 @@ const WORDNET_MATCH = 0.9;
 /** A word found only around the sentence (its paragraph or heading) counts half in the sentence's coverage. */
 const CONTEXT_SHARE = 0.5;
 
+/**
+ * At most this many of a question's terms (the rarest) are scored: every question term is matched against
+ * every candidate sentence's and paragraph's terms (typo, WordNet and word-vector comparisons), so the
+ * features' cost grows with question terms times candidate terms. Normal questions have far fewer and are
+ * scored whole, as the shipped scorer was trained; only a long question loses its commonest terms.
+ */
+export const MAX_QUESTION_TERMS = 32;
+
 /** A content term of the question, how rare it is in the corpus, and what else may stand for it. */
 interface QuestionTerm {
   term: string;
@@ -98,7 +106,10 @@ export function analyzeQuestion(question: string, questionVector: number[], { da
   // A definition question's framing ("abbreviation", "stand for", "full name") is not what to look for.
   const definitionOf = definitionTarget(question);
   // A word the corpus lacks that is one typo from a stop word ("wat", "ther") is that stop word.
-  const words = contentWords(definitionOf ?? question).filter((w) => data.vocabulary.has(w.term) || !isStopWordTypo(w.word));
+  const words = rarestTerms(
+    contentWords(definitionOf ?? question).filter((w) => data.vocabulary.has(w.term) || !isStopWordTypo(w.word)),
+    data,
+  );
   // The capitalized words after the first one.
   const names = new Set(contentWords(question.replace(/^\s*\S+/, "").replace(/\b[\p{Ll}\p{N}][\p{L}\p{N}'’-]*/gu, "")).map((w) => w.term));
   const byTerm = new Map<string, QuestionTerm>();
@@ -118,13 +129,14 @@ export function analyzeQuestion(question: string, questionVector: number[], { da
       matches: new Map(),
     });
   }
-  // A two-word expression WordNet knows ("take place") lends its synonyms ("happen") to both words.
+  // A two-word expression WordNet knows ("take place") lends its synonyms ("happen") to both words. Only
+  // expressions with a scored term are looked up, so a long question's unscored words cost no lookups.
+  const termsOfWords = wordsOf.map((word) => normalizeTerm(word));
   for (let i = 0; i + 1 < wordsOf.length; i++) {
-    const phrase = `${wordsOf[i]} ${wordsOf[i + 1]}`;
-    const lemmas = wordNet.related(phrase);
+    if (![termsOfWords[i], termsOfWords[i + 1]].some((t) => t && byTerm.has(t))) continue;
+    const lemmas = wordNet.related(`${wordsOf[i]} ${wordsOf[i + 1]}`);
     if (lemmas.size === 0) continue;
-    for (const word of [wordsOf[i]!, wordsOf[i + 1]!]) {
-      const t = normalizeTerm(word);
+    for (const t of [termsOfWords[i], termsOfWords[i + 1]]) {
       const qt = t ? byTerm.get(t) : undefined;
       if (qt) for (const e of termsOf([...lemmas], t!)) qt.related.add(e);
     }
@@ -144,6 +156,21 @@ export function analyzeQuestion(question: string, questionVector: number[], { da
     unknownShare: totalWeight > 0 ? unknown / totalWeight : 0,
     negated: NEGATION.test(question),
   };
+}
+
+/** `words`, or for a question with more than MAX_QUESTION_TERMS distinct terms, the words of its rarest ones, in order. */
+function rarestTerms(words: ContentWord[], data: SentenceData): ContentWord[] {
+  const distinct = [...new Set(words.map((w) => w.term))];
+  if (distinct.length <= MAX_QUESTION_TERMS) return words;
+  // A stable sort: of equally rare terms, the earlier ones are kept.
+  const kept = new Set(
+    distinct
+      .map((term) => ({ term, idf: data.idf.idf(term) }))
+      .sort((a, b) => b.idf - a.idf)
+      .slice(0, MAX_QUESTION_TERMS)
+      .map((t) => t.term),
+  );
+  return words.filter((w) => kept.has(w.term));
 }
 
 /** Words that turn a statement around: a question and a sentence that differ in them say different things. */
