@@ -25,7 +25,13 @@ export async function openRetrieval(
 
 /** Wires the configured parts together: corpus → index → retriever → answerer. */
 export async function openPipeline(config: Config, progress: Progress = () => {}, options: { rebuild?: boolean } = {}): Promise<AskPipeline> {
-  const { index, model, retriever } = await openRetrieval(config, progress, options);
+  const { index, model } = await openRetrieval(config, progress, options);
+  return pipelineOver(config, index, model, progress);
+}
+
+/** The answering pipeline over an index already in memory (a saved one, served while a new one builds). */
+export async function pipelineOver(config: Config, index: CorpusIndex, model: EmbeddingModel, progress: Progress = () => {}): Promise<AskPipeline> {
+  const retriever = new HybridRetriever(index, model.embeddings);
   const { extractive, warnings } = await openExtractiveAnswerer(
     index,
     model,

@@ -6,7 +6,13 @@ import { loadConfig, type Config } from "../config.js";
 import { watchLlm } from "../llm/availability.js";
 import { createApp } from "../server/app.js";
 import { createPageRoutes } from "../server/page.js";
-import { openPipeline } from "../service.js";
+import { SENTENCE_VECTORS } from "../answer/extractive/sentence-data.js";
+import { createEmbeddings, type EmbeddingModel } from "../embeddings/index.js";
+import { buildIndexInWorker, describeProgress, type BuildProgress } from "../index/build-worker.js";
+import { INDEX_FORMAT_VERSION, manifestKeyFor, stalenessReason } from "../index/manifest.js";
+import { loadIndex, type CorpusIndex } from "../index/store.js";
+import { readCorpus } from "../ingest/documents.js";
+import { openPipeline, pipelineOver } from "../service.js";
 import { runCli } from "./run.js";
 
 /** On SIGTERM or SIGINT, how long requests in flight may take to finish before every connection is closed. */
@@ -17,9 +23,11 @@ const SHUTDOWN_DEADLINE_MS = 5000;
 await runCli(async () => {
   const config = loadConfig();
   let pipeline: AskPipeline | undefined;
+  let building: BuildProgress | undefined;
   const llm = watchLlm(config);
   const app = createApp({
     pipeline: () => pipeline,
+    building: () => building,
     health: () => ({ llm: llm.status() }),
     maxQuestionChars: config.maxQuestionChars,
     rateLimitPerMinute: config.rateLimitPerMinute,
@@ -36,17 +44,73 @@ await runCli(async () => {
     process.exit(1);
   });
 
-  const opened = await openPipeline(config, (message) => console.log(message));
-  for (const warning of opened.warnings) console.warn(`Warning: ${warning}`);
-  // Load the embedding model now, so the first question is as fast as the rest.
-  await opened.embeddings.embedQuery("warm up");
-  pipeline = opened;
+  const log = (message: string) => console.log(message);
+  const open = async (opened: AskPipeline): Promise<AskPipeline> => {
+    for (const warning of opened.warnings) console.warn(`Warning: ${warning}`);
+    // Load the embedding model now, so the first question is as fast as the rest.
+    await opened.embeddings.embedQuery("warm up");
+    return opened;
+  };
+  const { previous, current } = await savedIndex(config);
+  if (previous && current) {
+    pipeline = await open(await pipelineOver(config, previous.index, previous.model, log));
+  } else {
+    // Build off the request thread, so /healthz and the page keep answering; meanwhile serve the
+    // previous index, when there is a usable one, so questions are answered from it.
+    const startedAt = new Date().toISOString();
+    building = describeProgress("Starting the build of the index.", startedAt);
+    const built = buildIndexInWorker(config, (message) => {
+      building = describeProgress(message, startedAt);
+      log(message);
+    });
+    built.catch(() => {}); // Awaited below; until then a failure must not count as unhandled.
+    if (previous) {
+      try {
+        pipeline = await open(await pipelineOver(config, previous.index, previous.model, log));
+        console.log(`Answering from the previous index (${previous.index.documents.size} documents) while the new one is built.`);
+      } catch (error) {
+        console.warn(`Warning: the previous index cannot be served (${error instanceof Error ? error.message : error}); waiting for the new one.`);
+      }
+    }
+    await built;
+    building = describeProgress("Loading the new index.", startedAt);
+    // The worker saved the index: this only loads it.
+    const fresh = await open(await openPipeline(config, log));
+    pipeline = fresh;
+    building = undefined;
+  }
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  console.log(`Ready in ${seconds} s: ${opened.index.documents.size} documents, ${opened.index.passages.size} passages, ${opened.answerer.mode} answers.`);
+  console.log(`Ready in ${seconds} s: ${pipeline.index.documents.size} documents, ${pipeline.index.passages.size} passages, ${pipeline.answerer.mode} answers.`);
 });
 // A start that failed (port taken, corpus that cannot be indexed, …) has printed its one line: exit now,
 // rather than leave a server listening that will never be ready.
 if (process.exitCode) process.exit();
+
+/**
+ * The index saved by an earlier start, when it can be served: it loads (every file checked), was built with
+ * this embedding model, index format and the answerer's data, whatever corpus it was built from. `current`
+ * says whether it is also the index of today's corpus, so nothing needs building. A corpus that cannot be
+ * read or indexed (two files with one id) throws, as a failed start.
+ */
+async function savedIndex(config: Config): Promise<{ previous?: { index: CorpusIndex; model: EmbeddingModel }; current: boolean }> {
+  const documents = await readCorpus(config.corpusDir);
+  const model = createEmbeddings(config);
+  let index: CorpusIndex;
+  try {
+    index = await loadIndex(config.dataDir, model, [SENTENCE_VECTORS]);
+  } catch {
+    return { current: false }; // None, or damaged: the build (re)makes it.
+  }
+  const { manifest } = index;
+  const usable =
+    manifest.formatVersion === INDEX_FORMAT_VERSION &&
+    manifest.embeddings.provider === model.provider &&
+    manifest.embeddings.model === model.model &&
+    manifest.extras.includes(SENTENCE_VECTORS.name);
+  if (!usable) return { current: false };
+  const key = manifestKeyFor(documents, model, { maxChars: config.chunkMaxChars }, [SENTENCE_VECTORS.name]);
+  return { previous: { index, model }, current: stalenessReason(manifest, key) === null };
+}
 
 /** Resolves once `server` listens; rejects with one line saying what to do when it cannot. */
 function listening(server: Server, config: Config): Promise<AddressInfo> {

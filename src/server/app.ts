@@ -4,6 +4,7 @@ import { HTTPException } from "hono/http-exception";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { rateLimiter } from "hono-rate-limiter";
 import { ask, type AskPipeline } from "../answer/ask.js";
+import type { BuildProgress } from "../index/build-worker.js";
 import { readAskRequest } from "./ask-request.js";
 import { ApiError, errorBody } from "./errors.js";
 import { streamAnswer } from "./stream.js";
@@ -11,6 +12,8 @@ import { streamAnswer } from "./stream.js";
 export interface AppOptions {
   /** The pipeline once the index is loaded; undefined while it is still being built. */
   pipeline: () => AskPipeline | undefined;
+  /** How far a build of the index running in the background has got; undefined when none runs. */
+  building?: () => BuildProgress | undefined;
   /** Extra facts for `/healthz`, such as whether the configured LLM answers. */
   health?: () => Record<string, unknown>;
   maxQuestionChars: number;
@@ -26,7 +29,11 @@ export function createApp(options: AppOptions): Hono {
 
   const ready = (): AskPipeline => {
     const pipeline = options.pipeline();
-    if (!pipeline) throw new ApiError(503, "not_ready", "the index is still being built; try again in a moment");
+    if (!pipeline) {
+      const build = options.building?.();
+      const counts = build?.total !== undefined ? ` (${build.done} of ${build.total} ${build.what} embedded)` : "";
+      throw new ApiError(503, "not_ready", `the index is ${build ? "being" : "still being"} built${counts}; try again in a moment`);
+    }
     return pipeline;
   };
 
@@ -37,7 +44,9 @@ export function createApp(options: AppOptions): Hono {
       documents: pipeline?.index.documents.size ?? 0,
       ...(pipeline && pipeline.warnings.length > 0 && { warnings: pipeline.warnings }),
     };
-    return pipeline ? c.json({ status: "ready", ...facts }) : c.json({ status: "loading", ...facts }, 503);
+    const build = options.building?.();
+    if (pipeline) return c.json({ status: "ready", ...facts, ...(build && { rebuilding: build }) });
+    return build ? c.json({ status: "building", progress: build, ...facts }, 503) : c.json({ status: "loading", ...facts }, 503);
   });
 
   app.get("/documents", (c) =>

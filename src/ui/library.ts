@@ -14,9 +14,21 @@ export async function showLibrary(): Promise<void> {
         : `${documents.length === 1 ? "1 document" : `${documents.length} documents`}: ${documents.map((d) => d.title).join("; ")}.`;
   } catch (error) {
     const failure = error instanceof ApiFailure ? error : new ApiFailure("The list of documents could not be read.");
-    library.textContent = failure.message;
+    library.textContent = (failure.status === 503 && (await buildProgressLine())) || failure.message;
     // 503 means the index is still being built: the list will come once it is ready.
     if (failure.status === 503) setTimeout(() => void showLibrary(), RETRY_WHILE_LOADING_MS);
+  }
+}
+
+/** "Building the index: 128 of 331 sentences embedded…" from `/healthz` while a build runs, else undefined. */
+async function buildProgressLine(): Promise<string | undefined> {
+  try {
+    const health = await (await fetch("/healthz")).json();
+    const progress = health?.status === "building" ? health.progress : undefined;
+    if (!progress) return undefined;
+    return typeof progress.total === "number" ? `Building the index: ${progress.done} of ${progress.total} ${progress.what} embedded…` : "Building the index…";
+  } catch {
+    return undefined;
   }
 }
 

@@ -49,6 +49,20 @@ describe("the page when things go wrong", () => {
     await screenshot(page, "desktop-error-503");
   });
 
+  it("shows how far the build of the index has got (503 building)", async () => {
+    let building = { message: "Embedded 128/331 sentences.", done: 128, total: 331, what: "sentences", startedAt: new Date().toISOString() };
+    await open(await startChatServer(() => undefined, { building: () => building }));
+    await expect.poll(() => page.locator("#library").textContent()).toBe("Building the index: 128 of 331 sentences embedded…");
+    const shown = await askAndFail("How many people did ISKP kill in Moscow?");
+    expect(shown).toEqual({
+      title: "Could not answer (HTTP 503)",
+      message: "The index is being built (128 of 331 sentences embedded); try again in a moment",
+    });
+    building = { ...building, message: "Embedded 192/331 sentences.", done: 192 };
+    await expect.poll(() => page.locator("#library").textContent(), { timeout: 10_000 }).toBe("Building the index: 192 of 331 sentences embedded…");
+    await screenshot(page, "desktop-building");
+  });
+
   it("shows what was wrong with the question (400)", async () => {
     await open(await startChatServer(pipeline, { maxQuestionChars: 20 }));
     const shown = await askAndFail("How many people did ISKP kill in Moscow?");

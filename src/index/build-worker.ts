@@ -1,0 +1,85 @@
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import type { Config } from "../config.js";
+import type { Progress } from "./progress.js";
+
+/** How far a build of the index has got, as `/healthz` reports it. */
+export interface BuildProgress {
+  /** The build's last progress line ("Embedded 128/331 sentences."). */
+  message: string;
+  /** From an "Embedded N/M what." line: N, M and what ("passages", "sentences"). */
+  done?: number;
+  total?: number;
+  what?: string;
+  /** When the build started (ISO 8601). */
+  startedAt: string;
+}
+
+/** Reads the counts out of a progress line when it has them. */
+export function describeProgress(message: string, startedAt: string): BuildProgress {
+  const counts = /^Embedded (\d+)\/(\d+) (\w+)\.$/.exec(message);
+  return counts
+    ? { message, done: Number(counts[1]), total: Number(counts[2]), what: counts[3], startedAt }
+    : { message, startedAt };
+}
+
+type FromWorker = { type: "progress"; message: string } | { type: "done" } | { type: "failed"; message: string };
+
+/**
+ * Builds (or, when it is current, just checks) the index of `config`'s corpus in a worker thread, exactly
+ * as `openRetrieval` does, so the request thread keeps answering. Each progress line is passed to
+ * `progress`; resolves once the index is saved and the worker has stopped, rejects with the build's own
+ * message when it fails. The caller then opens the index, which is found current and only loaded.
+ */
+export function buildIndexInWorker(config: Config, progress: Progress): Promise<void> {
+  return new Promise((resolve, reject) => {
+    // The worker runs this very file, as TypeScript: `execArgv: ["--import", "tsx"]` does not reach a
+    // worker's modules on Node 20, so a small bootstrap registers tsx's loader in it first.
+    const bootstrap = `const { register } = await import(${JSON.stringify(tsxApi())}); register(); await import(${JSON.stringify(import.meta.url)});`;
+    const worker = new Worker(bootstrap, {
+      eval: true,
+      workerData: { buildIndex: config },
+      stdout: false,
+      stderr: false,
+    });
+    let outcome: { ok: true } | { ok: false; message: string } | undefined;
+    worker.on("message", (message: FromWorker) => {
+      if (message.type === "progress") progress(message.message);
+      else {
+        outcome = message.type === "done" ? { ok: true } : { ok: false, message: message.message };
+        // The embedding model may keep handles open in the worker: end it now that the index is saved.
+        void worker.terminate();
+      }
+    });
+    worker.on("error", (error) => (outcome ??= { ok: false, message: error.message }));
+    worker.on("exit", (code) => {
+      if (outcome?.ok) resolve();
+      else reject(new Error(outcome?.message ?? `the index build stopped unexpectedly (worker exit code ${code})`));
+    });
+  });
+}
+
+/** Where tsx's loader API is, as a URL a worker can import from anywhere. */
+function tsxApi(): string {
+  if (typeof import.meta.resolve === "function") return import.meta.resolve("tsx/esm/api");
+  return pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api")).href;
+}
+
+/** The worker's side: open the index (building it when stale), report, and end. */
+async function runWorker(config: Config): Promise<void> {
+  const port = parentPort!;
+  const send = (message: FromWorker) => port.postMessage(message);
+  try {
+    // Imported here, so the main thread does not load the build's code just to start a worker.
+    const { openRetrieval } = await import("../service.js");
+    await openRetrieval(config, (message) => send({ type: "progress", message }));
+    send({ type: "done" });
+  } catch (error) {
+    send({ type: "failed", message: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+if (!isMainThread && (workerData as { buildIndex?: Config } | null)?.buildIndex) {
+  await runWorker((workerData as { buildIndex: Config }).buildIndex);
+}
