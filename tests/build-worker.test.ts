@@ -1,12 +1,12 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { loadConfig } from "../src/config.js";
 import { buildIndexInWorker } from "../src/index/build-worker.js";
 import { openPipeline } from "../src/service.js";
+import { freePort, startServeProcess, stopServeProcess } from "./support/serve-process.js";
 
 // Builds run in a worker thread: while one runs, /healthz and /ask answer at once (503 "building", or from
 // the previous index), and the server then loads the index the worker saved, without building it again.
@@ -28,11 +28,7 @@ afterAll(async () => {
 });
 
 async function stop(): Promise<void> {
-  if (child && child.exitCode === null && child.signalCode === null) {
-    const exited = new Promise((done) => child!.once("exit", done));
-    child.kill("SIGKILL");
-    await exited;
-  }
+  await stopServeProcess(child);
   child = undefined;
 }
 
@@ -64,26 +60,10 @@ function generatedText(count: number, seed: number): string {
   return `Harbours of the northern coast, part ${seed}\n\n${paragraphs.join("\n\n")}\n`;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((done) => server.close(() => done()));
-  return port;
-}
-
 async function start(corpus: string, data: string) {
-  const port = await freePort();
-  const proc = spawn(process.execPath, ["--import", "tsx", "src/cli/serve.ts"], {
-    env: { PATH: process.env.PATH, PORT: String(port), HOST: "127.0.0.1", CORPUS_DIR: corpus, DATA_DIR: data, LLM_PROVIDER: "none" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child = proc;
-  const output = { stdout: "", stderr: "" };
-  proc.stdout!.on("data", (data: Buffer) => (output.stdout += data.toString()));
-  proc.stderr!.on("data", (data: Buffer) => (output.stderr += data.toString()));
-  const exit = new Promise<number | null>((done) => proc.once("exit", (code) => done(code)));
-  return { url: `http://127.0.0.1:${port}`, output, exit };
+  const server = startServeProcess(await freePort(), corpus, data);
+  child = server.proc;
+  return { ...server, exit: server.exit.then(({ code }) => code) };
 }
 
 interface Health {

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer, Socket, type Server } from "node:net";
 import { tmpdir } from "node:os";
@@ -10,6 +10,7 @@ import { splitDocument } from "../src/ingest/passages.js";
 import type { SourceDocument } from "../src/ingest/types.js";
 import { createApp } from "../src/server/app.js";
 import { splitSentences } from "../src/text/sentences.js";
+import { freePort, startServeProcess, stopServeProcess } from "./support/serve-process.js";
 
 const temporaryDirs: string[] = [];
 async function tempDir(): Promise<string> {
@@ -146,11 +147,7 @@ describe("npm start", () => {
   let child: ChildProcess | undefined;
   let blocker: Server | undefined;
   afterEach(async () => {
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((done) => child!.once("exit", done));
-      child.kill("SIGKILL");
-      await exited;
-    }
+    await stopServeProcess(child);
     child = undefined;
     await new Promise<void>((done) => (blocker ? blocker.close(() => done()) : done()));
     blocker = undefined;
@@ -159,17 +156,9 @@ describe("npm start", () => {
   /** Starts `src/cli/serve.ts` on `port` over a one-document corpus, collecting its output. */
   async function start(port: number) {
     const corpus = await corpusOf({ "note.txt": "A note\n\nThe quick brown fox jumps over the lazy dog. It was quick.\n" });
-    const data = await tempDir();
-    const proc = spawn(process.execPath, ["--import", "tsx", "src/cli/serve.ts"], {
-      env: { PATH: process.env.PATH, PORT: String(port), HOST: "127.0.0.1", CORPUS_DIR: corpus, DATA_DIR: data, LLM_PROVIDER: "none" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    child = proc;
-    const output = { stdout: "", stderr: "" };
-    proc.stdout!.on("data", (data: Buffer) => (output.stdout += data.toString()));
-    proc.stderr!.on("data", (data: Buffer) => (output.stderr += data.toString()));
-    const exit = new Promise<{ code: number | null; at: number }>((done) => proc.once("exit", (code) => done({ code, at: Date.now() })));
-    return { proc, output, exit };
+    const server = startServeProcess(port, corpus, await tempDir());
+    child = server.proc;
+    return server;
   }
 
   function listen(port: number): Promise<Server> {
@@ -178,13 +167,6 @@ describe("npm start", () => {
       server.once("error", reject);
       server.listen(port, "127.0.0.1", () => resolve(server));
     });
-  }
-
-  async function freePort(): Promise<number> {
-    const server = await listen(0);
-    const { port } = server.address() as { port: number };
-    await new Promise<void>((done) => server.close(() => done()));
-    return port;
   }
 
   it("says in one line that the port is in use, and exits non-zero", async () => {
