@@ -5,10 +5,18 @@ import { appendPreviousQuestion } from "./answer/follow-up.js";
 import type { Config } from "./config.js";
 import { createEmbeddings, type EmbeddingModel } from "./embeddings/index.js";
 import type { Progress } from "./index/progress.js";
-import { openIndex, type CorpusIndex } from "./index/store.js";
+import { INDEX_FORMAT_VERSION, manifestKeyFor, stalenessReason } from "./index/manifest.js";
+import { loadIndex, openIndex, type CorpusIndex } from "./index/store.js";
 import { readCorpus } from "./ingest/documents.js";
 import { openLlmAnswering } from "./llm/answering.js";
 import { HybridRetriever } from "./retrieve/hybrid.js";
+
+/** What the index keeps besides passages: the extractive answerer's sentence vectors. */
+const INDEX_EXTRAS = [SENTENCE_VECTORS];
+
+function chunkingOf(config: Config) {
+  return { maxChars: config.chunkMaxChars };
+}
 
 /** The corpus's index and a retriever over it: what answering, evaluating and training start from. */
 export async function openRetrieval(
@@ -18,9 +26,39 @@ export async function openRetrieval(
 ): Promise<{ index: CorpusIndex; model: EmbeddingModel; retriever: HybridRetriever }> {
   const documents = await readCorpus(config.corpusDir);
   const model = createEmbeddings(config);
-  const chunking = { maxChars: config.chunkMaxChars };
-  const index = await openIndex(documents, model, chunking, config.dataDir, progress, { ...options, extras: [SENTENCE_VECTORS] });
+  const index = await openIndex(documents, model, chunkingOf(config), config.dataDir, progress, { ...options, extras: INDEX_EXTRAS });
   return { index, model, retriever: new HybridRetriever(index, model.embeddings) };
+}
+
+/**
+ * The index saved by an earlier start, when it can be served: it loads (every file checked), was built with
+ * this embedding model, index format and the answerer's data, whatever corpus it was built from. `current`
+ * says whether it is also the index of today's corpus, so nothing needs building. A corpus that cannot be
+ * read or indexed (two files with one id) throws, as a failed start.
+ */
+export async function openSavedIndex(config: Config): Promise<{ previous?: { index: CorpusIndex; model: EmbeddingModel }; current: boolean }> {
+  const documents = await readCorpus(config.corpusDir);
+  const model = createEmbeddings(config);
+  let index: CorpusIndex;
+  try {
+    index = await loadIndex(config.dataDir, model, INDEX_EXTRAS);
+  } catch {
+    return { current: false }; // None, or damaged: the build (re)makes it.
+  }
+  const { manifest } = index;
+  const usable =
+    manifest.formatVersion === INDEX_FORMAT_VERSION &&
+    manifest.embeddings.provider === model.provider &&
+    manifest.embeddings.model === model.model &&
+    INDEX_EXTRAS.every((extra) => manifest.extras.includes(extra.name));
+  if (!usable) return { current: false };
+  const key = manifestKeyFor(
+    documents,
+    model,
+    chunkingOf(config),
+    INDEX_EXTRAS.map((extra) => extra.name),
+  );
+  return { previous: { index, model }, current: stalenessReason(manifest, key) === null };
 }
 
 /** Wires the configured parts together: corpus → index → retriever → answerer. */

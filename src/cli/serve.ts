@@ -6,13 +6,8 @@ import { loadConfig, type Config } from "../config.js";
 import { watchLlm } from "../llm/availability.js";
 import { createApp } from "../server/app.js";
 import { createPageRoutes } from "../server/page.js";
-import { SENTENCE_VECTORS } from "../answer/extractive/sentence-data.js";
-import { createEmbeddings, type EmbeddingModel } from "../embeddings/index.js";
 import { buildIndexInWorker, describeProgress, type BuildProgress } from "../index/build-worker.js";
-import { INDEX_FORMAT_VERSION, manifestKeyFor, stalenessReason } from "../index/manifest.js";
-import { loadIndex, type CorpusIndex } from "../index/store.js";
-import { readCorpus } from "../ingest/documents.js";
-import { openPipeline, pipelineOver } from "../service.js";
+import { openPipeline, openSavedIndex, pipelineOver } from "../service.js";
 import { runCli } from "./run.js";
 
 /** On SIGTERM or SIGINT, how long requests in flight may take to finish before every connection is closed. */
@@ -51,7 +46,7 @@ await runCli(async () => {
     await opened.embeddings.embedQuery("warm up");
     return opened;
   };
-  const { previous, current } = await savedIndex(config);
+  const { previous, current } = await openSavedIndex(config);
   if (previous && current) {
     pipeline = await open(await pipelineOver(config, previous.index, previous.model, log));
   } else {
@@ -85,32 +80,6 @@ await runCli(async () => {
 // A start that failed (port taken, corpus that cannot be indexed, …) has printed its one line: exit now,
 // rather than leave a server listening that will never be ready.
 if (process.exitCode) process.exit();
-
-/**
- * The index saved by an earlier start, when it can be served: it loads (every file checked), was built with
- * this embedding model, index format and the answerer's data, whatever corpus it was built from. `current`
- * says whether it is also the index of today's corpus, so nothing needs building. A corpus that cannot be
- * read or indexed (two files with one id) throws, as a failed start.
- */
-async function savedIndex(config: Config): Promise<{ previous?: { index: CorpusIndex; model: EmbeddingModel }; current: boolean }> {
-  const documents = await readCorpus(config.corpusDir);
-  const model = createEmbeddings(config);
-  let index: CorpusIndex;
-  try {
-    index = await loadIndex(config.dataDir, model, [SENTENCE_VECTORS]);
-  } catch {
-    return { current: false }; // None, or damaged: the build (re)makes it.
-  }
-  const { manifest } = index;
-  const usable =
-    manifest.formatVersion === INDEX_FORMAT_VERSION &&
-    manifest.embeddings.provider === model.provider &&
-    manifest.embeddings.model === model.model &&
-    manifest.extras.includes(SENTENCE_VECTORS.name);
-  if (!usable) return { current: false };
-  const key = manifestKeyFor(documents, model, { maxChars: config.chunkMaxChars }, [SENTENCE_VECTORS.name]);
-  return { previous: { index, model }, current: stalenessReason(manifest, key) === null };
-}
 
 /** Resolves once `server` listens; rejects with one line saying what to do when it cannot. */
 function listening(server: Server, config: Config): Promise<AddressInfo> {
