@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { z } from "zod";
 
@@ -27,6 +28,7 @@ const schema = z.object({
   LLM_MAX_TOKENS: z.preprocess(blankAsUnset, number(1024).pipe(z.number().int().min(64))),
   PROMPTS_DIR: z.preprocess(blankAsUnset, z.string().default("prompts")),
   RETRIEVE_K: z.preprocess(blankAsUnset, number(8).pipe(z.number().int().min(1).max(50))),
+  EMBED_THREADS: z.preprocess(blankAsUnset, number(availableParallelism()).pipe(z.number().int().min(1).max(64))),
   CHUNK_MAX_CHARS: z.preprocess(blankAsUnset, number(1200).pipe(z.number().int().min(200))),
   ANSWER_SCORER: z.preprocess(blankAsUnset, z.string().default("models/answer-scorer.json")),
   ANSWER_MIN_CONFIDENCE: z.preprocess(blankAsUnset, z.coerce.number().min(0).max(1).optional()),
@@ -54,6 +56,8 @@ export interface Config {
     maxTokens: number;
     promptsDir: string;
   };
+  /** Worker threads that embed a build's texts with the local encoder, each on a core of its own. */
+  embedThreads: number;
   retrieveK: number;
   chunkMaxChars: number;
   /** The learned scorer of the extractive answerer, as `npm run train` writes it. */
@@ -94,6 +98,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
       maxTokens: s.LLM_MAX_TOKENS,
       promptsDir: resolve(s.PROMPTS_DIR),
     },
+    embedThreads: s.EMBED_THREADS,
     retrieveK: s.RETRIEVE_K,
     chunkMaxChars: s.CHUNK_MAX_CHARS,
     answerScorer: resolve(s.ANSWER_SCORER),

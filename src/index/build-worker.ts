@@ -1,14 +1,13 @@
-import { createRequire } from "node:module";
-import { pathToFileURL } from "node:url";
-import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import { isMainThread, parentPort, workerData } from "node:worker_threads";
 import type { Config } from "../config.js";
+import { startTypeScriptWorker } from "../workers/typescript-worker.js";
 import type { Progress } from "./progress.js";
 
 /** How far a build of the index has got, as `/healthz` reports it. */
 export interface BuildProgress {
   /** The build's last progress line ("Embedded 128/331 sentences."). */
   message: string;
-  /** From an "Embedded N/M what." line: N, M and what ("passages", "sentences"). */
+  /** From an "Embedded N/M what." line: N, M and what ("sentences and headings"). */
   done?: number;
   total?: number;
   what?: string;
@@ -18,7 +17,7 @@ export interface BuildProgress {
 
 /** Reads the counts out of a progress line when it has them. */
 export function describeProgress(message: string, startedAt: string): BuildProgress {
-  const counts = /^Embedded (\d+)\/(\d+) (\w+)\.$/.exec(message);
+  const counts = /^Embedded (\d+)\/(\d+) ([\w ]+)\.$/.exec(message);
   return counts
     ? { message, done: Number(counts[1]), total: Number(counts[2]), what: counts[3], startedAt }
     : { message, startedAt };
@@ -34,15 +33,7 @@ type FromWorker = { type: "progress"; message: string } | { type: "done" } | { t
  */
 export function buildIndexInWorker(config: Config, progress: Progress): Promise<void> {
   return new Promise((resolve, reject) => {
-    // The worker runs this very file, as TypeScript: `execArgv: ["--import", "tsx"]` does not reach a
-    // worker's modules on Node 20, so a small bootstrap registers tsx's loader in it first.
-    const bootstrap = `const { register } = await import(${JSON.stringify(tsxApi())}); register(); await import(${JSON.stringify(import.meta.url)});`;
-    const worker = new Worker(bootstrap, {
-      eval: true,
-      workerData: { buildIndex: config },
-      stdout: false,
-      stderr: false,
-    });
+    const worker = startTypeScriptWorker(import.meta.url, { buildIndex: config });
     let outcome: { ok: true } | { ok: false; message: string } | undefined;
     worker.on("message", (message: FromWorker) => {
       if (message.type === "progress") progress(message.message);
@@ -58,12 +49,6 @@ export function buildIndexInWorker(config: Config, progress: Progress): Promise<
       else reject(new Error(outcome?.message ?? `the index build stopped unexpectedly (worker exit code ${code})`));
     });
   });
-}
-
-/** Where tsx's loader API is, as a URL a worker can import from anywhere. */
-function tsxApi(): string {
-  if (typeof import.meta.resolve === "function") return import.meta.resolve("tsx/esm/api");
-  return pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api")).href;
 }
 
 /** The worker's side: open the index (building it when stale), report, and end. */

@@ -1,0 +1,92 @@
+import { isMainThread, parentPort, workerData, type Worker } from "node:worker_threads";
+import { Embeddings } from "@langchain/core/embeddings";
+import { startTypeScriptWorker } from "../workers/typescript-worker.js";
+import { UniversalSentenceEncoderEmbeddings } from "./universal-sentence-encoder.js";
+
+type ToEncoder = { id: number; texts: string[] };
+type FromEncoder = { id: number; vectors: Float32Array; dimensions: number } | { id: number; error: string };
+
+interface Encoder {
+  worker: Worker;
+  pending: Map<number, { resolve: (vectors: number[][]) => void; reject: (error: Error) => void }>;
+}
+
+/**
+ * The local encoder in `threads` worker threads, one model each: its WASM backend runs on one core
+ * in Node, so a build embeds on every core only through several of them. Each call goes to the
+ * thread with the fewest calls in flight. `close` ends the threads; the build opens and closes them,
+ * so a serving process does not keep their memory (about 160 MB each).
+ */
+export class EncoderThreads extends Embeddings {
+  private readonly encoders: Encoder[];
+  private nextId = 0;
+
+  constructor(threads: number) {
+    super({});
+    this.encoders = Array.from({ length: threads }, () => this.start());
+  }
+
+  embedDocuments(texts: string[]): Promise<number[][]> {
+    if (texts.length === 0) return Promise.resolve([]);
+    const encoder = this.encoders.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      encoder.pending.set(id, { resolve, reject });
+      encoder.worker.postMessage({ id, texts } satisfies ToEncoder);
+    });
+  }
+
+  async embedQuery(text: string): Promise<number[]> {
+    const [vector] = await this.embedDocuments([text]);
+    return vector!;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.encoders.map((encoder) => encoder.worker.terminate()));
+  }
+
+  private start(): Encoder {
+    const encoder: Encoder = { worker: startTypeScriptWorker(import.meta.url, { encoderThread: true }), pending: new Map() };
+    encoder.worker.on("message", (message: FromEncoder) => {
+      const call = encoder.pending.get(message.id);
+      encoder.pending.delete(message.id);
+      if ("error" in message) call?.reject(new Error(message.error));
+      else call?.resolve(unpack(message.vectors, message.dimensions));
+    });
+    const fail = (error: Error) => {
+      for (const call of encoder.pending.values()) call.reject(error);
+      encoder.pending.clear();
+    };
+    encoder.worker.on("error", fail);
+    encoder.worker.on("exit", (code) => fail(new Error(`an encoder thread stopped (exit code ${code})`)));
+    return encoder;
+  }
+}
+
+function unpack(packed: Float32Array, dimensions: number): number[][] {
+  const vectors: number[][] = [];
+  for (let i = 0; i < packed.length; i += dimensions) vectors.push(Array.from(packed.subarray(i, i + dimensions)));
+  return vectors;
+}
+
+/** The thread's side: embed each batch it is sent, in order, and send the vectors back packed. */
+function serveEncoder(): void {
+  const port = parentPort!;
+  const model = new UniversalSentenceEncoderEmbeddings();
+  let queue = Promise.resolve();
+  port.on("message", ({ id, texts }: ToEncoder) => {
+    queue = queue.then(async () => {
+      try {
+        const vectors = await model.embedDocuments(texts);
+        const dimensions = vectors[0]?.length ?? 0;
+        const packed = new Float32Array(vectors.length * dimensions);
+        vectors.forEach((vector, i) => packed.set(vector, i * dimensions));
+        port.postMessage({ id, vectors: packed, dimensions } satisfies FromEncoder, [packed.buffer]);
+      } catch (error) {
+        port.postMessage({ id, error: error instanceof Error ? error.message : String(error) } satisfies FromEncoder);
+      }
+    });
+  });
+}
+
+if (!isMainThread && (workerData as { encoderThread?: boolean } | null)?.encoderThread) serveEncoder();

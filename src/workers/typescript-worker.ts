@@ -1,0 +1,19 @@
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+
+/**
+ * Starts a worker thread that runs the TypeScript module at `moduleUrl` (pass `import.meta.url`).
+ * `execArgv: ["--import", "tsx"]` does not reach a worker's modules on Node 20, so a small bootstrap
+ * registers tsx's loader in the worker first. Its stdout and stderr go to the parent's.
+ */
+export function startTypeScriptWorker(moduleUrl: string, workerData: unknown): Worker {
+  const bootstrap = `const { register } = await import(${JSON.stringify(tsxApi())}); register(); await import(${JSON.stringify(moduleUrl)});`;
+  return new Worker(bootstrap, { eval: true, workerData, stdout: false, stderr: false });
+}
+
+/** Where tsx's loader API is, as a URL a worker can import from anywhere. */
+function tsxApi(): string {
+  if (typeof import.meta.resolve === "function") return import.meta.resolve("tsx/esm/api");
+  return pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api")).href;
+}
