@@ -1,6 +1,5 @@
 import type { AskPipeline } from "./answer/ask.js";
 import { openExtractiveAnswerer } from "./answer/extractive/open.js";
-import { SENTENCE_VECTORS } from "./answer/extractive/sentence-data.js";
 import { appendPreviousQuestion } from "./answer/follow-up.js";
 import type { Config } from "./config.js";
 import { createEmbeddings, type EmbeddingModel } from "./embeddings/index.js";
@@ -10,9 +9,6 @@ import { loadIndex, openIndex, type CorpusIndex } from "./index/store.js";
 import { readCorpus } from "./ingest/documents.js";
 import { openLlmAnswering } from "./llm/answering.js";
 import { HybridRetriever } from "./retrieve/hybrid.js";
-
-/** What the index keeps besides passages: the extractive answerer's sentence vectors. */
-const INDEX_EXTRAS = [SENTENCE_VECTORS];
 
 function chunkingOf(config: Config) {
   return { maxChars: config.chunkMaxChars };
@@ -26,13 +22,13 @@ export async function openRetrieval(
 ): Promise<{ index: CorpusIndex; model: EmbeddingModel; retriever: HybridRetriever }> {
   const documents = await readCorpus(config.corpusDir);
   const model = createEmbeddings(config);
-  const index = await openIndex(documents, model, chunkingOf(config), config.dataDir, progress, { ...options, extras: INDEX_EXTRAS });
+  const index = await openIndex(documents, model, chunkingOf(config), config.dataDir, progress, options);
   return { index, model, retriever: new HybridRetriever(index, model.embeddings) };
 }
 
 /**
  * The index saved by an earlier start, when it can be served: it loads (every file checked), was built with
- * this embedding model, index format and the answerer's data, whatever corpus it was built from. `current`
+ * this embedding model and index format, whatever corpus it was built from. `current`
  * says whether it is also the index of today's corpus, so nothing needs building. A corpus that cannot be
  * read or indexed (two files with one id) throws, as a failed start.
  */
@@ -41,7 +37,7 @@ export async function openSavedIndex(config: Config): Promise<{ previous?: { ind
   const model = createEmbeddings(config);
   let index: CorpusIndex;
   try {
-    index = await loadIndex(config.dataDir, model, INDEX_EXTRAS);
+    index = await loadIndex(config.dataDir, model);
   } catch {
     return { current: false }; // None, or damaged: the build (re)makes it.
   }
@@ -49,15 +45,9 @@ export async function openSavedIndex(config: Config): Promise<{ previous?: { ind
   const usable =
     manifest.formatVersion === INDEX_FORMAT_VERSION &&
     manifest.embeddings.provider === model.provider &&
-    manifest.embeddings.model === model.model &&
-    INDEX_EXTRAS.every((extra) => manifest.extras.includes(extra.name));
+    manifest.embeddings.model === model.model;
   if (!usable) return { current: false };
-  const key = manifestKeyFor(
-    documents,
-    model,
-    chunkingOf(config),
-    INDEX_EXTRAS.map((extra) => extra.name),
-  );
+  const key = manifestKeyFor(documents, model, chunkingOf(config));
   return { previous: { index, model }, current: stalenessReason(manifest, key) === null };
 }
 

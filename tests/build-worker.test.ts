@@ -122,7 +122,7 @@ describe("building the index in a worker thread", () => {
         [...seen].sort((a, b) => b.ms - a.ms).slice(0, 4).map((h) => `${h.ms.toFixed(0)} ms (${h.status} ${h.body.progress?.message ?? h.body.status})`).join(", "),
     );
     expect(building.length).toBeGreaterThan(0);
-    expect(building.some((h) => /^Embedded \d+\/\d+ (passages|sentences)\.$/.test(h.body.progress?.message ?? ""))).toBe(true);
+    expect(building.some((h) => /^Embedded \d+\/\d+ sentences and headings\.$/.test(h.body.progress?.message ?? ""))).toBe(true);
     const counted = building.find((h) => h.body.progress?.total !== undefined);
     expect(counted?.body.progress?.done).toBeLessThanOrEqual(counted!.body.progress!.total!);
     expect(maxMs).toBeLessThan(1000);

@@ -41,9 +41,9 @@ const damages: { file: string; how: string; damage: (path: string) => Promise<vo
   { file: "keywords.json", how: "garbage", damage: (path) => writeFile(path, "{ not json at all \u0000\u0001") },
   { file: "hnsw/hnswlib.index", how: "truncated", damage: halve },
   { file: "hnsw/docstore.json", how: "truncated", damage: halve },
-  { file: "extras/sentence-vectors-v1.f32", how: "truncated", damage: halve },
+  { file: "sentence-vectors.f32", how: "truncated", damage: halve },
   {
-    file: "extras/sentence-vectors-v1.f32",
+    file: "sentence-vectors.f32",
     how: "NaN-filled (same length)",
     damage: async (path) => writeFile(path, new Uint8Array(new Float32Array((await stat(path)).size / 4).fill(Number.NaN).buffer)),
   },
@@ -82,7 +82,7 @@ describe("a damaged index", () => {
   undetectedByChecksum.forEach(({ how, reason, damage }, i) => {
     it(`is rebuilt when the sentence vectors are ${how} and the manifest agrees with them`, async () => {
       const { dataDir, folder } = await copyOfIndex(`consistent-${i}`);
-      const file = "extras/sentence-vectors-v1.f32";
+      const file = "sentence-vectors.f32";
       await damage(join(folder, file));
       const manifest = JSON.parse(await readFile(join(folder, "manifest.json"), "utf8")) as Manifest;
       const bytes = await readFile(join(folder, file));

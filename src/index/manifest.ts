@@ -3,7 +3,7 @@ import type { ChunkingSettings } from "../ingest/passages.js";
 import type { SourceDocument } from "../ingest/types.js";
 
 /** Bumped whenever the on-disk layout or the splitting rules change, so old indexes are rebuilt. */
-export const INDEX_FORMAT_VERSION = 10;
+export const INDEX_FORMAT_VERSION = 11;
 
 /** What an index was built from: if any of it differs from now, the index is stale. */
 export interface Manifest {
@@ -11,8 +11,6 @@ export interface Manifest {
   embeddings: { provider: string; model: string; dimensions: number };
   chunking: ChunkingSettings;
   documents: { id: string; path: string; sha256: string }[];
-  /** The names of the `IndexExtra`s kept with the index. */
-  extras: string[];
   builtAt: string;
   /**
    * Every file of the index folder but the manifest, as written: checked before anything is parsed, so a
@@ -34,14 +32,12 @@ export function manifestKeyFor(
   documents: SourceDocument[],
   embeddings: { provider: string; model: string },
   chunking: ChunkingSettings,
-  extras: string[] = [],
 ): ManifestKey {
   return {
     formatVersion: INDEX_FORMAT_VERSION,
     embeddings: { provider: embeddings.provider, model: embeddings.model },
     chunking,
     documents: documents.map((doc) => ({ id: doc.id, path: doc.path, sha256: sha256(doc.text) })),
-    extras,
   };
 }
 
@@ -54,7 +50,6 @@ export function stalenessReason(manifest: Manifest | null, key: ManifestKey): st
   }
   if (JSON.stringify(manifest.chunking) !== JSON.stringify(key.chunking)) return "chunking settings changed";
   if (JSON.stringify(manifest.documents) !== JSON.stringify(key.documents)) return "corpus changed";
-  if (JSON.stringify(manifest.extras) !== JSON.stringify(key.extras)) return "the answerer's data changed";
   return null;
 }
 

@@ -7,6 +7,7 @@ import type { EmbeddingModel } from "../embeddings/index.js";
 import { splitDocument, type ChunkingSettings } from "../ingest/passages.js";
 import type { Passage, Sentence, SourceDocument } from "../ingest/types.js";
 import { withIndexLock } from "./build-lock.js";
+import { embedCorpus, rowOf } from "./embed-corpus.js";
 import { buildKeywordIndex, loadKeywordIndex, type KeywordIndex } from "./keywords.js";
 import { manifestKeyFor, sha256, stalenessReason, type IndexFile, type Manifest } from "./manifest.js";
 import type { Progress } from "./progress.js";
@@ -19,38 +20,22 @@ export interface CorpusIndex {
   sentences: Sentence[];
   vectors: VectorStore;
   keywords: KeywordIndex;
-  /** What each `IndexExtra` built, by its name, as saved. */
-  extras: Map<string, Uint8Array>;
+  /** Each sentence's unit vector, by `Sentence.index`: `sentences.length` rows of the manifest's dimensions. */
+  sentenceVectors: Float32Array;
 }
 
-/** What an index is built from, handed to extras so they never split or embed the corpus again themselves. */
-export interface IndexContent {
+/** The text of an index, as saved in text.json. */
+interface IndexContent {
   documents: SourceDocument[];
   passages: Passage[];
   sentences: Sentence[];
 }
 
-/**
- * Data another part derives from the corpus at build time and keeps with the index (an answerer's
- * sentence vectors), so it is built, switched and removed together with it. The store only keeps the
- * bytes; `name` is recorded in the manifest, so a new or changed extra rebuilds the index.
- */
-export interface IndexExtra {
-  /** A file name, versioned by its owner when its format changes ("sentence-vectors-v1.f32"). */
-  name: string;
-  build(content: IndexContent, model: EmbeddingModel, progress: Progress): Promise<Uint8Array>;
-  /**
-   * Why `bytes`, read back with `content` and the index's embedding `dimensions`, cannot be what `build`
-   * made (a wrong length, a NaN), or null when they can. The store has already checked their size and checksum.
-   */
-  validate?(bytes: Uint8Array, content: IndexContent, dimensions: number): string | null;
-}
-
 /** A saved index that cannot be used as it is: its message names the file and why ("text.json is damaged (...)"). */
 export class DamagedIndexError extends Error {}
 
-
 const POINTER = "current.json";
+const SENTENCE_VECTORS = "sentence-vectors.f32";
 
 /**
  * Reads the saved index if it matches the corpus and model, and builds it otherwise (always, with
@@ -62,14 +47,14 @@ export async function openIndex(
   chunking: ChunkingSettings,
   dataDir: string,
   progress: Progress = () => {},
-  { rebuild = false, extras = [] }: { rebuild?: boolean; extras?: IndexExtra[] } = {},
+  { rebuild = false }: { rebuild?: boolean } = {},
 ): Promise<CorpusIndex> {
   return withIndexLock(dataDir, progress, async () => {
     if (!rebuild) {
       // Checked under the lock: a build that just finished elsewhere makes this one unnecessary.
       try {
-        const reason = stalenessReason(await readManifest(dataDir), manifestKeyFor(documents, model, chunking, extraNames(extras)));
-        if (reason === null) return await loadIndex(dataDir, model, extras);
+        const reason = stalenessReason(await readManifest(dataDir), manifestKeyFor(documents, model, chunking));
+        if (reason === null) return await loadIndex(dataDir, model);
         progress(`Building the index: ${reason}.`);
       } catch (error) {
         // Never served and never thrown: a damaged index is built again from the corpus, into a new folder.
@@ -77,12 +62,8 @@ export async function openIndex(
         progress(`Rebuilding the index: ${error.message}.`);
       }
     }
-    return buildIndex(documents, model, chunking, dataDir, progress, extras);
+    return buildIndex(documents, model, chunking, dataDir, progress);
   });
-}
-
-function extraNames(extras: IndexExtra[]): string[] {
-  return extras.map((extra) => extra.name).sort();
 }
 
 /**
@@ -96,7 +77,6 @@ async function buildIndex(
   chunking: ChunkingSettings,
   dataDir: string,
   progress: Progress,
-  extras: IndexExtra[],
 ): Promise<CorpusIndex> {
   const passages: Passage[] = [];
   const sentences: Sentence[] = [];
@@ -107,16 +87,14 @@ async function buildIndex(
   }
   progress(`${documents.length} documents, ${passages.length} passages, ${sentences.length} sentences.`);
 
-  const passageVectors = await embedWithProgress(model, passages.map(contextualText), "passages", progress);
-  const dimensions = passageVectors[0]?.length ?? 0;
+  const { sentenceVectors, passageVectors } = await embedCorpus(passages, sentences, model, progress);
+  const dimensions = sentenceVectors.dimensions;
   const content: IndexContent = { documents, passages, sentences };
-  const built = new Map<string, Uint8Array>();
-  for (const extra of extras) built.set(extra.name, await extra.build(content, model, progress));
 
   const vectors = new HNSWLib(model.embeddings, { space: "cosine", numDimensions: dimensions });
   if (passages.length > 0) {
     await vectors.addVectors(
-      passageVectors,
+      passages.map((_, i) => rowOf(passageVectors, i)),
       passages.map((p) => new Document({ pageContent: contextualText(p), metadata: { passageId: p.id } })),
     );
   }
@@ -127,11 +105,10 @@ async function buildIndex(
   if (passages.length > 0) await vectors.save(join(dir, "hnsw"));
   await writeFile(join(dir, "text.json"), JSON.stringify(content));
   await writeFile(join(dir, "keywords.json"), JSON.stringify(keywords));
-  await mkdir(join(dir, "extras"));
-  for (const [name, bytes] of built) await writeFile(join(dir, "extras", name), bytes);
+  await writeFile(join(dir, SENTENCE_VECTORS), sentenceVectors.vectors);
   // Written last, with what every other file is, so a load can tell a damaged file before parsing it.
   const manifest: Manifest = {
-    ...manifestKeyFor(documents, model, chunking, extraNames(extras)),
+    ...manifestKeyFor(documents, model, chunking),
     embeddings: { provider: model.provider, model: model.model, dimensions },
     builtAt: new Date().toISOString(),
     files: await describeFiles(dir),
@@ -142,7 +119,7 @@ async function buildIndex(
   await removeOtherIndexes(dataDir, folder);
   progress(`Index saved to ${dir}.`);
 
-  return assemble(manifest, content, vectors, keywords, built);
+  return assemble(manifest, content, vectors, keywords, sentenceVectors.vectors);
 }
 
 /**
@@ -150,7 +127,7 @@ async function buildIndex(
  * SHA-256) and what it holds (counts, dimensions, each extra's own check). Throws `DamagedIndexError`,
  * never a parse error, when any of it fails.
  */
-export async function loadIndex(dataDir: string, model: EmbeddingModel, extras: IndexExtra[] = []): Promise<CorpusIndex> {
+export async function loadIndex(dataDir: string, model: EmbeddingModel): Promise<CorpusIndex> {
   const dir = await currentFolder(dataDir);
   if (!dir) throw new Error(`No index in ${dataDir}`);
   const manifest = await readManifestIn(dir);
@@ -179,15 +156,8 @@ export async function loadIndex(dataDir: string, model: EmbeddingModel, extras: 
   } else {
     vectors = new HNSWLib(model.embeddings, { space: "cosine", numDimensions: dimensions });
   }
-  const loaded = new Map<string, Uint8Array>();
-  for (const name of manifest.extras) {
-    const path = `extras/${name}`;
-    const bytes = file(path);
-    const reason = parsing(path, () => extras.find((extra) => extra.name === name)?.validate?.(bytes, stored, dimensions) ?? null);
-    if (reason !== null) damaged(path, reason);
-    loaded.set(name, bytes);
-  }
-  return assemble(manifest, stored, vectors, keywords, loaded);
+  const sentenceVectors = checkedSentenceVectors(file(SENTENCE_VECTORS), stored.sentences.length, dimensions);
+  return assemble(manifest, stored, vectors, keywords, sentenceVectors);
 }
 
 /** The manifest of the current index; null when there is none yet, `DamagedIndexError` when it cannot be read. */
@@ -203,7 +173,7 @@ async function readManifestIn(dir: string): Promise<Manifest> {
   });
   return parsing("manifest.json", () => {
     const manifest = JSON.parse(text) as Manifest;
-    if (typeof manifest?.embeddings?.dimensions !== "number" || !Array.isArray(manifest.extras)) throw new Error("fields missing");
+    if (typeof manifest?.embeddings?.dimensions !== "number") throw new Error("fields missing");
     return manifest;
   });
 }
@@ -272,6 +242,18 @@ function checkPassageVectors(vectors: HNSWLib, passages: number, dimensions: num
   }
 }
 
+/** One float32 vector of the index's dimensions per sentence, none holding NaN. */
+function checkedSentenceVectors(bytes: Buffer, sentences: number, dimensions: number): Float32Array {
+  const expected = sentences * dimensions * 4;
+  if (bytes.byteLength !== expected) {
+    damaged(SENTENCE_VECTORS, `expected ${expected} bytes for ${sentences} sentences of ${dimensions} dimensions, found ${bytes.byteLength}`);
+  }
+  const vectors = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  const nan = vectors.findIndex(Number.isNaN);
+  if (nan >= 0) damaged(SENTENCE_VECTORS, `the vector of sentence ${Math.floor(nan / dimensions)} holds NaN`);
+  return vectors;
+}
+
 function damaged(path: string, why: string): never {
   throw new DamagedIndexError(`${path} is damaged (${why})`);
 }
@@ -300,7 +282,7 @@ function assemble(
   content: IndexContent,
   vectors: VectorStore,
   keywords: KeywordIndex,
-  extras: Map<string, Uint8Array>,
+  sentenceVectors: Float32Array,
 ): CorpusIndex {
   return {
     manifest,
@@ -309,24 +291,13 @@ function assemble(
     sentences: content.sentences,
     vectors,
     keywords,
-    extras,
+    sentenceVectors,
   };
 }
 
 /** What a passage is embedded as: its text under its heading, so a section's question finds its answer. */
 function contextualText(passage: Passage): string {
   return `${passage.heading}\n\n${passage.text}`;
-}
-
-/** Embeds `texts` in batches, reporting how far it got. */
-export async function embedWithProgress(model: EmbeddingModel, texts: string[], what: string, progress: Progress) {
-  const vectors: number[][] = [];
-  const batch = 64;
-  for (let i = 0; i < texts.length; i += batch) {
-    vectors.push(...(await model.embeddings.embedDocuments(texts.slice(i, i + batch))));
-    progress(`Embedded ${Math.min(i + batch, texts.length)}/${texts.length} ${what}.`);
-  }
-  return vectors;
 }
 
 async function removeOtherIndexes(dataDir: string, keep: string): Promise<void> {

@@ -1,34 +1,10 @@
 import { unit } from "../../embeddings/vectors.js";
 import type { WordVectors } from "../../embeddings/word-vectors.js";
-import { embedWithProgress, type CorpusIndex, type IndexExtra } from "../../index/store.js";
+import type { CorpusIndex } from "../../index/store.js";
 import type { Sentence } from "../../ingest/types.js";
 import { answerKinds, type AnswerKind } from "../../text/entities.js";
 import { contentWords } from "../../text/terms.js";
 import { TermStatistics } from "./term-statistics.js";
-
-/** The extractive answerer's sentence vectors, built with the index and kept in it. */
-export const SENTENCE_VECTORS: IndexExtra = {
-  name: "sentence-vectors-v1.f32",
-  async build(content, model, progress) {
-    const vectors = await embedWithProgress(model, content.sentences.map((s) => s.text), "sentences", progress);
-    const dimensions = vectors[0]?.length ?? 0;
-    const packed = new Float32Array(vectors.length * dimensions);
-    vectors.forEach((v, i) => packed.set(unit(v), i * dimensions));
-    return new Uint8Array(packed.buffer);
-  },
-  /** One float32 vector of the index's dimensions per sentence, none holding NaN. */
-  validate(bytes, content, dimensions) {
-    const sentences = content.sentences.length;
-    if (sentences > 0 && !(dimensions > 0)) return `${sentences} sentences but ${dimensions} dimensions`;
-    const expected = sentences * dimensions * 4;
-    if (bytes.byteLength !== expected) {
-      return `expected ${expected} bytes for ${sentences} sentences of ${dimensions} dimensions, found ${bytes.byteLength}`;
-    }
-    const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-    const nan = all.findIndex(Number.isNaN);
-    return nan < 0 ? null : `the vector of sentence ${Math.floor(nan / dimensions)} holds NaN`;
-  },
-};
 
 /** What the extractive answerer reads about the corpus's sentences, derived once when the index loads. */
 export class SentenceData {
@@ -80,11 +56,8 @@ export class SentenceData {
 
   /** Reads the sentence vectors the index was built with. */
   static from(index: CorpusIndex, wordVectors: WordVectors): SentenceData {
-    const bytes = index.extras.get(SENTENCE_VECTORS.name);
-    if (!bytes) throw new Error(`the index has no ${SENTENCE_VECTORS.name}: rebuild it with npm run ingest`);
-    const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-    const dimensions = index.sentences.length > 0 ? all.length / index.sentences.length : 0;
-    const vectors = index.sentences.map((_, i) => all.subarray(i * dimensions, (i + 1) * dimensions));
+    const dimensions = index.manifest.embeddings.dimensions;
+    const vectors = index.sentences.map((_, i) => index.sentenceVectors.subarray(i * dimensions, (i + 1) * dimensions));
     return new SentenceData(index, vectors, wordVectors);
   }
 
