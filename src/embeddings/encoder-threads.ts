@@ -12,25 +12,28 @@ interface Encoder {
 }
 
 /**
- * The local encoder in `threads` worker threads, one model each: its WASM backend runs on one core
- * in Node, so a build embeds on every core only through several of them. Each call goes to the
- * thread with the fewest calls in flight. `close` ends the threads; the build opens and closes them,
- * so a serving process does not keep their memory (about 160 MB each).
+ * The local encoder in `threads` worker threads, one model each. Its WASM backend runs on one core in
+ * Node and blocks the thread it runs on, so a build embeds on every core only through several threads,
+ * and a server embeds questions in one thread of its own: loading the model and embedding never hold
+ * up the thread that answers HTTP. Each call goes to the thread with the fewest calls in flight. An
+ * idle thread does not keep the process alive; `close` ends the threads.
  */
 export class EncoderThreads extends Embeddings {
-  private readonly encoders: Encoder[];
+  /** Started on the first call, so an instance that is never used costs nothing. */
+  private encoders?: Encoder[];
   private nextId = 0;
 
-  constructor(threads: number) {
+  constructor(private readonly threads: number) {
     super({});
-    this.encoders = Array.from({ length: threads }, () => this.start());
   }
 
   embedDocuments(texts: string[]): Promise<number[][]> {
     if (texts.length === 0) return Promise.resolve([]);
+    this.encoders ??= Array.from({ length: this.threads }, () => this.start());
     const encoder = this.encoders.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
+      if (encoder.pending.size === 0) encoder.worker.ref();
       encoder.pending.set(id, { resolve, reject });
       encoder.worker.postMessage({ id, texts } satisfies ToEncoder);
     });
@@ -42,14 +45,17 @@ export class EncoderThreads extends Embeddings {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.encoders.map((encoder) => encoder.worker.terminate()));
+    await Promise.all((this.encoders ?? []).map((encoder) => encoder.worker.terminate()));
+    this.encoders = undefined;
   }
 
   private start(): Encoder {
     const encoder: Encoder = { worker: startTypeScriptWorker(import.meta.url, { encoderThread: true }), pending: new Map() };
+    encoder.worker.unref();
     encoder.worker.on("message", (message: FromEncoder) => {
       const call = encoder.pending.get(message.id);
       encoder.pending.delete(message.id);
+      if (encoder.pending.size === 0) encoder.worker.unref();
       if ("error" in message) call?.reject(new Error(message.error));
       else call?.resolve(unpack(message.vectors, message.dimensions));
     });

@@ -20,7 +20,7 @@ export interface BulkEmbeddings {
   close(): Promise<void>;
 }
 
-/** Below this many texts, starting encoder threads (a second or so each) costs more than it saves. */
+/** Below this many texts, starting more encoder threads (a second or so each) costs more than it saves. */
 const MIN_TEXTS_FOR_THREADS = 1000;
 
 export function createEmbeddings(config: Config): EmbeddingModel {
@@ -33,21 +33,25 @@ export function createEmbeddings(config: Config): EmbeddingModel {
       maxRetries: config.llm.maxRetries,
       timeout: config.llm.timeoutMs,
     });
-    return { provider: "openai", model: config.embeddings.model, embeddings, openBulk: () => inProcess(embeddings) };
+    return { provider: "openai", model: config.embeddings.model, embeddings, openBulk: () => oneAtATime(embeddings) };
   }
-  const embeddings = new UniversalSentenceEncoderEmbeddings();
+  queryEncoder ??= new EncoderThreads(1);
+  const embeddings = queryEncoder;
   return {
     provider: "local",
     model: UniversalSentenceEncoderEmbeddings.modelName,
     embeddings,
     openBulk(count) {
-      if (config.embedThreads < 2 || count < MIN_TEXTS_FOR_THREADS) return inProcess(embeddings);
+      if (config.embedThreads < 2 || count < MIN_TEXTS_FOR_THREADS) return oneAtATime(embeddings);
       const threads = new EncoderThreads(config.embedThreads);
       return { embeddings: threads, concurrency: config.embedThreads, close: () => threads.close() };
     },
   };
 }
 
-function inProcess(embeddings: Embeddings): BulkEmbeddings {
+/** One per process: each copy of the model costs about 160 MB, and every index and pipeline can share it. */
+let queryEncoder: EncoderThreads | undefined;
+
+function oneAtATime(embeddings: Embeddings): BulkEmbeddings {
   return { embeddings, concurrency: 1, close: async () => {} };
 }

@@ -14,6 +14,11 @@ export function startTypeScriptWorker(moduleUrl: string, workerData: unknown): W
 
 /** Where tsx's loader API is, as a URL a worker can import from anywhere. */
 function tsxApi(): string {
-  if (typeof import.meta.resolve === "function") return import.meta.resolve("tsx/esm/api");
-  return pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api")).href;
+  try {
+    return import.meta.resolve("tsx/esm/api");
+  } catch {
+    // Under vitest's module runner `import.meta.resolve` throws, and `require.resolve` would find the
+    // CommonJS build, which cannot register the ESM loader: the ESM entry sits next to it.
+    return pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api").replace(/index\.cjs$/, "index.mjs")).href;
+  }
 }
