@@ -11,7 +11,7 @@ import { AnswerScorer } from "./scorer.js";
 /** The language resources the features are computed with, over `index`'s sentences. */
 export async function openFeatureResources(index: CorpusIndex, cacheDir: string, progress: Progress = () => {}): Promise<FeatureResources> {
   const [wordVectors, wordNet] = await Promise.all([WordVectors.load(cacheDir, progress), WordNet.open()]);
-  return { data: SentenceData.from(index, wordVectors), wordVectors, wordNet };
+  return { data: await SentenceData.from(index, wordVectors), wordVectors, wordNet };
 }
 
 export interface ExtractiveOptions {

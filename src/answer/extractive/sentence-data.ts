@@ -1,10 +1,13 @@
-import { unit } from "../../embeddings/vectors.js";
+import { setImmediate as nextTurn } from "node:timers/promises";
 import type { WordVectors } from "../../embeddings/word-vectors.js";
 import type { CorpusIndex } from "../../index/store.js";
 import type { Sentence } from "../../ingest/types.js";
 import { answerKinds, type AnswerKind } from "../../text/entities.js";
 import { contentWords } from "../../text/terms.js";
 import { TermStatistics } from "./term-statistics.js";
+
+/** Sentences or passages read between turns of the event loop, so a server loading a large index keeps answering. */
+const SLICE = 1000;
 
 /** What the extractive answerer reads about the corpus's sentences, derived once when the index loads. */
 export class SentenceData {
@@ -24,41 +27,55 @@ export class SentenceData {
   readonly idf: TermStatistics;
   private readonly kinds = new Map<number, Map<AnswerKind, string[]>>();
 
-  constructor(
+  private constructor(
     readonly index: CorpusIndex,
     /** Unit-length embedding of each sentence, by `Sentence.index`. */
     readonly sentenceVectors: Float32Array[],
-    wordVectors: WordVectors,
+    sentenceTerms: string[][],
   ) {
-    const termsOf = (text: string) => {
-      const words = contentWords(text);
-      for (const { term, word } of words) if (!this.vocabulary.has(term)) this.vocabulary.set(term, word);
-      return words.map((w) => w.term);
-    };
-    this.sentenceTerms = index.sentences.map((s) => termsOf(s.text));
-    this.sentenceTermSets = this.sentenceTerms.map((terms) => new Set(terms));
+    this.sentenceTerms = sentenceTerms;
+    this.sentenceTermSets = sentenceTerms.map((terms) => new Set(terms));
     this.idf = TermStatistics.from(this.sentenceTermSets);
-    for (const sentence of index.sentences) {
-      const list = this.passageSentences.get(sentence.passageId) ?? [];
-      list.push(sentence);
-      this.passageSentences.set(sentence.passageId, list);
-    }
-    for (const passage of index.passages.values()) {
-      const sentences = this.passageSentences.get(passage.id) ?? [];
-      this.passageTerms.set(passage.id, new Set([...termsOf(passage.heading), ...sentences.flatMap((s) => this.sentenceTerms[s.index]!)]));
-      this.passageVectors.set(passage.id, meanVector(sentences.map((s) => sentenceVectors[s.index]!)));
-    }
-    for (const [term, word] of this.vocabulary) {
-      const vector = wordVectors.vector(word);
-      if (vector) this.termVectors.set(term, vector);
-    }
   }
 
-  /** Reads the sentence vectors the index was built with. */
-  static from(index: CorpusIndex, wordVectors: WordVectors): SentenceData {
+  /**
+   * Derives it from `index` and the vectors it was built with. A server loads a new index on the thread
+   * that answers, so the long loops run in slices with a turn of the event loop between them.
+   */
+  static async from(index: CorpusIndex, wordVectors: WordVectors): Promise<SentenceData> {
     const dimensions = index.manifest.embeddings.dimensions;
     const vectors = index.sentences.map((_, i) => index.sentenceVectors.subarray(i * dimensions, (i + 1) * dimensions));
-    return new SentenceData(index, vectors, wordVectors);
+    const vocabulary = new Map<string, string>();
+    const termsOf = (text: string) => {
+      const words = contentWords(text);
+      for (const { term, word } of words) if (!vocabulary.has(term)) vocabulary.set(term, word);
+      return words.map((w) => w.term);
+    };
+    const terms: string[][] = [];
+    for (const sentence of index.sentences) {
+      terms.push(termsOf(sentence.text));
+      if (terms.length % SLICE === 0) await nextTurn();
+    }
+    const data = new SentenceData(index, vectors, terms);
+    for (const sentence of index.sentences) {
+      const list = data.passageSentences.get(sentence.passageId) ?? [];
+      list.push(sentence);
+      data.passageSentences.set(sentence.passageId, list);
+    }
+    let done = 0;
+    for (const passage of index.passages.values()) {
+      const sentences = data.passageSentences.get(passage.id) ?? [];
+      data.passageTerms.set(passage.id, new Set([...termsOf(passage.heading), ...sentences.flatMap((s) => terms[s.index]!)]));
+      data.passageVectors.set(passage.id, meanVector(sentences.map((s) => vectors[s.index]!)));
+      if (++done % SLICE === 0) await nextTurn();
+    }
+    for (const [term, word] of vocabulary) {
+      data.vocabulary.set(term, word);
+      const vector = wordVectors.vector(word);
+      if (vector) data.termVectors.set(term, vector);
+      if (data.vocabulary.size % (10 * SLICE) === 0) await nextTurn();
+    }
+    return data;
   }
 
   /** What a sentence holds of each kind of answer, found on first need: most sentences are never candidates. */
@@ -72,5 +89,9 @@ export class SentenceData {
 function meanVector(vectors: Float32Array[]): Float32Array {
   const mean = new Float32Array(vectors[0]?.length ?? 0);
   for (const v of vectors) for (let i = 0; i < v.length; i++) mean[i]! += v[i]!;
-  return Float32Array.from(unit(mean));
+  let norm = 0;
+  for (let i = 0; i < mean.length; i++) norm += mean[i]! * mean[i]!;
+  norm = Math.sqrt(norm) || 1;
+  for (let i = 0; i < mean.length; i++) mean[i]! /= norm;
+  return mean;
 }
