@@ -1,12 +1,34 @@
 import { defineConfig } from "vitest/config";
 
+/** Tests over small fixtures only: no encoder, word vectors, server process or browser. Seconds, not minutes. */
+const UNIT = [
+  "tests/config.test.ts",
+  "tests/ingest.test.ts",
+  "tests/scorer.test.ts",
+  "tests/wordnet.test.ts",
+  "tests/llm/prompts.test.ts",
+  "tests/llm/protocol.test.ts",
+  "tests/llm/quotes.test.ts",
+];
+
 export default defineConfig({
   test: {
-    include: ["tests/**/*.test.ts"],
-    globalSetup: ["tests/support/global-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Two cores: more workers only make the embedding model and the browser fight for them.
     maxWorkers: 2,
+    projects: [
+      { extends: true, test: { name: "unit", include: UNIT } },
+      {
+        extends: true,
+        test: {
+          name: "integration",
+          include: ["tests/**/*.test.ts"],
+          exclude: UNIT,
+          // Builds the article's index once for every file that needs it.
+          globalSetup: ["tests/support/global-setup.ts"],
+        },
+      },
+    ],
   },
 });
