@@ -146,7 +146,45 @@ describe("POST /ask", () => {
   });
 });
 
+describe("what a reader needs around a quote", () => {
+  it("adds each citation's section, the sentence before a quote that points back, and the words that answer, all exact", async () => {
+    const body = (await (await askJson({ question: "How many members does ISKP have?" })).json()) as AskResponse;
+    const text = pipeline.index.documents.get("iskp-moscow-attack")!.text;
+    const [citation] = body.citations;
+    expect(body.answerKind).toBe("quantity");
+    expect(citation!.heading).toBe("What does ISKP’s Moscow attack tell us about the terrorism landscape in Afghanistan?");
+    const before = citation!.precedingSentence!;
+    expect(text.slice(before.start, before.end)).toBe(before.text);
+    expect(before.end).toBeLessThanOrEqual(citation!.start);
+    expect(text.slice(before.end, citation!.start).trim()).toBe("");
+    const { start, end } = citation!.answerSpan!;
+    expect(start).toBeGreaterThanOrEqual(citation!.start);
+    expect(end).toBeLessThanOrEqual(citation!.end);
+    expect(text.slice(start, end)).toBe("between 1500 to 4000");
+  });
+
+  it("gives no context to a quote that stands on its own, and marks no name the question already gave", async () => {
+    const body = (await (await askJson({ question: "How many people did ISKP kill in Moscow?" })).json()) as AskResponse;
+    const [citation] = body.citations;
+    expect(citation!.precedingSentence).toBeUndefined();
+    const text = pipeline.index.documents.get("iskp-moscow-attack")!.text;
+    expect(text.slice(citation!.answerSpan!.start, citation!.answerSpan!.end)).toBe("approximately 137");
+    const who = (await (await askJson({ question: "Who is Amira Jadoon?" })).json()) as AskResponse;
+    expect(who.answerKind).toBeUndefined();
+    expect(who.citations.every((c) => c.answerSpan === undefined)).toBe(true);
+  });
+});
+
 describe("other routes", () => {
+  it("offers the article's question headings as example questions", async () => {
+    const response = await app.request("/examples");
+    expect(response.status).toBe(200);
+    const { questions } = (await response.json()) as { questions: string[] };
+    expect(questions).toHaveLength(4);
+    expect(questions[0]).toBe("What does ISKP’s Moscow attack tell us about the terrorism landscape in Afghanistan?");
+    for (const question of questions) expect(question.endsWith("?")).toBe(true);
+  });
+
   it("serves a document so a citation can be checked", async () => {
     const response = await app.request("/documents/iskp-moscow-attack");
     expect(response.status).toBe(200);

@@ -2,6 +2,8 @@ import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { CorpusIndex } from "../index/store.js";
 import { MAX_EMBEDDED_CHARS, type HybridRetriever, type RankedPassage, type Retrieval } from "../retrieve/hybrid.js";
 import { enforceCitations } from "./citations.js";
+import { definitionTarget, expectedAnswerKind } from "./extractive/answer-type.js";
+import { addReadingAids } from "./reading-aids.js";
 import { Turns, yieldToEventLoop } from "./turns.js";
 import type { ExtractiveAnswerer } from "./extractive/answerer.js";
 import type { Answerer, AskResponse, HistoryTurn } from "./types.js";
@@ -74,11 +76,16 @@ export async function ask(pipeline: AskPipeline, request: AskRequest): Promise<A
   // A model's answer has no calibrated probability of its own: the scorer's, on the same passages, stands for it.
   const confidence = draft.confidence ?? (await turn(() => pipeline.extractive.assess(retrieval))).confidence;
   const checked = enforceCitations(draft.answer, draft.citations, pipeline.index.documents);
+  // "Who is Amira Jadoon?" names its answer's subject: what answers it is a description, not a name.
+  const answerKind = definitionTarget(question) ? null : expectedAnswerKind(question);
+  const citations = addReadingAids(pipeline.index, checked.citations, question, answerKind);
   const answered = performance.now();
 
   return {
     ...draft,
     ...checked,
+    citations,
+    ...(answerKind && { answerKind }),
     grounded: draft.grounded && checked.citations.length > 0,
     confidence: round(confidence, 1000),
     ...(standaloneQuestion !== undefined && { standaloneQuestion }),

@@ -1,4 +1,6 @@
 import type { RankedPassage } from "../retrieve/hybrid.js";
+import type { AnswerKind } from "../text/entities.js";
+import type { Span } from "../text/span.js";
 
 /** A claim's source: `documents[documentId].text.slice(start, end) === quote`, always. */
 export interface Citation {
@@ -8,6 +10,13 @@ export interface Citation {
   start: number;
   end: number;
   quote: string;
+  // What a reader needs around the quote, added by the pipeline to each checked citation it can place.
+  /** The heading of the section the quote sits under (the document's title before the first heading). */
+  heading?: string;
+  /** The sentence just before the quote, when the quote points back at it ("It…", "In 2022, its members…") and does not quote it too. */
+  precedingSentence?: Span & { text: string };
+  /** Where the quote names what the question asks for (a date, a number, a name): document offsets inside `[start, end)`. */
+  answerSpan?: Span;
 }
 
 /** A citation the model gave that could not be matched to its source, and why. */
@@ -54,6 +63,8 @@ export interface Answerer {
 /** The body of `POST /ask` and of the stream's `done` event. */
 export interface AskResponse extends Draft {
   confidence: number;
+  /** What the question's wording asks for (a quantity, a time, a name), when it says. */
+  answerKind?: AnswerKind;
   standaloneQuestion?: string;
   passages: RankedPassage[];
   timings: { retrieveMs: number; answerMs: number; totalMs: number };

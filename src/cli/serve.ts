@@ -26,6 +26,7 @@ await runCli(async () => {
     health: () => ({ llm: llm.status() }),
     maxQuestionChars: config.maxQuestionChars,
     rateLimitPerMinute: config.rateLimitPerMinute,
+    dataDir: config.dataDir,
     page: await createPageRoutes(),
   });
   const started = performance.now();

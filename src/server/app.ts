@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
@@ -7,6 +8,8 @@ import { ask, type AskPipeline } from "../answer/ask.js";
 import type { BuildProgress } from "../index/build-worker.js";
 import { readAskRequest } from "./ask-request.js";
 import { ApiError, errorBody } from "./errors.js";
+import { exampleQuestions } from "./example-questions.js";
+import { MAX_FEEDBACK_BYTES, readFeedback, recordFeedback } from "./feedback.js";
 import { streamAnswer } from "./stream.js";
 
 export interface AppOptions {
@@ -18,6 +21,8 @@ export interface AppOptions {
   health?: () => Record<string, unknown>;
   maxQuestionChars: number;
   rateLimitPerMinute: number;
+  /** DATA_DIR: `POST /feedback` appends to feedback.jsonl in it; without it the route does not exist. */
+  dataDir?: string;
   /** Routes of the chat page, mounted at `/`. */
   page?: Hono;
 }
@@ -53,33 +58,15 @@ export function createApp(options: AppOptions): Hono {
     c.json({ documents: [...ready().index.documents.values()].map(({ id, title, path }) => ({ id, title, path })) }),
   );
 
+  app.get("/examples", (c) => c.json({ questions: exampleQuestions(ready().index.passages.values()) }));
+
   app.get("/documents/:id", (c) => {
     const doc = ready().index.documents.get(c.req.param("id"));
     if (!doc) throw new ApiError(404, "not_found", `no document with id "${c.req.param("id")}"`);
     return c.json({ id: doc.id, title: doc.title, path: doc.path, text: doc.text });
   });
 
-  const limits = [
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new ApiError(413, "payload_too_large", `the request body must be at most ${MAX_BODY_BYTES / 1024} KiB`);
-      },
-    }),
-    ...(options.rateLimitPerMinute > 0
-      ? [
-          rateLimiter({
-            windowMs: 60_000,
-            limit: options.rateLimitPerMinute,
-            standardHeaders: "draft-6",
-            keyGenerator: (c) => clientAddress(c),
-            handler: () => {
-              throw new ApiError(429, "rate_limited", `at most ${options.rateLimitPerMinute} questions a minute; slow down`);
-            },
-          }),
-        ]
-      : []),
-  ] as const;
+  const limits = [bodyLimitOf(MAX_BODY_BYTES), ...rateLimitOf(options.rateLimitPerMinute, "questions")] as const;
 
   app.post("/ask", ...limits, async (c) => {
     const body = await readAskRequest(c, options.maxQuestionChars);
@@ -91,6 +78,15 @@ export function createApp(options: AppOptions): Hono {
     return streamAnswer(c, ready(), body);
   });
 
+  const { dataDir } = options;
+  if (dataDir) {
+    const file = join(dataDir, "feedback.jsonl");
+    app.post("/feedback", bodyLimitOf(MAX_FEEDBACK_BYTES), ...rateLimitOf(options.rateLimitPerMinute, "feedback posts"), async (c) => {
+      await recordFeedback(file, await readFeedback(c, options.maxQuestionChars));
+      return c.json({ recorded: true }, 201);
+    });
+  }
+
   if (options.page) app.route("/", options.page);
 
   app.notFound((c) => c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`), 404));
@@ -101,6 +97,31 @@ export function createApp(options: AppOptions): Hono {
     return c.json(errorBody("internal_error", "something went wrong on our side"), 500);
   });
   return app;
+}
+
+function bodyLimitOf(maxSize: number) {
+  return bodyLimit({
+    maxSize,
+    onError: () => {
+      throw new ApiError(413, "payload_too_large", `the request body must be at most ${maxSize / 1024} KiB`);
+    },
+  });
+}
+
+/** Per client address; each route that uses it counts on its own. None when `perMinute` is 0. */
+function rateLimitOf(perMinute: number, what: string) {
+  if (perMinute <= 0) return [];
+  return [
+    rateLimiter({
+      windowMs: 60_000,
+      limit: perMinute,
+      standardHeaders: "draft-6",
+      keyGenerator: (c) => clientAddress(c),
+      handler: () => {
+        throw new ApiError(429, "rate_limited", `at most ${perMinute} ${what} a minute; slow down`);
+      },
+    }),
+  ];
 }
 
 function clientAddress(c: Parameters<Parameters<typeof rateLimiter>[0]["keyGenerator"]>[0]): string {

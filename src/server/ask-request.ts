@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { z } from "zod";
-import { ApiError } from "./errors.js";
+import { readJsonBody } from "./json-body.js";
 
 const MAX_HISTORY_TURNS = 50;
 const MAX_TURN_CHARS = 20_000;
@@ -28,21 +28,6 @@ export function askRequestSchema(maxQuestionChars: number) {
 export type AskRequestBody = z.infer<ReturnType<typeof askRequestSchema>>;
 
 /** The validated body of an ask request, or an ApiError saying what is wrong with it. */
-export async function readAskRequest(c: Context, maxQuestionChars: number): Promise<AskRequestBody> {
-  const type = c.req.header("content-type") ?? "";
-  if (!/^application\/json\b/i.test(type)) {
-    throw new ApiError(415, "unsupported_media_type", "send the request as JSON with content-type: application/json");
-  }
-  let body: unknown;
-  try {
-    body = JSON.parse(await c.req.text());
-  } catch {
-    throw new ApiError(400, "invalid_json", "the request body is not valid JSON");
-  }
-  if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    throw new ApiError(400, "invalid_request", 'the body must be a JSON object like {"question": "..."}');
-  }
-  const parsed = askRequestSchema(maxQuestionChars).safeParse(body);
-  if (!parsed.success) throw new ApiError(400, "invalid_request", parsed.error.issues[0]!.message);
-  return parsed.data;
+export function readAskRequest(c: Context, maxQuestionChars: number): Promise<AskRequestBody> {
+  return readJsonBody(c, askRequestSchema(maxQuestionChars), '{"question": "..."}');
 }

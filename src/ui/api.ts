@@ -1,4 +1,4 @@
-import type { AskResponse, HistoryTurn } from "../answer/types.js";
+import type { AskResponse, Citation, HistoryTurn } from "../answer/types.js";
 import type { SourceDocument } from "../ingest/types.js";
 import type { RankedPassage } from "../retrieve/hybrid.js";
 import { readServerSentEvents } from "./sse.js";
@@ -81,4 +81,23 @@ async function errorMessage(response: Response): Promise<string> {
 /** The API words its messages for a log line ("question must be…"); on the page they start a sentence. */
 function asSentence(message: string): string {
   return message.charAt(0).toUpperCase() + message.slice(1);
+}
+
+/** What `POST /feedback` takes: a verdict on one answer, with what was asked and shown. */
+export interface FeedbackBody {
+  question: string;
+  answer: string;
+  grounded: boolean;
+  citations: Pick<Citation, "id" | "documentId" | "start" | "end" | "quote">[];
+  verdict: "up" | "down";
+  comment?: string;
+}
+
+export async function sendFeedback(body: FeedbackBody): Promise<void> {
+  await request("/feedback", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+}
+
+/** Questions the documents answer under a heading of the same words, to start from. */
+export async function fetchExampleQuestions(): Promise<string[]> {
+  return (await (await request("/examples")).json()).questions;
 }

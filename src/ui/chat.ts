@@ -1,5 +1,7 @@
 import type { AskResponse, HistoryTurn } from "../answer/types.js";
 import { ApiFailure, streamAnswer } from "./api.js";
+import { CitationPreview } from "./citation-preview.js";
+import { forgetConversation, loadConversation, saveConversation } from "./conversation-store.js";
 import { byId } from "./dom.js";
 import { documentTitles } from "./library.js";
 import type { SourcePanel } from "./source-panel.js";
@@ -25,6 +27,11 @@ export class Chat {
   private readonly turnList = byId<HTMLElement>("turns");
   private readonly empty = byId<HTMLElement>("empty");
   private readonly status = byId<HTMLElement>("status");
+  private readonly preview = new CitationPreview();
+  private readonly open: OpenSource = (kind, spans, index, opener) => {
+    this.preview.hide();
+    this.sources.open(kind, spans, index, opener);
+  };
   private turns: Turn[] = [];
   private answering: AbortController | undefined;
 
@@ -48,6 +55,26 @@ export class Chat {
 
   focus(): void {
     this.input.focus();
+  }
+
+  /** Asks `question` as if typed, unless an answer is still coming. */
+  askNow(question: string): void {
+    if (!this.answering) void this.ask(question);
+  }
+
+  /** Shows the conversation saved by the last visit, as it was left. */
+  async restore(): Promise<void> {
+    const saved = loadConversation();
+    if (saved.length === 0) return;
+    const titles = saved.some((turn) => !turn.response.grounded) ? await documentTitles() : new Map<string, string>();
+    for (const { question, response } of saved) {
+      const turn: Turn = { question, view: new TurnView(question), response };
+      this.show(turn, response, titles);
+      this.turns.push(turn);
+      this.turnList.append(turn.view.element);
+    }
+    this.empty.hidden = true;
+    this.scrollToEnd(true);
   }
 
   private async ask(question: string): Promise<void> {
@@ -75,10 +102,10 @@ export class Chat {
         },
         answering.signal,
       );
-      const open: OpenSource = (kind, spans, index, opener) => this.sources.open(kind, spans, index, opener);
-      if (turn.response.grounded) turn.view.showAnswer(turn.response, open);
-      else turn.view.showNotFound(turn.response, await documentTitles(), open);
-      this.announce(turn.response.grounded ? "Answer ready." : "Not found in the documents.");
+      const response = turn.response;
+      this.show(turn, response, response.grounded ? new Map() : await documentTitles());
+      this.save();
+      this.announce(response.grounded ? "Answer ready." : "Not found in the documents.");
     } catch (error) {
       if (answering.signal.aborted) {
         turn.view.showStopped();
@@ -94,6 +121,18 @@ export class Chat {
     }
   }
 
+  /** A finished answer, shown with what the answer before it cited, so a repeated quote is not shown twice. */
+  private show(turn: Turn, response: AskResponse, titles: ReadonlyMap<string, string>): void {
+    const at = this.turns.indexOf(turn);
+    const before = this.turns.slice(0, at === -1 ? undefined : at).findLast((t) => t.response)?.response;
+    if (response.grounded) turn.view.showAnswer(response, before?.citations ?? [], this.open, this.preview);
+    else turn.view.showNotFound(response, titles, this.open);
+  }
+
+  private save(): void {
+    saveConversation(this.turns.flatMap((turn) => (turn.response ? [{ question: turn.question, response: turn.response }] : [])));
+  }
+
   private retry(turn: Turn): void {
     if (this.answering) return;
     this.turns = this.turns.filter((t) => t !== turn);
@@ -106,6 +145,8 @@ export class Chat {
     this.answering?.abort();
     this.setAnswering(undefined);
     this.turns = [];
+    forgetConversation();
+    this.preview.hide();
     this.turnList.replaceChildren();
     this.empty.hidden = false;
     this.sources.close();

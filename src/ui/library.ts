@@ -1,23 +1,67 @@
-import { ApiFailure, fetchDocumentList } from "./api.js";
-import { byId } from "./dom.js";
+import { ApiFailure, fetchDocumentList, fetchExampleQuestions, type DocumentSummary } from "./api.js";
+import { byId, h } from "./dom.js";
 
 const RETRY_WHILE_LOADING_MS = 2000;
+// Enough titles to see what kind of documents these are; the search finds the rest.
+const TITLES_SHOWN = 6;
 
-/** The empty state's line about what can be asked: which documents there are, or why there are none yet. */
+/** The empty state: which documents there are (a short list to search), or why there are none yet. */
 export async function showLibrary(): Promise<void> {
-  const library = byId<HTMLParagraphElement>("library");
+  const library = byId<HTMLElement>("library");
   try {
     const documents = await fetchDocumentList();
-    library.textContent =
-      documents.length === 0
-        ? "There are no documents yet: add .txt or .md files to the corpus folder and restart the server."
-        : `${documents.length === 1 ? "1 document" : `${documents.length} documents`}: ${documents.map((d) => d.title).join("; ")}.`;
+    if (documents.length === 0) {
+      library.textContent = "There are no documents yet: add .txt or .md files to the corpus folder and restart the server.";
+      return;
+    }
+    library.replaceChildren(...documentList(documents));
   } catch (error) {
     const failure = error instanceof ApiFailure ? error : new ApiFailure("The list of documents could not be read.");
     library.textContent = (failure.status === 503 && (await buildProgressLine())) || failure.message;
     // 503 means the index is still being built: the list will come once it is ready.
     if (failure.status === 503) setTimeout(() => void showLibrary(), RETRY_WHILE_LOADING_MS);
   }
+}
+
+/** "Try asking": questions the documents' own headings ask, each one click from its answer. */
+export async function showExamples(ask: (question: string) => void): Promise<void> {
+  let questions: string[];
+  try {
+    questions = await fetchExampleQuestions();
+  } catch {
+    // The index may still be building; the documents' list says so, and examples are a help, not a need.
+    return;
+  }
+  if (questions.length === 0) return;
+  const list = byId<HTMLElement>("example-list");
+  list.replaceChildren(
+    ...questions.map((question) => {
+      const button = h("button", { type: "button", class: "example" }, question);
+      button.addEventListener("click", () => ask(question));
+      return h("li", {}, button);
+    }),
+  );
+  byId("examples").hidden = false;
+}
+
+/** The count, a search box when there are more titles than shown, and the titles that match it. */
+function documentList(documents: DocumentSummary[]): HTMLElement[] {
+  const count = h("p", { class: "library-count" }, documents.length === 1 ? "1 document" : `${documents.length} documents`);
+  const list = h("ul", { class: "library-list", "aria-label": "Documents" });
+  const more = h("p", { class: "library-more", "aria-live": "polite" });
+  const show = (query: string) => {
+    const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+    const matching = documents.filter((d) => words.every((w) => `${d.title} ${d.path}`.toLowerCase().includes(w)));
+    list.replaceChildren(...matching.slice(0, TITLES_SHOWN).map((d) => h("li", { title: d.path }, d.title)));
+    const hidden = matching.length - Math.min(matching.length, TITLES_SHOWN);
+    more.textContent =
+      matching.length === 0 ? "No document title has those words." : hidden > 0 ? `and ${hidden} more: search to find them.` : "";
+  };
+  show("");
+  if (documents.length <= TITLES_SHOWN) return [count, list];
+  const search = h("input", { type: "search", class: "library-search", placeholder: "Find a document…", "aria-label": "Find a document" });
+  search.addEventListener("input", () => show(search.value));
+  return [count, search, list, more];
 }
 
 /** "Building the index: 128 of 331 sentences embedded…" from `/healthz` while a build runs, else undefined. */

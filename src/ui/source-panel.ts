@@ -2,6 +2,7 @@ import type { Citation } from "../answer/types.js";
 import type { SourceDocument } from "../ingest/types.js";
 import { ApiFailure, fetchDocument } from "./api.js";
 import { byId, h } from "./dom.js";
+import { renderDocument } from "./document-view.js";
 
 /** A span to show, with the text it held when the answer was given: a citation, or one of the closest passages. */
 export type SourceSpan = Pick<Citation, "documentId" | "title" | "start" | "end" | "quote">;
@@ -106,19 +107,19 @@ export class SourcePanel {
   }
 
   private render(doc: SourceDocument, span: SourceSpan): void {
-    const { text } = doc;
-    const mark = h("mark", {}, text.slice(span.start, span.end));
     this.heading.textContent = doc.title;
     this.path.textContent = doc.path;
     this.text.removeAttribute("aria-busy");
-    this.text.replaceChildren(text.slice(0, span.start), mark, text.slice(span.end));
+    const marks = renderDocument(this.text, doc, span);
     // The server guarantees this; a document edited after the answer was given is the one way it can fail.
-    if (mark.textContent !== span.quote) {
+    if (marks.map((mark) => mark.textContent).join("") !== span.quote) {
       this.warning.textContent = "The document has changed since this answer: the highlighted text no longer matches the quote.";
       this.warning.hidden = false;
     }
+    const first = marks[0];
+    if (!first) return;
     // A passage can be taller than the panel on a phone: then its start is what to see, not its middle.
-    const fits = mark.getBoundingClientRect().height <= this.text.clientHeight;
-    mark.scrollIntoView({ block: fits ? "center" : "start" });
+    const height = marks.at(-1)!.getBoundingClientRect().bottom - first.getBoundingClientRect().top;
+    first.scrollIntoView({ block: height <= this.text.clientHeight ? "center" : "start" });
   }
 }

@@ -1,5 +1,9 @@
 import type { AskResponse, Citation } from "../answer/types.js";
+import { answerActions } from "./answer-actions.js";
+import type { CitationPreview } from "./citation-preview.js";
 import { h } from "./dom.js";
+import { isQuotedAnswer, quotations } from "./quotations.js";
+import { sourceCards } from "./source-cards.js";
 import type { SourceSpan, SpanKind } from "./source-panel.js";
 
 /** Opens the source panel at `spans[index]`; `opener` gets focus back when it closes. */
@@ -16,7 +20,7 @@ export class TurnView {
   private readonly answer: HTMLDivElement;
   private streamed: Text | undefined;
 
-  constructor(question: string) {
+  constructor(private readonly question: string) {
     this.answer = h("div", { class: "answer" });
     this.element = h("article", { class: "turn" }, h("p", { class: "question" }, question), this.answer);
     this.showProgress("Searching the documents…");
@@ -38,35 +42,30 @@ export class TurnView {
     this.streamed.appendData(text);
   }
 
-  /** The final answer replaces the streamed text: verification may have dropped or renumbered citations. */
-  showAnswer(response: AskResponse, openSource: OpenSource): void {
+  /**
+   * The final answer replaces the streamed text: verification may have dropped or renumbered citations.
+   * An extractive answer shows as quotations; a model's answer as its text with chips. Either way a
+   * card per citation follows, then Copy and feedback. `shownBefore` is what the previous answer cited.
+   */
+  showAnswer(response: AskResponse, shownBefore: Citation[], openSource: OpenSource, preview: CitationPreview): void {
     const { citations } = response;
-    const open = (citation: Citation) => (event: MouseEvent) =>
-      openSource("citations", citations, citations.indexOf(citation), event.currentTarget as HTMLElement);
-
-    const text = h("p", { class: "answer-text" });
-    let last = 0;
-    for (const marker of response.answer.matchAll(MARKER)) {
-      const citation = citations.find((c) => c.id === Number(marker[1]));
-      if (!citation) continue;
-      const chip = h("button", { type: "button", class: "chip", title: `Show the source: ${citation.title}` }, marker[0]);
-      chip.addEventListener("click", open(citation));
-      text.append(response.answer.slice(last, marker.index), chip);
-      last = marker.index + marker[0].length;
-    }
-    text.append(response.answer.slice(last));
-
-    const sources = h("ol", { class: "sources" });
-    for (const citation of citations) {
-      const button = h("button", { type: "button", class: "source-title" }, `[${citation.id}] `, h("span", { class: "source-name" }, citation.title));
-      button.addEventListener("click", open(citation));
-      // An extractive answer already shows each quote word for word: repeating it here adds nothing.
-      const quote = response.answer.includes(citation.quote) ? [] : [h("blockquote", {}, citation.quote)];
-      sources.append(h("li", {}, button, ...quote));
-    }
+    const open = (citation: Citation, opener: HTMLElement) => openSource("citations", citations, citations.indexOf(citation), opener);
+    const chip = (citation: Citation) => {
+      const button = h("button", { type: "button", class: "chip" }, `[${citation.id}]`);
+      // No title attribute: the preview is the chip's tooltip. It is attached first, so that a long press
+      // that showed it can keep its click from also opening the panel.
+      preview.attach(button, citation);
+      button.addEventListener("click", () => open(citation, button));
+      return button;
+    };
     this.answer.className = "answer grounded";
-    this.answer.replaceChildren(text, h("h3", { class: "sources-heading" }, "Sources"), sources);
+    this.answer.replaceChildren(
+      ...(isQuotedAnswer(response) ? quotations(response, shownBefore, chip) : [answerText(response.answer, citations, chip)]),
+      h("h3", { class: "sources-heading" }, "Sources"),
+      sourceCards(citations, open),
+    );
     if (response.degraded) this.answer.append(h("p", { class: "muted note" }, `Answered without the language model: ${response.degraded.reason}`));
+    this.answer.append(answerActions(this.question, response));
   }
 
   /**
@@ -77,8 +76,9 @@ export class TurnView {
   showNotFound(response: AskResponse, titles: ReadonlyMap<string, string>, openSource: OpenSource): void {
     this.answer.className = "answer not-found";
     this.answer.replaceChildren(h("p", { class: "badge" }, "Not found in the documents"), h("p", { class: "answer-text" }, response.answer));
+    const actions = answerActions(this.question, response);
     const passages = response.passages.slice(0, CLOSEST_SHOWN);
-    if (passages.length === 0) return;
+    if (passages.length === 0) return void this.answer.append(actions);
 
     const spans: SourceSpan[] = passages.map(({ documentId, heading, start, end, text }) => ({
       documentId,
@@ -105,6 +105,7 @@ export class TurnView {
         h("p", { class: "muted note" }, "Not an answer: the passages that came closest, to look for yourself."),
         list,
       ),
+      actions,
     );
   }
 
@@ -124,6 +125,20 @@ export class TurnView {
       again,
     );
   }
+}
+
+/** A model's answer in its own words, each `[n]` a chip. */
+function answerText(answer: string, citations: Citation[], chip: (citation: Citation) => HTMLElement): HTMLParagraphElement {
+  const text = h("p", { class: "answer-text" });
+  let last = 0;
+  for (const marker of answer.matchAll(MARKER)) {
+    const citation = citations.find((c) => c.id === Number(marker[1]));
+    if (!citation) continue;
+    text.append(answer.slice(last, marker.index), chip(citation));
+    last = marker.index + marker[0].length;
+  }
+  text.append(answer.slice(last));
+  return text;
 }
 
 /** The start of a passage on one line, cut after a whole word. */

@@ -33,7 +33,8 @@ async function fetchDocument(id: string): Promise<SourceDocument> {
 
 describe("the chat page", () => {
   it("starts empty, with the documents it can answer from", async () => {
-    await expect.poll(() => page.locator("#library").textContent()).toContain("1 document: Explaining the Broader Implications");
+    await expect.poll(() => page.locator("#library .library-count").textContent()).toBe("1 document");
+    await expect(page.locator("#library .library-list li").allTextContents()).resolves.toEqual([pipeline.index.documents.get("iskp-moscow-attack")!.title]);
     await expect(page.locator(".turn").count()).resolves.toBe(0);
     await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe("question");
     await screenshot(page, "desktop-empty");
@@ -43,15 +44,14 @@ describe("the chat page", () => {
     await ask(page, "How many people did ISKP kill in Moscow?");
     const done = await askApi(server.url, "How many people did ISKP kill in Moscow?");
     expect(done.grounded).toBe(true);
-    const chips = page.locator(".turn .answer-text button.chip");
+    const chips = page.locator(".turn .quotation button.chip");
     await expect(chips.count()).resolves.toBe(done.citations.length);
     await expect(chips.first().textContent()).resolves.toBe("[1]");
     await expect(page.getByRole("button", { name: "[1]", exact: true }).count()).resolves.toBe(1);
-    await expect(page.locator(".answer-text").textContent()).resolves.toBe(done.answer);
+    // An extractive answer is its quotes, shown as quotations, each with its chip.
+    await expect(page.locator(".quotation blockquote").allTextContents()).resolves.toEqual(done.citations.map((c) => `${c.quote} [${c.id}]`));
     expect(done.answer).toContain("137 people");
-    // The answer is the quote itself, so Sources names the document without repeating it.
-    await expect(page.locator(".sources .source-name").first().textContent()).resolves.toBe(done.citations[0]!.title);
-    await expect(page.locator(".sources blockquote").count()).resolves.toBe(0);
+    await expect(page.locator(".sources .card-title").first().textContent()).resolves.toBe(`[1] ${done.citations[0]!.title}`);
     await expect(page.getByLabel("Your question").isEnabled()).resolves.toBe(true);
     await screenshot(page, "desktop-answer");
   });
@@ -77,7 +77,7 @@ describe("the chat page", () => {
     // The source under the answer opens the same span.
     await page.locator("#source-close").click();
     await expect(page.locator("#source-panel").isHidden()).resolves.toBe(true);
-    await page.locator(".sources .source-title").first().click();
+    await page.locator(".sources .source-card").first().click();
     await expect(mark.textContent()).resolves.toBe(citation.quote);
   });
 
@@ -192,11 +192,13 @@ describe("an answer in the model's own words", () => {
   });
   afterAll(() => paraphrasing?.close());
 
-  it("shows each cited quote under Sources, since the answer does not contain it", async () => {
+  it("shows its text with chips, and each cited quote on a card under Sources", async () => {
     await page.goto(paraphrasing.url);
     await ask(page, "How many people did ISKP kill in Moscow?");
     const done = await askApi(paraphrasing.url, "How many people did ISKP kill in Moscow?");
     expect(done.answer).not.toContain(done.citations[0]!.quote);
-    await expect(page.locator(".sources blockquote").first().textContent()).resolves.toBe(done.citations[0]!.quote);
+    await expect(page.locator(".answer-text").textContent()).resolves.toBe(done.answer);
+    await expect(page.locator(".quotation").count()).resolves.toBe(0);
+    await expect(page.locator(".sources .card-snippet").first().textContent()).resolves.toBe(done.citations[0]!.quote);
   });
 });

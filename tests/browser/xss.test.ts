@@ -52,8 +52,9 @@ it("shows markup from a document as text and never runs it", async () => {
   const done = await askApi(server.url, QUESTION);
   expect(done.grounded).toBe(true);
   expect(done.citations[0]!.quote).toContain(SCRIPT);
-  await expect(page.locator(".answer-text").textContent()).resolves.toBe(done.answer);
-  await expect(page.locator(".answer-text").textContent()).resolves.toContain(IMAGE);
+  await expect(page.locator(".quotation blockquote").allTextContents()).resolves.toEqual(done.citations.map((c) => `${c.quote} [${c.id}]`));
+  await expect(page.locator(".quotation blockquote").first().textContent()).resolves.toContain(IMAGE);
+  await expect(page.locator(".sources .card-snippet").first().textContent()).resolves.toContain(SCRIPT);
 
   await page.locator("button.chip").first().click();
   const mark = page.locator("#source-panel mark");
@@ -61,6 +62,8 @@ it("shows markup from a document as text and never runs it", async () => {
   await expect(mark.textContent()).resolves.toBe(done.citations[0]!.quote);
   await expect(page.locator("#source-text").textContent()).resolves.toBe(DOCUMENT);
   await expect(page.locator("#source-heading").textContent()).resolves.toBe("Harbour notes <b>draft</b>");
+  // Rendered as Markdown, the heading line is a heading: its markup, too, is text.
+  await expect(page.locator("#source-text h3").innerText()).resolves.toBe("Harbour notes <b>draft</b>");
   await expect(page.getByText(SCRIPT).first().isVisible()).resolves.toBe(true);
   await screenshot(page, "xss-source");
 

@@ -1,5 +1,5 @@
 import { mkdir } from "node:fs/promises";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContextOptions, type Page } from "playwright-core";
 import type { AskPipeline } from "../../../src/answer/ask.js";
 import { createApp, type AppOptions } from "../../../src/server/app.js";
 import { createPageRoutes } from "../../../src/server/page.js";
@@ -28,6 +28,12 @@ export async function startChatServer(
   });
   return startServer(app);
 }
+
+/** The two widths every feature is checked at: a desktop window, and a phone with a touch screen. */
+export const SCREENS = {
+  desktop: { viewport: { width: 1280, height: 800 } },
+  mobile: { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true },
+} satisfies Record<string, BrowserContextOptions>;
 
 const SCREENSHOTS = "test-results/screenshots";
 

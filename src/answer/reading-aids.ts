@@ -1,0 +1,84 @@
+import type { CorpusIndex } from "../index/store.js";
+import type { Sentence } from "../ingest/types.js";
+import { answerKinds, type AnswerKind } from "../text/entities.js";
+import type { Span } from "../text/span.js";
+import { contentTerms } from "../text/terms.js";
+import type { Citation } from "./types.js";
+
+/** A word that points back at something said before; in a sentence's first words, it leaves the reader asking "who?". */
+const POINTS_BACK = /^(it|its|they|them|their|he|him|his|she|her|this|these|that|those|such)$/i;
+const OPENING_WORDS = 6;
+
+/**
+ * Adds to each citation what a reader needs to take the quote in on its own: its section heading, the
+ * sentence before it when it opens with a pronoun, and where it names what the question asks for.
+ * Read from the index's sentences, which carry exact offsets, so every span stays checkable.
+ */
+export function addReadingAids(index: CorpusIndex, citations: Citation[], question: string, kind: AnswerKind | null): Citation[] {
+  const asked = new Set(contentTerms(question));
+  return citations.map((citation) => {
+    const sentence = sentenceAt(index.sentences, citation);
+    if (!sentence) return citation;
+    const heading = index.passages.get(sentence.passageId)?.heading;
+    const previous = index.sentences[sentence.index - 1];
+    const context =
+      previous &&
+      previous.documentId === citation.documentId &&
+      index.passages.get(previous.passageId)?.heading === heading &&
+      pointsBack(citation.quote) &&
+      !citations.some((other) => other.documentId === previous.documentId && other.start <= previous.start && other.end >= previous.end);
+    const answer = kind ? answerSpan(citation, kind, asked) : undefined;
+    return {
+      ...citation,
+      ...(heading !== undefined && { heading }),
+      ...(context && { precedingSentence: { start: previous.start, end: previous.end, text: previous.text } }),
+      ...(answer && { answerSpan: answer }),
+    };
+  });
+}
+
+/** The indexed sentence the citation starts in: the whole quote in extractive mode, a part of it in LLM mode. */
+function sentenceAt(sentences: Sentence[], citation: Citation): Sentence | undefined {
+  return sentences.find((s) => s.documentId === citation.documentId && s.start <= citation.start && citation.start < s.end);
+}
+
+function pointsBack(quote: string): boolean {
+  return quote
+    .split(/[^\p{L}\p{N}'’-]+/u)
+    .filter((word) => word !== "")
+    .slice(0, OPENING_WORDS)
+    .some((word) => POINTS_BACK.test(word));
+}
+
+/**
+ * Where the quote names what the question asks for: the first date, number (a range whole, "between
+ * 1500 to 4000") or run of names of the `kind` asked for that the question does not already name, so
+ * "137" for "How many people did ISKP kill?", never "ISKP". Numbers in digits come before words ("one").
+ */
+function answerSpan(citation: Citation, kind: AnswerKind, asked: Set<string>): Span | undefined {
+  const { quote } = citation;
+  const found = answerKinds(quote).get(kind) ?? [];
+  const values = kind === "quantity" && found.some(hasDigit) ? found.filter(hasDigit) : found;
+  let from = 0;
+  let span: Span | undefined;
+  for (const value of values) {
+    const at = quote.indexOf(value, from);
+    if (at < 0) continue;
+    from = at + value.length;
+    const terms = contentTerms(value);
+    const named = terms.length > 0 && terms.every((term) => asked.has(term));
+    if (span && /^[\s-]*$/.test(quote.slice(span.end, at)) && kind === "name") span.end = from;
+    else if (span) break;
+    else if (!named) span = { start: at, end: from };
+  }
+  if (!span) return undefined;
+  if (kind === "quantity") span.start -= RANGE_BEFORE.exec(quote.slice(0, span.start))?.[0].length ?? 0;
+  return { start: citation.start + span.start, end: citation.start + span.end };
+}
+
+/** The first half of a range that ends where a number starts: "between 1500 to ", "20-", "10 and ". */
+const RANGE_BEFORE = /(?:between\s+)?\d[\d,.]*\s*(?:to|and|-|–)\s*$/i;
+
+function hasDigit(value: string): boolean {
+  return /\d/.test(value);
+}

@@ -1,0 +1,62 @@
+import { appendFile, mkdir } from "node:fs/promises";
+import { dirname } from "node:path";
+import type { Context } from "hono";
+import { z } from "zod";
+import { readJsonBody } from "./json-body.js";
+
+/** Bodies are a question, an answer and its quotes: a few KiB. This bounds what one post adds to the file. */
+export const MAX_FEEDBACK_BYTES = 64 * 1024;
+const MAX_COMMENT_CHARS = 2000;
+const MAX_ANSWER_CHARS = 20_000;
+const MAX_CITATIONS = 50;
+
+export function feedbackSchema(maxQuestionChars: number) {
+  return z.object({
+    question: z
+      .string({ error: "question must be a non-empty string" })
+      .trim()
+      .min(1, { error: "question must be a non-empty string" })
+      .max(maxQuestionChars, { error: `question must be at most ${maxQuestionChars} characters` }),
+    answer: z
+      .string({ error: "answer must be a string" })
+      .max(MAX_ANSWER_CHARS, { error: `answer must be at most ${MAX_ANSWER_CHARS} characters` }),
+    grounded: z.boolean({ error: "grounded must be true or false" }).optional(),
+    citations: z
+      .array(
+        z.object({
+          id: z.int({ error: "citations[].id must be an integer" }).min(1),
+          documentId: z.string({ error: "citations[].documentId must be a string" }).min(1).max(500),
+          start: z.int({ error: "citations[].start must be an integer" }).min(0),
+          end: z.int({ error: "citations[].end must be an integer" }).min(0),
+          quote: z.string({ error: "citations[].quote must be a string" }).max(MAX_ANSWER_CHARS),
+        }),
+        { error: "citations must be an array of {id, documentId, start, end, quote}" },
+      )
+      .max(MAX_CITATIONS, { error: `citations must have at most ${MAX_CITATIONS} entries` })
+      .default([]),
+    verdict: z.enum(["up", "down"], { error: 'verdict must be "up" or "down"' }),
+    comment: z
+      .string({ error: "comment must be a string" })
+      .trim()
+      .max(MAX_COMMENT_CHARS, { error: `comment must be at most ${MAX_COMMENT_CHARS} characters` })
+      .optional(),
+  });
+}
+
+export type Feedback = z.infer<ReturnType<typeof feedbackSchema>>;
+
+/** The validated body of `POST /feedback`, or an ApiError saying what is wrong with it. */
+export function readFeedback(c: Context, maxQuestionChars: number): Promise<Feedback> {
+  return readJsonBody(c, feedbackSchema(maxQuestionChars), '{"question": "...", "answer": "...", "verdict": "up"}');
+}
+
+/**
+ * Appends one line of JSON per verdict, with the time it came, so the file reads as a dataset of real
+ * questions (`npm run eval` can take it). One write per line: concurrent posts do not interleave.
+ */
+export async function recordFeedback(file: string, feedback: Feedback, now = new Date()): Promise<void> {
+  const { comment, ...rest } = feedback;
+  const line = { ...rest, ...(comment && { comment }), time: now.toISOString() };
+  await mkdir(dirname(file), { recursive: true });
+  await appendFile(file, `${JSON.stringify(line)}\n`, "utf8");
+}

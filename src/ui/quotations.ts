@@ -1,0 +1,61 @@
+import type { AskResponse, Citation } from "../answer/types.js";
+import { h } from "./dom.js";
+
+/** The lead over the quotes says what they answer, when the question's wording says what it asks for. */
+const LEADS: Record<NonNullable<AskResponse["answerKind"]> | "other", string> = {
+  time: "The date, in the documents' own words:",
+  quantity: "The number, in the documents' own words:",
+  name: "The name, in the documents' own words:",
+  other: "What the documents say:",
+};
+
+/** True when the answer is its quotes and their markers, as an extractive answer is, so it can be shown as quotations. */
+export function isQuotedAnswer(response: AskResponse): boolean {
+  const rest = response.citations.reduce((text, c) => text.replace(c.quote, ""), response.answer);
+  return response.mode === "extractive" && response.citations.length > 0 && /^[\s\d[\]]*$/.test(rest);
+}
+
+/**
+ * An extractive answer as quotations: a lead naming what they answer, then each quote set off as a
+ * quote with its section, the sentence before it (dimmed) when it opens by pointing back, and the
+ * words that answer in a <mark>. A quote the previous answer already showed is not repeated.
+ */
+export function quotations(response: AskResponse, shownBefore: Citation[], chip: (citation: Citation) => HTMLElement): HTMLElement[] {
+  const repeated = (c: Citation) => shownBefore.some((b) => b.documentId === c.documentId && b.start === c.start && b.end === c.end);
+  const fresh = response.citations.filter((c) => !repeated(c));
+  const parts: HTMLElement[] = [];
+  if (fresh.length > 0) parts.push(h("p", { class: "lead" }, LEADS[response.answerKind ?? "other"]));
+  for (const citation of response.citations) {
+    if (repeated(citation)) {
+      // Still point at the words that answer this question, which may not be what the last one asked.
+      const answer = citation.answerSpan ? [": ", ...quoteText(citation).filter((part) => part instanceof HTMLElement)] : [];
+      parts.push(h("p", { class: "same-passage" }, "Same passage as above ", chip(citation), ...answer));
+      continue;
+    }
+    const figure = h("figure", { class: "quotation" });
+    if (citation.precedingSentence) {
+      figure.append(
+        h("p", { class: "quote-context" }, h("span", { class: "visually-hidden" }, "The sentence before, for context: "), citation.precedingSentence.text),
+      );
+    }
+    figure.append(
+      h("blockquote", {}, h("p", {}, ...quoteText(citation), " ", chip(citation))),
+      h("figcaption", { class: "quote-source" }, ...sourceLine(citation)),
+    );
+    parts.push(figure);
+  }
+  return parts;
+}
+
+/** The quote, with the part that answers in a <mark> that names itself to a screen reader (see styles.css). */
+function quoteText({ quote, start, answerSpan }: Citation): (Node | string)[] {
+  if (!answerSpan) return [quote];
+  const from = answerSpan.start - start;
+  const to = answerSpan.end - start;
+  return [quote.slice(0, from), h("mark", { class: "answer-part" }, quote.slice(from, to)), quote.slice(to)];
+}
+
+/** The section the quote sits under; the card below names the document, so the title shows only where there is no section. */
+function sourceLine({ title, heading }: Citation): (Node | string)[] {
+  return heading && heading !== title ? [h("span", { class: "quote-section" }, heading)] : [h("cite", {}, title)];
+}
