@@ -3,6 +3,7 @@ import { defineConfig } from "vitest/config";
 /** Tests over small fixtures only: no encoder, word vectors, server process or browser. Seconds, not minutes. */
 const UNIT = [
   "tests/config.test.ts",
+  "tests/feedback.test.ts",
   "tests/ingest.test.ts",
   "tests/scorer.test.ts",
   "tests/wordnet.test.ts",
