@@ -4,6 +4,7 @@ import { defineConfig } from "vitest/config";
 const UNIT = [
   "tests/config.test.ts",
   "tests/feedback.test.ts",
+  "tests/formats.test.ts",
   "tests/ingest.test.ts",
   "tests/scorer.test.ts",
   "tests/wordnet.test.ts",

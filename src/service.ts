@@ -20,7 +20,7 @@ export async function openRetrieval(
   progress: Progress = () => {},
   options: { rebuild?: boolean } = {},
 ): Promise<{ index: CorpusIndex; model: EmbeddingModel; retriever: HybridRetriever }> {
-  const documents = await readCorpus(config.corpusDir);
+  const documents = await readCorpus(config.corpusDir, progress);
   const model = createEmbeddings(config);
   const index = await openIndex(documents, model, chunkingOf(config), config.dataDir, progress, options);
   return { index, model, retriever: new HybridRetriever(index, model.embeddings) };

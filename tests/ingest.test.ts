@@ -11,6 +11,7 @@ const tricky: SourceDocument = {
   id: "tricky",
   title: "Tricky",
   path: "tricky.md",
+  format: "markdown",
   text: [
     "# Field notes\r\n",
     "Dr. Smith met Mr. Jones in the U.S. capital at 3.5 p.m. on Friday. He said “We are done.” Then he left.\r\n",

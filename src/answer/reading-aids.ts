@@ -1,5 +1,5 @@
 import type { CorpusIndex } from "../index/store.js";
-import type { Sentence } from "../ingest/types.js";
+import type { Sentence, SourceDocument } from "../ingest/types.js";
 import { answerKinds, type AnswerKind } from "../text/entities.js";
 import type { Span } from "../text/span.js";
 import { contentTerms } from "../text/terms.js";
@@ -10,13 +10,16 @@ const POINTS_BACK = /^(it|its|they|them|their|he|him|his|she|her|this|these|that
 const OPENING_WORDS = 6;
 
 /**
- * Adds to each citation what a reader needs to take the quote in on its own: its section heading, the
- * sentence before it when it opens with a pronoun, and where it names what the question asks for.
+ * Adds to each citation what a reader needs to take the quote in on its own: its page in a PDF, its
+ * section heading, the sentence before it when it opens with a pronoun, and where it names what the
+ * question asks for.
  * Read from the index's sentences, which carry exact offsets, so every span stays checkable.
  */
 export function addReadingAids(index: CorpusIndex, citations: Citation[], question: string, kind: AnswerKind | null): Citation[] {
   const asked = new Set(contentTerms(question));
-  return citations.map((citation) => {
+  return citations.map((found) => {
+    const page = pageOf(index.documents.get(found.documentId), found.start);
+    const citation = page === undefined ? found : { ...found, page };
     const sentence = sentenceAt(index.sentences, citation);
     if (!sentence) return citation;
     const heading = index.passages.get(sentence.passageId)?.heading;
@@ -35,6 +38,15 @@ export function addReadingAids(index: CorpusIndex, citations: Citation[], questi
       ...(answer && { answerSpan: answer }),
     };
   });
+}
+
+/** The page (from 1) of a paged document that `offset` falls on; undefined for a document without pages. */
+export function pageOf(document: SourceDocument | undefined, offset: number): number | undefined {
+  const starts = document?.pageStarts;
+  if (!starts || starts.length === 0) return undefined;
+  let page = 0;
+  while (page + 1 < starts.length && starts[page + 1]! <= offset) page++;
+  return page + 1;
 }
 
 /** The indexed sentence the citation starts in: the whole quote in extractive mode, a part of it in LLM mode. */

@@ -11,6 +11,8 @@ export interface Citation {
   end: number;
   quote: string;
   // What a reader needs around the quote, added by the pipeline to each checked citation it can place.
+  /** For a PDF, the page the quote starts on (from 1). */
+  page?: number;
   /** The heading of the section the quote sits under (the document's title before the first heading). */
   heading?: string;
   /** The sentence just before the quote, when the quote points back at it ("It…", "In 2022, its members…") and does not quote it too. */

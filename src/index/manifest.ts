@@ -3,7 +3,7 @@ import type { ChunkingSettings } from "../ingest/passages.js";
 import type { SourceDocument } from "../ingest/types.js";
 
 /** Bumped whenever the on-disk layout or the splitting rules change, so old indexes are rebuilt. */
-export const INDEX_FORMAT_VERSION = 11;
+export const INDEX_FORMAT_VERSION = 12;
 
 /** What an index was built from: if any of it differs from now, the index is stale. */
 export interface Manifest {

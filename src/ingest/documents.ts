@@ -2,17 +2,29 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { extname, join, relative, sep } from "node:path";
+import type { Progress } from "../index/progress.js";
+import { UnreadableDocumentError, type ExtractedText } from "./extracted.js";
+import { extractHtml } from "./html.js";
+import { extractPdf } from "./pdf.js";
 import type { SourceDocument } from "./types.js";
 
-const DOCUMENT_EXTENSIONS = new Set([".txt", ".md"]);
+/** How each file extension the corpus takes is turned into text. */
+const EXTRACTORS: Record<string, (bytes: Buffer) => ExtractedText | Promise<ExtractedText>> = {
+  ".txt": (bytes) => ({ text: bytes.toString("utf8"), format: "text" }),
+  ".md": (bytes) => ({ text: bytes.toString("utf8"), format: "markdown" }),
+  ".html": (bytes) => extractHtml(bytes.toString("utf8")),
+  ".htm": (bytes) => extractHtml(bytes.toString("utf8")),
+  ".pdf": (bytes) => extractPdf(bytes),
+};
 
 /**
- * Every `.txt` and `.md` file under `dir`, in a stable order. Rejects, naming both files, when two
- * paths would get the same document id: an index cannot tell them apart.
+ * Every `.txt`, `.md`, `.html` and `.pdf` file under `dir`, as text, in a stable order. Rejects, naming
+ * both files, when two paths would get the same document id: an index cannot tell them apart. A file
+ * that holds no readable text (an encrypted or scanned PDF) is left out, with one progress line saying why.
  */
-export async function readCorpus(dir: string): Promise<SourceDocument[]> {
+export async function readCorpus(dir: string, progress: Progress = () => {}): Promise<SourceDocument[]> {
   if (!existsSync(dir)) throw new Error(`the corpus folder ${dir} does not exist: create it or set CORPUS_DIR`);
-  const files = (await listFiles(dir)).filter((file) => DOCUMENT_EXTENSIONS.has(extname(file).toLowerCase()));
+  const files = (await listFiles(dir)).filter((file) => extname(file).toLowerCase() in EXTRACTORS);
   files.sort();
   const entries = files.map((file) => {
     const path = relative(dir, file).split(sep).join("/");
@@ -26,12 +38,20 @@ export async function readCorpus(dir: string): Promise<SourceDocument[]> {
     }
     pathById.set(id, path);
   }
-  return Promise.all(
-    entries.map(async ({ file, path, id }) => {
-      const text = await readFile(file, "utf8");
-      return { id, title: titleOf(text, path), path, text };
-    }),
-  );
+  const documents: SourceDocument[] = [];
+  for (const { file, path, id } of entries) {
+    let extracted: ExtractedText;
+    try {
+      extracted = await EXTRACTORS[extname(file).toLowerCase()]!(await readFile(file));
+    } catch (error) {
+      if (!(error instanceof UnreadableDocumentError)) throw error;
+      progress(`Leaving out ${path}: ${error.message}.`);
+      continue;
+    }
+    const { text, format, pageStarts, title } = extracted;
+    documents.push({ id, title: title ?? titleOf(text, path), path, text, format, ...(pageStarts ? { pageStarts } : {}) });
+  }
+  return documents;
 }
 
 /**

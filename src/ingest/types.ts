@@ -1,12 +1,19 @@
 import type { Span } from "../text/span.js";
+import type { DocumentFormat } from "./extracted.js";
 
-/** A file of the corpus, with its text exactly as decoded from disk: every offset points into `text`. */
+/**
+ * A file of the corpus as this service reads it: every offset points into `text`, which is the file as
+ * decoded (text, Markdown) or the text extracted from it (HTML's main content, a PDF's pages).
+ */
 export interface SourceDocument {
   id: string;
   title: string;
   /** Path relative to the corpus directory. */
   path: string;
   text: string;
+  format: DocumentFormat;
+  /** For a PDF: where each page starts in `text` (page 1 at index 0). */
+  pageStarts?: number[];
 }
 
 /** A sentence that may be quoted in an answer. */

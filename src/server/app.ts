@@ -55,7 +55,7 @@ export function createApp(options: AppOptions): Hono {
   });
 
   app.get("/documents", (c) =>
-    c.json({ documents: [...ready().index.documents.values()].map(({ id, title, path }) => ({ id, title, path })) }),
+    c.json({ documents: [...ready().index.documents.values()].map(({ id, title, path, format }) => ({ id, title, path, format })) }),
   );
 
   app.get("/examples", (c) => c.json({ questions: exampleQuestions(ready().index.passages.values()) }));
@@ -63,7 +63,7 @@ export function createApp(options: AppOptions): Hono {
   app.get("/documents/:id", (c) => {
     const doc = ready().index.documents.get(c.req.param("id"));
     if (!doc) throw new ApiError(404, "not_found", `no document with id "${c.req.param("id")}"`);
-    return c.json({ id: doc.id, title: doc.title, path: doc.path, text: doc.text });
+    return c.json({ id: doc.id, title: doc.title, path: doc.path, format: doc.format, text: doc.text, ...(doc.pageStarts && { pageStarts: doc.pageStarts }) });
   });
 
   const limits = [bodyLimitOf(MAX_BODY_BYTES), ...rateLimitOf(options.rateLimitPerMinute, "questions")] as const;

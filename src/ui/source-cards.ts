@@ -2,11 +2,12 @@ import type { Citation } from "../answer/types.js";
 import { h } from "./dom.js";
 
 /**
- * What a source card says: which document, which section, and the quoted words, the snippet cut to
+ * What a source card says: which document (and page, for a PDF), which section, and the quoted words, the snippet cut to
  * two lines by the style sheet. A section is left out before the first heading, where it is the title.
  */
 export function cardContent(citation: Citation): HTMLElement[] {
-  const parts = [h("span", { class: "card-title" }, h("span", { class: "card-number" }, `[${citation.id}]`), " ", citation.title)];
+  const page = citation.page === undefined ? "" : `, page ${citation.page}`;
+  const parts = [h("span", { class: "card-title" }, h("span", { class: "card-number" }, `[${citation.id}]`), " ", citation.title + page)];
   if (citation.heading && citation.heading !== citation.title) parts.push(h("span", { class: "card-section" }, citation.heading));
   parts.push(h("span", { class: "card-snippet" }, citation.quote.replace(/\s+/g, " ").trim()));
   return parts;

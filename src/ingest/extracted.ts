@@ -1,0 +1,15 @@
+/** The formats a corpus document can come in. */
+export type DocumentFormat = "text" | "markdown" | "html" | "pdf";
+
+/** What a file's text is for this service: offsets of passages, sentences and citations count into `text`. */
+export interface ExtractedText {
+  text: string;
+  format: DocumentFormat;
+  /** Where each page starts in `text`, for formats that have pages (PDF). */
+  pageStarts?: number[];
+  /** The title the file declares (a PDF's metadata, an HTML `<title>`), when it has one. */
+  title?: string;
+}
+
+/** A file that cannot be turned into text: encrypted, corrupt, or holding no text at all. The message says which. */
+export class UnreadableDocumentError extends Error {}

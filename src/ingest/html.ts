@@ -1,0 +1,65 @@
+import { Readability } from "@mozilla/readability";
+import { parseHTML } from "linkedom";
+import { UnreadableDocumentError, type ExtractedText } from "./extracted.js";
+
+/** Elements that start a block of their own; the rest (links, emphasis, spans) flow inside one. */
+const BLOCK_ELEMENTS = new Set([
+  "ADDRESS", "ARTICLE", "ASIDE", "BLOCKQUOTE", "BODY", "CAPTION", "DD", "DETAILS", "DIV", "DL", "DT", "FIGCAPTION", "FIGURE",
+  "FOOTER", "H1", "H2", "H3", "H4", "H5", "H6", "HEADER", "HR", "LI", "MAIN", "NAV", "OL", "P", "PRE", "SECTION",
+  "SUMMARY", "TABLE", "TBODY", "TD", "TFOOT", "TH", "THEAD", "TR", "UL",
+]);
+const SKIPPED_ELEMENTS = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "SVG", "CANVAS", "IFRAME"]);
+
+/**
+ * A web page's main content as plain text: Readability (Firefox's reader view) picks the article out of
+ * navigation, ads and footers, then each block (heading, paragraph, list item, table cell) becomes a
+ * paragraph of its own, separated by blank lines, so headings read as headings to the passage splitter.
+ * A page Readability finds no article in is taken whole, from its body.
+ */
+export function extractHtml(html: string): ExtractedText {
+  const { document } = parseHTML(html);
+  const pageTitle = document.querySelector("title")?.textContent?.trim() || undefined;
+  const article = new Readability(document as unknown as Document, { charThreshold: 0 }).parse();
+  const root = article?.content ? parseHTML(`<!doctype html><html><body>${article.content}</body></html>`).document.body : parseHTML(html).document.body;
+  const blocks: string[] = [];
+  const inline = { text: "" };
+  collectBlocks(root as unknown as Node, blocks, inline);
+  flushInline(inline, blocks);
+  const text = blocks.join("\n\n");
+  if (text.trim() === "") throw new UnreadableDocumentError("the page has no text");
+  return { text, format: "html", title: article?.title?.trim() || pageTitle };
+}
+
+/** Ends the block being gathered: its spaces collapsed, its line breaks (from `<br>`) kept. */
+function flushInline(inline: { text: string }, blocks: string[]): void {
+  const block = inline.text.replace(/[ \t\r\f\v\u00a0]+/g, " ").replace(/ ?\n ?/g, "\n").trim();
+  if (block !== "" && block !== "-") blocks.push(block);
+  inline.text = "";
+}
+
+function collectBlocks(node: Node, blocks: string[], inline: { text: string }): void {
+  const flush = () => flushInline(inline, blocks);
+  for (const child of Array.from(node.childNodes)) {
+    if (child.nodeType === 3) {
+      inline.text += (child.textContent ?? "").replace(/\s+/g, " ");
+      continue;
+    }
+    if (child.nodeType !== 1) continue;
+    const tag = (child as Element).tagName.toUpperCase();
+    if (SKIPPED_ELEMENTS.has(tag)) continue;
+    if (tag === "BR") {
+      inline.text += "\n";
+    } else if (tag === "PRE") {
+      flush();
+      const pre = (child.textContent ?? "").replace(/^\n+|\s+$/g, "");
+      if (pre.trim() !== "") blocks.push(pre);
+    } else if (BLOCK_ELEMENTS.has(tag)) {
+      flush();
+      if (tag === "LI") inline.text = "- ";
+      collectBlocks(child, blocks, inline);
+      flush();
+    } else {
+      collectBlocks(child, blocks, inline);
+    }
+  }
+}
