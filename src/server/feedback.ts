@@ -52,7 +52,8 @@ export function readFeedback(c: Context, maxQuestionChars: number): Promise<Feed
 
 /**
  * Appends one line of JSON per verdict, with the time it came, so the file reads as a dataset of real
- * questions (`npm run eval` can take it). One write per line: concurrent posts do not interleave.
+ * questions to evaluate on later (`npm run eval` does not read it yet). One write per line: concurrent
+ * posts do not interleave.
  */
 export async function recordFeedback(file: string, feedback: Feedback, now = new Date()): Promise<void> {
   const { comment, ...rest } = feedback;
