@@ -59,6 +59,34 @@ describe("the saved index", () => {
     expect(messages.filter((m) => m.startsWith("Building the index"))).toHaveLength(1);
   });
 
+  it("embeds only the documents that changed, and keeps the vectors of the others", async () => {
+    const corpus = join(root, "corpus-incremental");
+    await mkdir(corpus, { recursive: true });
+    await writeFile(join(corpus, "lighthouse.txt"), lighthouse);
+    const config = loadConfig({ CORPUS_DIR: corpus, DATA_DIR: join(root, "data-incremental"), LLM_PROVIDER: "none" });
+    const first = await openPipeline(config);
+    const lighthouseVectors = first.index.sentenceVectors.slice();
+
+    await writeFile(join(corpus, "mill.txt"), "Dunmore Mill\n\nThe Dunmore watermill ground oats until 1932. Its wheel was nine metres across.\n");
+    const messages: string[] = [];
+    const second = await openPipeline(config, (m) => messages.push(m));
+    expect(messages).toContain("Reusing the vectors of 1 unchanged documents; embedding 1.");
+    // The new document's two sentences and its heading, and nothing of the old one.
+    expect(messages.filter((m) => m.startsWith("Embedded")).at(-1)).toBe("Embedded 3/3 sentences and headings.");
+    const lighthouseRows = second.index.sentences.filter((s) => s.documentId === "lighthouse").map((s) => s.index);
+    const dimensions = second.index.manifest.embeddings.dimensions;
+    expect(Array.from(second.index.sentenceVectors.subarray(lighthouseRows[0]! * dimensions, (lighthouseRows.at(-1)! + 1) * dimensions))).toEqual(
+      Array.from(lighthouseVectors),
+    );
+    expect((await ask(second, { question: "How many years did the keeper Tobias Wren serve?" })).answer).toContain("31 years");
+    expect((await ask(second, { question: "Until when did the Dunmore mill grind oats?" })).answer).toContain("1932");
+
+    // A rebuild asked for embeds everything again.
+    messages.length = 0;
+    await openPipeline(config, (m) => messages.push(m), { rebuild: true });
+    expect(messages.some((m) => m.startsWith("Reusing"))).toBe(false);
+  });
+
   it("is never used with another embedding model or other chunking", async () => {
     const documents = await readCorpus(join(root, "corpus"));
     const key = manifestKeyFor(documents, { provider: "local", model: "universal-sentence-encoder-lite" }, { maxChars: 1200 });

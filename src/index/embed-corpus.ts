@@ -51,7 +51,8 @@ async function embedInBulk(model: EmbeddingModel, texts: string[], what: string,
 /**
  * Embeds every sentence once, and each passage's vector from them: the mean of its sentences'
  * vectors, leaning towards its heading's by `HEADING_WEIGHT`. Headings are embedded along with the
- * sentences (one bulk session). Returns unit vectors in `sentences`' and `passages`' order.
+ * sentences (one bulk session). Returns unit vectors in `sentences`' and `passages`' order (which need
+ * not be whole documents of an index: a build embeds only the documents that changed).
  */
 export async function embedCorpus(
   passages: Passage[],
@@ -66,9 +67,9 @@ export async function embedCorpus(
   const headingRow = new Map(headings.map((heading, i) => [heading, sentences.length + i]));
   const passageRow = new Map(passages.map((p, i) => [p.id, i]));
   const sums = new Float32Array(passages.length * dimensions);
-  for (const sentence of sentences) {
+  for (const [row, sentence] of sentences.entries()) {
     const at = passageRow.get(sentence.passageId)! * dimensions;
-    const from = sentence.index * dimensions;
+    const from = row * dimensions;
     for (let d = 0; d < dimensions; d++) sums[at + d]! += all.vectors[from + d]!;
   }
   const passageVectors: PackedVectors = { vectors: new Float32Array(passages.length * dimensions), dimensions };

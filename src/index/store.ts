@@ -11,8 +11,9 @@ import type { Passage, Sentence, SourceDocument } from "../ingest/types.js";
 import { withIndexLock } from "./build-lock.js";
 import { embedCorpus, rowOf } from "./embed-corpus.js";
 import { buildKeywordIndex, loadKeywordIndex, type KeywordIndex } from "./keywords.js";
-import { manifestKeyFor, sha256, stalenessReason, type IndexFile, type Manifest } from "./manifest.js";
+import { INDEX_FORMAT_VERSION, manifestKeyFor, sha256, stalenessReason, type IndexFile, type Manifest } from "./manifest.js";
 import type { Progress } from "./progress.js";
+import { mergeVectors, reuseKey, vectorsByDocument, type DocumentVectors } from "./reuse.js";
 
 /** Everything retrieval and citing need, loaded in memory. Built once per corpus and embedding model. */
 export interface CorpusIndex {
@@ -64,14 +65,15 @@ export async function openIndex(
         progress(`Rebuilding the index: ${error.message}.`);
       }
     }
-    return buildIndex(documents, model, chunking, dataDir, progress);
+    return buildIndex(documents, model, chunking, dataDir, progress, !rebuild);
   });
 }
 
 /**
  * Splits, embeds and indexes `documents`, then saves the index under `dataDir`; only ever called
- * with the index lock held. The new index is written to a fresh folder and switched to by renaming
- * a pointer file, so a crash mid-build leaves the previous index intact.
+ * with the index lock held. With `reuse`, a document the current index already holds unchanged keeps
+ * its vectors, and only the others are embedded. The new index is written to a fresh folder and
+ * switched to by renaming a pointer file, so a crash mid-build leaves the previous index intact.
  */
 async function buildIndex(
   documents: SourceDocument[],
@@ -79,18 +81,32 @@ async function buildIndex(
   chunking: ChunkingSettings,
   dataDir: string,
   progress: Progress,
+  reuse: boolean,
 ): Promise<CorpusIndex> {
   const passages: Passage[] = [];
   const sentences: Sentence[] = [];
+  const counts: { doc: SourceDocument; sentences: number; passages: number }[] = [];
   for (const doc of documents) {
     const pieces = splitDocument(doc, chunking);
     passages.push(...pieces.passages);
     for (const s of pieces.sentences) sentences.push({ ...s, index: sentences.length });
+    counts.push({ doc, sentences: pieces.sentences.length, passages: pieces.passages.length });
   }
   progress(`${documents.length} documents, ${passages.length} passages, ${sentences.length} sentences.`);
 
-  const { sentenceVectors, passageVectors } = await embedCorpus(passages, sentences, model, progress);
-  const dimensions = sentenceVectors.dimensions;
+  const earlier = reuse ? await vectorsOfCurrentIndex(dataDir, model, chunking) : { byDocument: new Map<string, DocumentVectors>(), dimensions: 0 };
+  const changed = new Set(documents.filter((doc) => !earlier.byDocument.has(reuseKey(doc))).map((doc) => doc.id));
+  if (changed.size < documents.length) progress(`Reusing the vectors of ${documents.length - changed.size} unchanged documents; embedding ${changed.size}.`);
+  const fresh = await embedCorpus(
+    passages.filter((p) => changed.has(p.documentId)),
+    sentences.filter((s) => changed.has(s.documentId)),
+    model,
+    progress,
+  );
+  const dimensions = fresh.sentenceVectors.dimensions || earlier.dimensions;
+  const merged = mergeVectors(counts, earlier.byDocument, { sentences: fresh.sentenceVectors, passages: fresh.passageVectors }, dimensions);
+  const sentenceVectors = merged.sentences;
+  const passageVectors = merged.passages;
   const content: IndexContent = { documents, passages, sentences };
 
   const vectors = new HNSWLib(model.embeddings, { space: "cosine", numDimensions: dimensions });
@@ -160,6 +176,32 @@ export async function loadIndex(dataDir: string, model: EmbeddingModel): Promise
   }
   const sentenceVectors = await checkedSentenceVectors(file(SENTENCE_VECTORS), stored.sentences.length, dimensions);
   return assemble(manifest, stored, vectors, keywords, sentenceVectors);
+}
+
+/**
+ * The vectors of the current index's documents, when it was built with this model, chunking and index
+ * format, so a build embeds only what changed; none when there is no such index or it is damaged.
+ */
+async function vectorsOfCurrentIndex(
+  dataDir: string,
+  model: EmbeddingModel,
+  chunking: ChunkingSettings,
+): Promise<{ byDocument: Map<string, DocumentVectors>; dimensions: number }> {
+  const none = { byDocument: new Map<string, DocumentVectors>(), dimensions: 0 };
+  try {
+    const manifest = await readManifest(dataDir);
+    const compatible =
+      manifest?.formatVersion === INDEX_FORMAT_VERSION &&
+      manifest.embeddings.provider === model.provider &&
+      manifest.embeddings.model === model.model &&
+      JSON.stringify(manifest.chunking) === JSON.stringify(chunking);
+    if (!compatible) return none;
+    const index = await loadIndex(dataDir, model);
+    return { byDocument: vectorsByDocument(index), dimensions: index.manifest.embeddings.dimensions };
+  } catch (error) {
+    if (error instanceof DamagedIndexError) return none;
+    throw error;
+  }
 }
 
 /** The manifest of the current index; null when there is none yet, `DamagedIndexError` when it cannot be read. */
