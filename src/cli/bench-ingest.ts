@@ -16,7 +16,7 @@ const USAGE = "npm run bench:ingest -- [--corpus <dir>] [--mb 5] [--threads N]";
  * Builds the index of a corpus from nothing and reports where the time went: embedding (the encoder)
  * versus everything else, sentences embedded per second, bytes per second and the process's peak memory;
  * then how long a restart with the corpus unchanged takes to be ready, and (for the generated corpus, whose
- * last document is held back until then) how long adding one document takes.
+ * first document is held back until then) how long adding one document takes.
  * With no `--corpus`, it writes `--mb` megabytes of WordNet definitions as plain text to index.
  */
 await runCli(async (args) => {
@@ -32,13 +32,13 @@ await runCli(async (args) => {
   const scratch = await mkdtemp(join(tmpdir(), "grounded-qa-bench-ingest-"));
   try {
     const corpusDir = values.corpus ?? join(scratch, "corpus");
-    // With the generated corpus, its last document is held back, to be added once the rest is indexed.
+    // With the generated corpus, its first document (a full-size one) is held back, to be added once the rest is indexed.
     let heldBack: { from: string; to: string } | undefined;
     if (!values.corpus) {
       await mkdir(corpusDir);
       await writeWordNetCorpus(corpusDir, megabytes * 1_000_000);
-      const last = (await readdir(corpusDir)).sort().at(-1)!;
-      heldBack = { from: join(scratch, last), to: join(corpusDir, last) };
+      const first = (await readdir(corpusDir)).sort()[0]!;
+      heldBack = { from: join(scratch, first), to: join(corpusDir, first) };
       await rename(heldBack.to, heldBack.from);
     }
     const config = { ...settings, corpusDir, dataDir: join(scratch, "data"), embedThreads: threads };
@@ -87,7 +87,7 @@ await runCli(async (args) => {
     console.log(`| peak memory of the build (resident, whole process) | ${peakMb.toFixed(0)} MB |`);
     console.log(`| ready after a restart with the corpus unchanged (load, checks, answerer) | ${readySeconds.toFixed(1)} s |`);
     if (addSeconds !== undefined) {
-      console.log(`| adding one more ${(Buffer.byteLength((await readCorpus(config.corpusDir)).at(-1)!.text) / 1000).toFixed(0)} KB document, then indexing | ${addSeconds.toFixed(1)} s (${((100 * addSeconds) / seconds).toFixed(1)}% of the full build) |`);
+      console.log(`| adding one more ${(Buffer.byteLength((await readCorpus(config.corpusDir))[0]!.text) / 1000).toFixed(0)} KB document, then indexing | ${addSeconds.toFixed(1)} s (${((100 * addSeconds) / seconds).toFixed(1)}% of the full build) |`);
     }
   } finally {
     await rm(scratch, { recursive: true, force: true });
