@@ -5,13 +5,18 @@ import { readJsonBody } from "./json-body.js";
 const MAX_HISTORY_TURNS = 50;
 const MAX_TURN_CHARS = 20_000;
 
+/** A question as `/ask` and `/feedback` take it: trimmed, not empty, at most `maxQuestionChars`. */
+export function questionSchema(maxQuestionChars: number) {
+  return z
+    .string({ error: "question must be a non-empty string" })
+    .trim()
+    .min(1, { error: "question must be a non-empty string" })
+    .max(maxQuestionChars, { error: `question must be at most ${maxQuestionChars} characters` });
+}
+
 export function askRequestSchema(maxQuestionChars: number) {
   return z.object({
-    question: z
-      .string({ error: "question must be a non-empty string" })
-      .trim()
-      .min(1, { error: "question must be a non-empty string" })
-      .max(maxQuestionChars, { error: `question must be at most ${maxQuestionChars} characters` }),
+    question: questionSchema(maxQuestionChars),
     history: z
       .array(
         z.object({

@@ -2,6 +2,7 @@ import { appendFile, mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { Context } from "hono";
 import { z } from "zod";
+import { questionSchema } from "./ask-request.js";
 import { readJsonBody } from "./json-body.js";
 
 /** Bodies are a question, an answer and its quotes: a few KiB. This bounds what one post adds to the file. */
@@ -12,11 +13,7 @@ const MAX_CITATIONS = 50;
 
 export function feedbackSchema(maxQuestionChars: number) {
   return z.object({
-    question: z
-      .string({ error: "question must be a non-empty string" })
-      .trim()
-      .min(1, { error: "question must be a non-empty string" })
-      .max(maxQuestionChars, { error: `question must be at most ${maxQuestionChars} characters` }),
+    question: questionSchema(maxQuestionChars),
     answer: z
       .string({ error: "answer must be a string" })
       .max(MAX_ANSWER_CHARS, { error: `answer must be at most ${MAX_ANSWER_CHARS} characters` }),
