@@ -27,6 +27,13 @@ beforeAll(async () => {
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
 
+type Answer = { answer: string; citations: { documentId: string; start: number; end: number; quote: string; page?: number }[] };
+
+async function ask(question: string): Promise<Answer> {
+  const response = await app().request("/ask", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ question }) });
+  return (await response.json()) as Answer;
+}
+
 /** What a user checks: the quote is exactly the served document's text at its offsets. */
 async function expectExact(citations: { documentId: string; start: number; end: number; quote: string }[]) {
   expect(citations.length).toBeGreaterThan(0);
@@ -38,12 +45,7 @@ async function expectExact(citations: { documentId: string; start: number; end: 
 
 describe("answering from PDF and HTML documents", () => {
   it("quotes a PDF exactly and says which page the quote is on", async () => {
-    const response = await app().request("/ask", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ question: "How many years did Tobias Wren serve as keeper?" }),
-    });
-    const body = (await response.json()) as { answer: string; citations: { documentId: string; start: number; end: number; quote: string; page?: number }[] };
+    const body = await ask("How many years did Tobias Wren serve as keeper?");
     expect(body.answer).toContain("31 years");
     await expectExact(body.citations);
     expect(body.citations[0]).toMatchObject({ documentId: "keepers", page: 2 });
@@ -54,12 +56,7 @@ describe("answering from PDF and HTML documents", () => {
   });
 
   it("quotes a web page's article exactly, and never its navigation or footer", async () => {
-    const response = await app().request("/ask", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ question: "When was the Harrow Point station automated?" }),
-    });
-    const body = (await response.json()) as { answer: string; citations: { documentId: string; start: number; end: number; quote: string; page?: number }[] };
+    const body = await ask("When was the Harrow Point station automated?");
     expect(body.answer).toContain("1987");
     await expectExact(body.citations);
     expect(body.citations.find((c) => c.documentId === "news")?.page).toBeUndefined();
