@@ -17,6 +17,26 @@ const EXTRACTORS: Record<string, (bytes: Buffer) => ExtractedText | Promise<Extr
   ".pdf": (bytes) => extractPdf(bytes),
 };
 
+/** The file extensions the corpus takes (lower case, with the dot). */
+export const SUPPORTED_EXTENSIONS: readonly string[] = Object.keys(EXTRACTORS);
+
+/** Whether a file of this name is one the corpus takes, by its extension. */
+export function isSupported(name: string): boolean {
+  return extname(name).toLowerCase() in EXTRACTORS;
+}
+
+/**
+ * The document a file at `path` (relative to the corpus folder, with `/`) holding `bytes` is. Throws
+ * `UnreadableDocumentError` when it holds no readable text.
+ */
+export async function extractDocument(path: string, bytes: Buffer): Promise<SourceDocument> {
+  const extract = EXTRACTORS[extname(path).toLowerCase()];
+  if (!extract) throw new UnreadableDocumentError(`${extname(path) || "a file without an extension"} is not a format the corpus takes`);
+  const { text, format, pageStarts, title } = await extract(bytes);
+  if (text.trim() === "") throw new UnreadableDocumentError("it holds no text");
+  return { id: documentIdFor(path), title: title ?? titleOf(text, path), path, text, format, ...(pageStarts ? { pageStarts } : {}) };
+}
+
 /**
  * Every `.txt`, `.md`, `.html` and `.pdf` file under `dir`, as text, in a stable order. Rejects, naming
  * both files, when two paths would get the same document id: an index cannot tell them apart. A file
@@ -24,7 +44,7 @@ const EXTRACTORS: Record<string, (bytes: Buffer) => ExtractedText | Promise<Extr
  */
 export async function readCorpus(dir: string, progress: Progress = () => {}): Promise<SourceDocument[]> {
   if (!existsSync(dir)) throw new Error(`the corpus folder ${dir} does not exist: create it or set CORPUS_DIR`);
-  const files = (await listFiles(dir)).filter((file) => extname(file).toLowerCase() in EXTRACTORS);
+  const files = (await listFiles(dir)).filter(isSupported);
   files.sort();
   const entries = files.map((file) => {
     const path = relative(dir, file).split(sep).join("/");
@@ -39,17 +59,13 @@ export async function readCorpus(dir: string, progress: Progress = () => {}): Pr
     pathById.set(id, path);
   }
   const documents: SourceDocument[] = [];
-  for (const { file, path, id } of entries) {
-    let extracted: ExtractedText;
+  for (const { file, path } of entries) {
     try {
-      extracted = await EXTRACTORS[extname(file).toLowerCase()]!(await readFile(file));
+      documents.push(await extractDocument(path, await readFile(file)));
     } catch (error) {
       if (!(error instanceof UnreadableDocumentError)) throw error;
       progress(`Leaving out ${path}: ${error.message}.`);
-      continue;
     }
-    const { text, format, pageStarts, title } = extracted;
-    documents.push({ id, title: title ?? titleOf(text, path), path, text, format, ...(pageStarts ? { pageStarts } : {}) });
   }
   return documents;
 }
