@@ -3,9 +3,11 @@ import { defineConfig } from "vitest/config";
 /** Tests over small fixtures only: no encoder, word vectors, server process or browser. Seconds, not minutes. */
 const UNIT = [
   "tests/config.test.ts",
+  "tests/docx.test.ts",
   "tests/feedback.test.ts",
   "tests/formats.test.ts",
   "tests/ingest.test.ts",
+  "tests/ingest-progress.test.ts",
   "tests/scorer.test.ts",
   "tests/wordnet.test.ts",
   "tests/llm/prompts.test.ts",

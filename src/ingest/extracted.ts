@@ -1,5 +1,5 @@
 /** The formats a corpus document can come in. */
-export type DocumentFormat = "text" | "markdown" | "html" | "pdf";
+export type DocumentFormat = "text" | "markdown" | "html" | "pdf" | "docx";
 
 /** What a file's text is for this service: offsets of passages, sentences and citations count into `text`. */
 export interface ExtractedText {
@@ -7,7 +7,7 @@ export interface ExtractedText {
   format: DocumentFormat;
   /** Where each page starts in `text`, for formats that have pages (PDF). */
   pageStarts?: number[];
-  /** The title the file declares (a PDF's metadata, an HTML `<title>`), when it has one. */
+  /** The title the file declares (a PDF's metadata, an HTML `<title>`, a Word document's properties), when it has one. */
   title?: string;
 }
 
