@@ -1,12 +1,15 @@
 import type { AskPipeline } from "./answer/ask.js";
+import type { ExtractiveAnswerer } from "./answer/extractive/answerer.js";
 import { openExtractiveAnswerer } from "./answer/extractive/open.js";
 import { appendPreviousQuestion } from "./answer/follow-up.js";
 import type { Config } from "./config.js";
 import { createEmbeddings, type EmbeddingModel } from "./embeddings/index.js";
 import type { Progress } from "./index/progress.js";
-import { INDEX_FORMAT_VERSION, manifestKeyFor, stalenessReason } from "./index/manifest.js";
-import { loadIndex, openIndex, type CorpusIndex } from "./index/store.js";
+import { differsOnlyInDocuments, INDEX_FORMAT_VERSION, manifestKeyFor, stalenessReason } from "./index/manifest.js";
+import { openIndex, type OpenOptions } from "./index/open.js";
+import { loadIndex, type CorpusIndex } from "./index/store.js";
 import { readCorpus } from "./ingest/documents.js";
+import type { SourceDocument } from "./ingest/types.js";
 import { openLlmAnswering } from "./llm/answering.js";
 import { HybridRetriever } from "./retrieve/hybrid.js";
 
@@ -18,7 +21,7 @@ function chunkingOf(config: Config) {
 export async function openRetrieval(
   config: Config,
   progress: Progress = () => {},
-  options: { rebuild?: boolean } = {},
+  options: OpenOptions = {},
 ): Promise<{ index: CorpusIndex; model: EmbeddingModel; retriever: HybridRetriever }> {
   const documents = await readCorpus(config.corpusDir, progress);
   const model = createEmbeddings(config);
@@ -28,31 +31,37 @@ export async function openRetrieval(
 
 /**
  * The index saved by an earlier start, when it can be served: it loads (every file checked), was built with
- * this embedding model and index format, whatever corpus it was built from. `current`
- * says whether it is also the index of today's corpus, so nothing needs building. A corpus that cannot be
- * read or indexed (two files with one id) throws, as a failed start.
+ * this embedding model and index format, whatever corpus it was built from. `current` says whether it is
+ * also the index of today's corpus, so nothing needs building; `updatable`, whether it differs from it only
+ * in documents, so adding and removing those makes it current. A corpus that cannot be read or indexed
+ * (two files with one id) throws, as a failed start.
  */
-export async function openSavedIndex(config: Config): Promise<{ previous?: { index: CorpusIndex; model: EmbeddingModel }; current: boolean }> {
+export async function openSavedIndex(config: Config): Promise<{
+  documents: SourceDocument[];
+  previous?: { index: CorpusIndex; model: EmbeddingModel };
+  current: boolean;
+  updatable: boolean;
+}> {
   const documents = await readCorpus(config.corpusDir);
   const model = createEmbeddings(config);
   let index: CorpusIndex;
   try {
     index = await loadIndex(config.dataDir, model);
   } catch {
-    return { current: false }; // None, or damaged: the build (re)makes it.
+    return { documents, current: false, updatable: false }; // None, or damaged: the build (re)makes it.
   }
   const { manifest } = index;
   const usable =
     manifest.formatVersion === INDEX_FORMAT_VERSION &&
     manifest.embeddings.provider === model.provider &&
     manifest.embeddings.model === model.model;
-  if (!usable) return { current: false };
+  if (!usable) return { documents, current: false, updatable: false };
   const key = manifestKeyFor(documents, model, chunkingOf(config));
-  return { previous: { index, model }, current: stalenessReason(manifest, key) === null };
+  return { documents, previous: { index, model }, current: stalenessReason(manifest, key) === null, updatable: differsOnlyInDocuments(manifest, key) };
 }
 
 /** Wires the configured parts together: corpus → index → retriever → answerer. */
-export async function openPipeline(config: Config, progress: Progress = () => {}, options: { rebuild?: boolean } = {}): Promise<AskPipeline> {
+export async function openPipeline(config: Config, progress: Progress = () => {}, options: OpenOptions = {}): Promise<AskPipeline> {
   const { index, model } = await openRetrieval(config, progress, options);
   return pipelineOver(config, index, model, progress);
 }
@@ -71,10 +80,29 @@ export async function pipelineOver(config: Config, index: CorpusIndex, model: Em
     embeddings: model.embeddings,
     extractive,
     retriever,
-    ...(config.llm.provider === "openai"
-      ? await openLlmAnswering(config, index.documents, extractive)
-      : { answerer: extractive, condense: appendPreviousQuestion }),
+    ...(await answeringOver(config, index, extractive)),
     retrieveK: config.retrieveK,
     warnings,
   };
+}
+
+/**
+ * The pipeline over `index`, a later version of `pipeline`'s index (documents added or removed): what
+ * depends on the documents is derived again for those that changed only.
+ */
+export async function pipelineAfter(config: Config, pipeline: AskPipeline, index: CorpusIndex): Promise<AskPipeline> {
+  const extractive = await pipeline.extractive.after(index);
+  return {
+    ...pipeline,
+    index,
+    extractive,
+    retriever: new HybridRetriever(index, pipeline.embeddings),
+    ...(await answeringOver(config, index, extractive)),
+  };
+}
+
+async function answeringOver(config: Config, index: CorpusIndex, extractive: ExtractiveAnswerer): Promise<Pick<AskPipeline, "answerer" | "condense">> {
+  return config.llm.provider === "openai"
+    ? openLlmAnswering(config, index.documents, extractive)
+    : { answerer: extractive, condense: appendPreviousQuestion };
 }

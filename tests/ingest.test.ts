@@ -12,6 +12,7 @@ const tricky: SourceDocument = {
   title: "Tricky",
   path: "tricky.md",
   format: "markdown",
+  bytes: 0,
   text: [
     "# Field notes\r\n",
     "Dr. Smith met Mr. Jones in the U.S. capital at 3.5 p.m. on Friday. He said “We are done.” Then he left.\r\n",

@@ -85,7 +85,7 @@ describe("byte-order mark", () => {
   });
 
   it("does not stop the first line from being a heading", () => {
-    const doc: SourceDocument = { id: "odd", title: "Odd Unicode names", path: "odd.md", text, format: "markdown" };
+    const doc: SourceDocument = { id: "odd", title: "Odd Unicode names", path: "odd.md", text, format: "markdown", bytes: text.length };
     const { passages, sentences } = splitDocument(doc, { maxChars: 400 });
     expect(passages.map((p) => [p.heading, p.text])).toEqual([
       ["Odd Unicode names", "The file starts with a byte-order mark. Its title must not show it."],
@@ -117,7 +117,7 @@ describe("hard-wrapped plain text", () => {
   });
 
   it("gives whole sentences in the document's passages, under its heading", () => {
-    const doc: SourceDocument = { id: "notes", title: "Release notes", path: "notes.txt", text: wrapped, format: "text" };
+    const doc: SourceDocument = { id: "notes", title: "Release notes", path: "notes.txt", text: wrapped, format: "text", bytes: wrapped.length };
     const { passages, sentences } = splitDocument(doc, { maxChars: 1200 });
     expect(passages).toHaveLength(1);
     expect(passages[0]!.heading).toBe("Release notes");

@@ -20,13 +20,14 @@ export function addReadingAids(index: CorpusIndex, citations: Citation[], questi
   return citations.map((found) => {
     const page = pageOf(index.documents.get(found.documentId), found.start);
     const citation = page === undefined ? found : { ...found, page };
-    const sentence = sentenceAt(index.sentences, citation);
-    if (!sentence) return citation;
+    const sentences = index.documentSentences.get(citation.documentId) ?? [];
+    const at = sentenceAt(sentences, citation);
+    if (at < 0) return citation;
+    const sentence = sentences[at]!;
     const heading = index.passages.get(sentence.passageId)?.heading;
-    const previous = index.sentences[sentence.index - 1];
+    const previous = sentences[at - 1];
     const context =
       previous &&
-      previous.documentId === citation.documentId &&
       index.passages.get(previous.passageId)?.heading === heading &&
       pointsBack(citation.quote) &&
       !citations.some((other) => other.documentId === previous.documentId && other.start <= previous.start && other.end >= previous.end);
@@ -50,8 +51,18 @@ export function pageOf(document: SourceDocument | undefined, offset: number): nu
 }
 
 /** The indexed sentence the citation starts in: the whole quote in extractive mode, a part of it in LLM mode. */
-function sentenceAt(sentences: Sentence[], citation: Citation): Sentence | undefined {
-  return sentences.find((s) => s.documentId === citation.documentId && s.start <= citation.start && citation.start < s.end);
+/** Where in a document's sentences (in order) the citation starts, by binary search; -1 when in none. */
+function sentenceAt(sentences: Sentence[], citation: Citation): number {
+  let low = 0;
+  let high = sentences.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const s = sentences[middle]!;
+    if (citation.start < s.start) high = middle - 1;
+    else if (citation.start >= s.end) low = middle + 1;
+    else return middle;
+  }
+  return -1;
 }
 
 function pointsBack(quote: string): boolean {

@@ -5,7 +5,7 @@ import { parseArgs } from "node:util";
 import { loadConfig } from "../config.js";
 import { createEmbeddings } from "../embeddings/index.js";
 import { writeWordNetCorpus } from "../eval/wordnet-corpus.js";
-import { openIndex } from "../index/store.js";
+import { openIndex } from "../index/open.js";
 import { readCorpus } from "../ingest/documents.js";
 import { openPipeline } from "../service.js";
 import { runCli, UsageError } from "./run.js";

@@ -7,6 +7,9 @@ import { watchLlm } from "../llm/availability.js";
 import { createApp } from "../server/app.js";
 import { createPageRoutes } from "../server/page.js";
 import { buildIndexInWorker, describeProgress, type BuildProgress } from "../index/build-worker.js";
+import { createEmbeddings } from "../embeddings/index.js";
+import { diffCorpus, worthUpdating } from "../index/updates.js";
+import { DocumentLibrary } from "../library.js";
 import { openPipeline, openSavedIndex, pipelineOver } from "../service.js";
 import { runCli } from "./run.js";
 
@@ -17,16 +20,21 @@ const SHUTDOWN_DEADLINE_MS = 5000;
 
 await runCli(async () => {
   const config = loadConfig();
-  let pipeline: AskPipeline | undefined;
+  let library: DocumentLibrary | undefined;
+  /** What answers while the first index of this start is built: the previous one, when there is one. */
+  let interim: AskPipeline | undefined;
   let building: BuildProgress | undefined;
   const llm = watchLlm(config);
   const app = createApp({
-    pipeline: () => pipeline,
+    pipeline: () => library?.current ?? interim,
     building: () => building,
     health: () => ({ llm: llm.status() }),
     maxQuestionChars: config.maxQuestionChars,
     rateLimitPerMinute: config.rateLimitPerMinute,
     dataDir: config.dataDir,
+    library: () => library,
+    adminToken: config.adminToken,
+    maxUploadBytes: config.maxUploadBytes,
     page: await createPageRoutes(),
   });
   const started = performance.now();
@@ -47,9 +55,15 @@ await runCli(async () => {
     await opened.embeddings.embedQuery("warm up");
     return opened;
   };
-  const { previous, current } = await openSavedIndex(config);
-  if (previous && current) {
-    pipeline = await open(await pipelineOver(config, previous.index, previous.model, log));
+  const { documents, previous, current, updatable } = await openSavedIndex(config);
+  const model = previous?.model ?? createEmbeddings(config);
+  if (previous && (current || (updatable && worthUpdating(previous.index, diffCorpus(previous.index, documents))))) {
+    // Current, or a few documents away from it: serve it now, and add and remove those while answering.
+    library = new DocumentLibrary(config, await open(await pipelineOver(config, previous.index, previous.model, log)), model, log);
+    if (!current) {
+      console.log(`Answering from the saved index (${previous.index.documents.size} documents) while it is brought up to date.`);
+      await library.update(documents);
+    }
   } else {
     // Build off the request thread, so /healthz and the page keep answering; meanwhile serve the
     // previous index, when there is a usable one, so questions are answered from it.
@@ -62,7 +76,7 @@ await runCli(async () => {
     built.catch(() => {}); // Awaited below; until then a failure must not count as unhandled.
     if (previous) {
       try {
-        pipeline = await open(await pipelineOver(config, previous.index, previous.model, log));
+        interim = await open(await pipelineOver(config, previous.index, previous.model, log));
         console.log(`Answering from the previous index (${previous.index.documents.size} documents) while the new one is built.`);
       } catch (error) {
         console.warn(`Warning: the previous index cannot be served (${error instanceof Error ? error.message : error}); waiting for the new one.`);
@@ -71,10 +85,11 @@ await runCli(async () => {
     await built;
     building = describeProgress("Loading the new index.", startedAt);
     // The worker saved the index: this only loads it.
-    const fresh = await open(await openPipeline(config, log));
-    pipeline = fresh;
+    library = new DocumentLibrary(config, await open(await openPipeline(config, log)), model, log);
+    interim = undefined;
     building = undefined;
   }
+  const pipeline = library.current;
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(`Ready in ${seconds} s: ${pipeline.index.documents.size} documents, ${pipeline.index.passages.size} passages, ${pipeline.answerer.mode} answers.`);
 });

@@ -1,6 +1,7 @@
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
 import type { Config } from "../config.js";
 import { startTypeScriptWorker } from "../workers/typescript-worker.js";
+import type { OpenOptions } from "./open.js";
 import type { Progress } from "./progress.js";
 
 /** How far a build of the index has got, as `/healthz` reports it. */
@@ -31,9 +32,9 @@ type FromWorker = { type: "progress"; message: string } | { type: "done" } | { t
  * `progress`; resolves once the index is saved and the worker has stopped, rejects with the build's own
  * message when it fails. The caller then opens the index, which is found current and only loaded.
  */
-export function buildIndexInWorker(config: Config, progress: Progress): Promise<void> {
+export function buildIndexInWorker(config: Config, progress: Progress, options: OpenOptions = {}): Promise<void> {
   return new Promise((resolve, reject) => {
-    const worker = startTypeScriptWorker(import.meta.url, { buildIndex: config });
+    const worker = startTypeScriptWorker(import.meta.url, { buildIndex: config, options });
     let outcome: { ok: true } | { ok: false; message: string } | undefined;
     worker.on("message", (message: FromWorker) => {
       if (message.type === "progress") progress(message.message);
@@ -52,19 +53,22 @@ export function buildIndexInWorker(config: Config, progress: Progress): Promise<
 }
 
 /** The worker's side: open the index (building it when stale), report, and end. */
-async function runWorker(config: Config): Promise<void> {
+async function runWorker(config: Config, options: OpenOptions): Promise<void> {
   const port = parentPort!;
   const send = (message: FromWorker) => port.postMessage(message);
   try {
     // Imported here, so the main thread does not load the build's code just to start a worker.
     const { openRetrieval } = await import("../service.js");
-    await openRetrieval(config, (message) => send({ type: "progress", message }));
+    await openRetrieval(config, (message) => send({ type: "progress", message }), options);
     send({ type: "done" });
   } catch (error) {
     send({ type: "failed", message: error instanceof Error ? error.message : String(error) });
   }
 }
 
-if (!isMainThread && (workerData as { buildIndex?: Config } | null)?.buildIndex) {
-  await runWorker((workerData as { buildIndex: Config }).buildIndex);
+type WorkerData = { buildIndex: Config; options: OpenOptions };
+
+if (!isMainThread && (workerData as WorkerData | null)?.buildIndex) {
+  const { buildIndex, options } = workerData as WorkerData;
+  await runWorker(buildIndex, options);
 }

@@ -3,7 +3,7 @@ import type { ChunkingSettings } from "../ingest/passages.js";
 import type { SourceDocument } from "../ingest/types.js";
 
 /** Bumped whenever the on-disk layout or the splitting rules change, so old indexes are rebuilt. */
-export const INDEX_FORMAT_VERSION = 12;
+export const INDEX_FORMAT_VERSION = 13;
 
 /** What an index was built from: if any of it differs from now, the index is stale. */
 export interface Manifest {
@@ -49,8 +49,18 @@ export function stalenessReason(manifest: Manifest | null, key: ManifestKey): st
     return `embedding model changed (${manifest.embeddings.provider}/${manifest.embeddings.model} → ${key.embeddings.provider}/${key.embeddings.model})`;
   }
   if (JSON.stringify(manifest.chunking) !== JSON.stringify(key.chunking)) return "chunking settings changed";
-  if (JSON.stringify(manifest.documents) !== JSON.stringify(key.documents)) return "corpus changed";
+  if (JSON.stringify([...manifest.documents].sort(byPath)) !== JSON.stringify([...key.documents].sort(byPath))) return "corpus changed";
   return null;
+}
+
+/** Whether an index of `manifest` can become the index of `key` by adding and removing documents: all else is the same. */
+export function differsOnlyInDocuments(manifest: Manifest, key: ManifestKey): boolean {
+  return stalenessReason(manifest, { ...key, documents: manifest.documents }) === null;
+}
+
+/** One order for a set of documents, whatever order they were added in: that of their paths, as the corpus is read. */
+export function byPath(a: { path: string }, b: { path: string }): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 }
 
 export function sha256(data: string | Uint8Array): string {

@@ -21,21 +21,18 @@ export function reuseKey(doc: SourceDocument): string {
 /** Every document's vectors in `index`, by `reuseKey`. */
 export function vectorsByDocument(index: CorpusIndex): Map<string, DocumentVectors> {
   const dimensions = index.manifest.embeddings.dimensions;
-  const sentenceRows = new Map<string, number[]>();
-  for (const sentence of index.sentences) rowsOf(sentenceRows, sentence.documentId).push(sentence.index);
-  // A passage's label in the HNSW index is its position in the index's passages, as they were added.
   const passageRows = new Map<string, number[]>();
-  [...index.passages.values()].forEach((passage, label) => rowsOf(passageRows, passage.documentId).push(label));
+  for (const passage of index.passages.values()) rowsOf(passageRows, passage.documentId).push(index.passageLabels.get(passage.id)!);
   const hnsw = (index.vectors as HNSWLib).index;
   const byKey = new Map<string, DocumentVectors>();
   for (const doc of index.documents.values()) {
-    const sentences = sentenceRows.get(doc.id) ?? [];
+    const sentences = index.documentSentences.get(doc.id) ?? [];
     const passages = passageRows.get(doc.id) ?? [];
     const vectors: DocumentVectors = {
       sentences: new Float32Array(sentences.length * dimensions),
       passages: new Float32Array(passages.length * dimensions),
     };
-    sentences.forEach((row, i) => vectors.sentences.set(index.sentenceVectors.subarray(row * dimensions, (row + 1) * dimensions), i * dimensions));
+    sentences.forEach(({ index: row }, i) => vectors.sentences.set(index.sentenceVectors.subarray(row * dimensions, (row + 1) * dimensions), i * dimensions));
     passages.forEach((label, i) => vectors.passages.set(hnsw.getPoint(label), i * dimensions));
     byKey.set(reuseKey(doc), vectors);
   }

@@ -1,17 +1,18 @@
 import { mkdir, readFile, readdir, rename, rm, writeFile } from "node:fs/promises";
-import { createHash } from "node:crypto";
-import { join, relative, sep } from "node:path";
+import { join } from "node:path";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { HNSWLib } from "@langchain/community/vectorstores/hnswlib";
-import { Document } from "@langchain/core/documents";
 import type { VectorStore } from "@langchain/core/vectorstores";
 import type { EmbeddingModel } from "../embeddings/index.js";
 import { splitDocument, type ChunkingSettings } from "../ingest/passages.js";
 import type { Passage, Sentence, SourceDocument } from "../ingest/types.js";
-import { withIndexLock } from "./build-lock.js";
+import { applyChange, passageDocument } from "./change.js";
+import { damaged, DamagedIndexError, parsing, parsingAsync } from "./damage.js";
 import { embedCorpus, rowOf } from "./embed-corpus.js";
+import { describeFiles, readCheckedFiles } from "./index-files.js";
+import { readChanges, readJournal, type Journal } from "./journal.js";
 import { buildKeywordIndex, loadKeywordIndex, type KeywordIndex } from "./keywords.js";
-import { INDEX_FORMAT_VERSION, manifestKeyFor, sha256, stalenessReason, type IndexFile, type Manifest } from "./manifest.js";
+import { INDEX_FORMAT_VERSION, manifestKeyFor, type Manifest } from "./manifest.js";
 import type { Progress } from "./progress.js";
 import { mergeVectors, reuseKey, vectorsByDocument, type DocumentVectors } from "./reuse.js";
 
@@ -20,11 +21,21 @@ export interface CorpusIndex {
   manifest: Manifest;
   documents: Map<string, SourceDocument>;
   passages: Map<string, Passage>;
-  sentences: Sentence[];
   vectors: VectorStore;
   keywords: KeywordIndex;
+  /**
+   * Every sentence the index has held, by `Sentence.index`: a removed or replaced document's stay until the
+   * index is compacted, so a position never changes under a reader. `documentSentences` has the current ones.
+   */
+  sentences: Sentence[];
   /** Each sentence's unit vector, by `Sentence.index`: `sentences.length` rows of the manifest's dimensions. */
   sentenceVectors: Float32Array;
+  /** The sentences of each document, in order. */
+  documentSentences: Map<string, Sentence[]>;
+  /** Each passage's label in the HNSW index. */
+  passageLabels: Map<string, number>;
+  /** The saved index this is: its folder under DATA_DIR, and the changes committed on top of it. */
+  saved: { folder: string; journal: Journal | null };
 }
 
 /** The text of an index, as saved in text.json. */
@@ -34,54 +45,22 @@ interface IndexContent {
   sentences: Sentence[];
 }
 
-/** A saved index that cannot be used as it is: its message names the file and why ("text.json is damaged (...)"). */
-export class DamagedIndexError extends Error {}
-
 const POINTER = "current.json";
 const SENTENCE_VECTORS = "sentence-vectors.f32";
 
 /**
- * Reads the saved index if it matches the corpus and model, and builds it otherwise (always, with
- * `rebuild`). Builds of the same `dataDir` take turns.
- */
-export async function openIndex(
-  documents: SourceDocument[],
-  model: EmbeddingModel,
-  chunking: ChunkingSettings,
-  dataDir: string,
-  progress: Progress = () => {},
-  { rebuild = false }: { rebuild?: boolean } = {},
-): Promise<CorpusIndex> {
-  return withIndexLock(dataDir, progress, async () => {
-    if (!rebuild) {
-      // Checked under the lock: a build that just finished elsewhere makes this one unnecessary.
-      try {
-        const reason = stalenessReason(await readManifest(dataDir), manifestKeyFor(documents, model, chunking));
-        if (reason === null) return await loadIndex(dataDir, model);
-        progress(`Building the index: ${reason}.`);
-      } catch (error) {
-        // Never served and never thrown: a damaged index is built again from the corpus, into a new folder.
-        if (!(error instanceof DamagedIndexError)) throw error;
-        progress(`Rebuilding the index: ${error.message}.`);
-      }
-    }
-    return buildIndex(documents, model, chunking, dataDir, progress, !rebuild);
-  });
-}
-
-/**
  * Splits, embeds and indexes `documents`, then saves the index under `dataDir`; only ever called
- * with the index lock held. With `reuse`, a document the current index already holds unchanged keeps
- * its vectors, and only the others are embedded. The new index is written to a fresh folder and
+ * with the index lock held. With `reuse`, a document the current index (the saved one, or the one given)
+ * already holds unchanged keeps its vectors, and only the others are embedded. The new index is written to a fresh folder and
  * switched to by renaming a pointer file, so a crash mid-build leaves the previous index intact.
  */
-async function buildIndex(
+export async function buildIndex(
   documents: SourceDocument[],
   model: EmbeddingModel,
   chunking: ChunkingSettings,
   dataDir: string,
   progress: Progress,
-  reuse: boolean,
+  reuse: boolean | CorpusIndex,
 ): Promise<CorpusIndex> {
   const passages: Passage[] = [];
   const sentences: Sentence[] = [];
@@ -94,7 +73,12 @@ async function buildIndex(
   }
   progress(`${documents.length} documents, ${passages.length} passages, ${sentences.length} sentences.`);
 
-  const earlier = reuse ? await vectorsOfCurrentIndex(dataDir, model, chunking) : { byDocument: new Map<string, DocumentVectors>(), dimensions: 0 };
+  const earlier =
+    reuse === false
+      ? { byDocument: new Map<string, DocumentVectors>(), dimensions: 0 }
+      : reuse === true
+        ? await vectorsOfCurrentIndex(dataDir, model, chunking)
+        : { byDocument: vectorsByDocument(reuse), dimensions: reuse.manifest.embeddings.dimensions };
   const changed = new Set(documents.filter((doc) => !earlier.byDocument.has(reuseKey(doc))).map((doc) => doc.id));
   if (changed.size < documents.length) progress(`Reusing the vectors of ${documents.length - changed.size} unchanged documents; embedding ${changed.size}.`);
   const fresh = await embedCorpus(
@@ -113,7 +97,7 @@ async function buildIndex(
   if (passages.length > 0) {
     await vectors.addVectors(
       passages.map((_, i) => rowOf(passageVectors, i)),
-      passages.map((p) => new Document({ pageContent: contextualText(p), metadata: { passageId: p.id } })),
+      passages.map(passageDocument),
     );
   }
   const keywords = buildKeywordIndex(passages);
@@ -137,7 +121,7 @@ async function buildIndex(
   await removeOtherIndexes(dataDir, folder);
   progress(`Index saved to ${dir}.`);
 
-  return assemble(manifest, content, vectors, keywords, sentenceVectors.vectors);
+  return assemble(manifest, content, vectors, keywords, sentenceVectors.vectors, folder);
 }
 
 /**
@@ -146,10 +130,11 @@ async function buildIndex(
  * never a parse error, when any of it fails.
  */
 export async function loadIndex(dataDir: string, model: EmbeddingModel): Promise<CorpusIndex> {
-  const dir = await currentFolder(dataDir);
-  if (!dir) throw new Error(`No index in ${dataDir}`);
+  const folder = await currentFolder(dataDir);
+  if (!folder) throw new Error(`No index in ${dataDir}`);
+  const dir = join(dataDir, folder);
   const manifest = await readManifestIn(dir);
-  const files = await readCheckedFiles(dir, manifest);
+  const files = await readCheckedFiles(dir, manifest.files, "manifest.json");
   const file = (path: string): Buffer => {
     const bytes = files.get(path);
     if (!bytes) throw new DamagedIndexError(`${path} is not recorded in manifest.json`);
@@ -175,7 +160,13 @@ export async function loadIndex(dataDir: string, model: EmbeddingModel): Promise
     vectors = new HNSWLib(model.embeddings, { space: "cosine", numDimensions: dimensions });
   }
   const sentenceVectors = await checkedSentenceVectors(file(SENTENCE_VECTORS), stored.sentences.length, dimensions);
-  return assemble(manifest, stored, vectors, keywords, sentenceVectors);
+  let index = assemble(manifest, stored, vectors, keywords, sentenceVectors, folder);
+  const journal = await readJournal(dir);
+  if (journal) {
+    for (const change of await readChanges(dir, journal, dimensions)) index = await applyChange(index, change);
+    index = { ...index, saved: { folder, journal } };
+  }
+  return index;
 }
 
 /**
@@ -204,10 +195,16 @@ async function vectorsOfCurrentIndex(
   }
 }
 
-/** The manifest of the current index; null when there is none yet, `DamagedIndexError` when it cannot be read. */
-async function readManifest(dataDir: string): Promise<Manifest | null> {
-  const dir = await currentFolder(dataDir);
-  return dir ? readManifestIn(dir) : null;
+/**
+ * The manifest of the current index, with the documents it holds after the changes of its journal; null
+ * when there is none yet, `DamagedIndexError` when it cannot be read.
+ */
+export async function readManifest(dataDir: string): Promise<Manifest | null> {
+  const folder = await currentFolder(dataDir);
+  if (!folder) return null;
+  const manifest = await readManifestIn(join(dataDir, folder));
+  const journal = await readJournal(join(dataDir, folder));
+  return journal ? { ...manifest, documents: journal.documents } : manifest;
 }
 
 async function readManifestIn(dir: string): Promise<Manifest> {
@@ -222,8 +219,8 @@ async function readManifestIn(dir: string): Promise<Manifest> {
   });
 }
 
-/** The folder `current.json` points at; null when there is no index yet. */
-async function currentFolder(dataDir: string): Promise<string | null> {
+/** The folder under `dataDir` that `current.json` points at; null when there is no index yet. */
+export async function currentFolder(dataDir: string): Promise<string | null> {
   let text: string;
   try {
     text = await readFile(join(dataDir, POINTER), "utf8");
@@ -233,57 +230,11 @@ async function currentFolder(dataDir: string): Promise<string | null> {
   }
   const { folder } = parsing(POINTER, () => JSON.parse(text) as { folder: unknown });
   if (typeof folder !== "string" || !/^index-[\w-]+$/.test(folder)) damaged(POINTER, "it names no index folder");
-  return join(dataDir, folder);
+  return folder;
 }
 
-/** Path, size and SHA-256 of every file under `dir` (the manifest is written after, and not among them). */
-async function describeFiles(dir: string): Promise<IndexFile[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  const files: IndexFile[] = [];
-  for (const entry of entries) {
-    if (!entry.isFile()) continue;
-    const full = join(entry.parentPath, entry.name);
-    const bytes = await readFile(full);
-    files.push({ path: relative(dir, full).split(sep).join("/"), bytes: bytes.length, sha256: sha256(bytes) });
-  }
-  return files.sort((a, b) => a.path.localeCompare(b.path));
-}
-
-/** Reads each file the manifest records, by its path, once it has the recorded size and checksum. */
-async function readCheckedFiles(dir: string, manifest: Manifest): Promise<Map<string, Buffer>> {
-  if (!Array.isArray(manifest.files)) damaged("manifest.json", "it records no files");
-  const files = new Map<string, Buffer>();
-  for (const { path, bytes: expected, sha256: recorded } of manifest.files) {
-    if (typeof path !== "string" || path.split("/").includes("..")) damaged("manifest.json", "it records a path outside the index");
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(join(dir, ...path.split("/")));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new DamagedIndexError(`${path} is missing`);
-      throw error;
-    }
-    if (bytes.length !== expected) damaged(path, `expected ${expected} bytes, found ${bytes.length}`);
-    if ((await sha256InSlices(bytes)) !== recorded) damaged(path, "its SHA-256 differs from the one recorded");
-    files.set(path, bytes);
-  }
-  return files;
-}
-
-/**
- * A server loads a new index while it answers, on the same thread: long checks run in slices of this
- * many bytes or vectors, with a turn of the event loop between them.
- */
-const SLICE_BYTES = 8 << 20;
+/** Long checks run in slices of this many vectors, with a turn of the event loop between them. */
 const SLICE_VECTORS = 2048;
-
-async function sha256InSlices(bytes: Buffer): Promise<string> {
-  const hash = createHash("sha256");
-  for (let at = 0; at < bytes.length; at += SLICE_BYTES) {
-    hash.update(bytes.subarray(at, at + SLICE_BYTES));
-    await nextTurn();
-  }
-  return hash.digest("hex");
-}
 
 /** The index of the first NaN in `values`, or -1; a plain loop, ten times as fast as `findIndex` here. */
 function firstNaN(values: ArrayLike<number>): number {
@@ -326,36 +277,16 @@ async function checkedSentenceVectors(bytes: Buffer, sentences: number, dimensio
   return vectors;
 }
 
-function damaged(path: string, why: string): never {
-  throw new DamagedIndexError(`${path} is damaged (${why})`);
-}
-
-/** Runs `parse`, reporting any error it throws as damage to `path`. */
-function parsing<T>(path: string, parse: () => T): T {
-  try {
-    return parse();
-  } catch (error) {
-    if (error instanceof DamagedIndexError) throw error;
-    damaged(path, error instanceof Error ? error.message : String(error));
-  }
-}
-
-async function parsingAsync<T>(path: string, parse: () => Promise<T>): Promise<T> {
-  try {
-    return await parse();
-  } catch (error) {
-    if (error instanceof DamagedIndexError) throw error;
-    damaged(path, error instanceof Error ? error.message : String(error));
-  }
-}
-
 function assemble(
   manifest: Manifest,
   content: IndexContent,
   vectors: VectorStore,
   keywords: KeywordIndex,
   sentenceVectors: Float32Array,
+  folder: string,
 ): CorpusIndex {
+  const documentSentences = new Map(content.documents.map((d): [string, Sentence[]] => [d.id, []]));
+  for (const sentence of content.sentences) documentSentences.get(sentence.documentId)?.push(sentence);
   return {
     manifest,
     documents: new Map(content.documents.map((d) => [d.id, d])),
@@ -364,12 +295,11 @@ function assemble(
     vectors,
     keywords,
     sentenceVectors,
+    documentSentences,
+    // A built index's passages were added to the HNSW index in order.
+    passageLabels: new Map(content.passages.map((p, label) => [p.id, label])),
+    saved: { folder, journal: null },
   };
-}
-
-/** What a passage is embedded as: its text under its heading, so a section's question finds its answer. */
-function contextualText(passage: Passage): string {
-  return `${passage.heading}\n\n${passage.text}`;
 }
 
 async function removeOtherIndexes(dataDir: string, keep: string): Promise<void> {

@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { extname, join, relative, sep } from "node:path";
 import type { Progress } from "../index/progress.js";
+import { extractDocx } from "./docx.js";
 import { UnreadableDocumentError, type ExtractedText } from "./extracted.js";
 import { extractHtml } from "./html.js";
 import { extractPdf } from "./pdf.js";
@@ -15,6 +16,7 @@ const EXTRACTORS: Record<string, (bytes: Buffer) => ExtractedText | Promise<Extr
   ".html": (bytes) => extractHtml(bytes.toString("utf8")),
   ".htm": (bytes) => extractHtml(bytes.toString("utf8")),
   ".pdf": (bytes) => extractPdf(bytes),
+  ".docx": (bytes) => extractDocx(bytes),
 };
 
 /** The file extensions the corpus takes (lower case, with the dot). */
@@ -34,11 +36,11 @@ export async function extractDocument(path: string, bytes: Buffer): Promise<Sour
   if (!extract) throw new UnreadableDocumentError(`${extname(path) || "a file without an extension"} is not a format the corpus takes`);
   const { text, format, pageStarts, title } = await extract(bytes);
   if (text.trim() === "") throw new UnreadableDocumentError("it holds no text");
-  return { id: documentIdFor(path), title: title ?? titleOf(text, path), path, text, format, ...(pageStarts ? { pageStarts } : {}) };
+  return { id: documentIdFor(path), title: title ?? titleOf(text, path), path, text, format, bytes: bytes.length, ...(pageStarts ? { pageStarts } : {}) };
 }
 
 /**
- * Every `.txt`, `.md`, `.html` and `.pdf` file under `dir`, as text, in a stable order. Rejects, naming
+ * Every `.txt`, `.md`, `.html`, `.pdf` and `.docx` file under `dir`, as text, in a stable order. Rejects, naming
  * both files, when two paths would get the same document id: an index cannot tell them apart. A file
  * that holds no readable text (an encrypted or scanned PDF) is left out, with one progress line saying why.
  */

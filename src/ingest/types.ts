@@ -12,6 +12,8 @@ export interface SourceDocument {
   path: string;
   text: string;
   format: DocumentFormat;
+  /** The size of the file, in bytes. */
+  bytes: number;
   /** For a PDF: where each page starts in `text` (page 1 at index 0). */
   pageStarts?: number[];
 }

@@ -1,4 +1,4 @@
-import type { Embeddings } from "@langchain/core/embeddings";
+import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { CorpusIndex } from "../index/store.js";
 import type { Passage } from "../ingest/types.js";
 import { contentTerms } from "../text/terms.js";
@@ -49,7 +49,7 @@ export function keywordTerms(question: string): string[] {
 export class HybridRetriever {
   constructor(
     private readonly index: CorpusIndex,
-    private readonly embeddings: Embeddings,
+    private readonly embeddings: EmbeddingsInterface,
   ) {}
 
   async retrieve(question: string, k: number): Promise<Retrieval> {
@@ -67,7 +67,9 @@ export class HybridRetriever {
     keywordHits.forEach((hit, rank) => add(hit.id as string, rank));
 
     const best = 2 / (RRF_K + 1);
+    // The vector and keyword indexes are shared with later versions of the index, which may have added passages.
     const passages = [...fused]
+      .filter(([id]) => this.index.passages.has(id))
       .sort((a, b) => b[1] - a[1])
       .slice(0, k)
       .map(([id, score]) => ({ ...this.index.passages.get(id)!, score: round(score / best) }));

@@ -8,6 +8,8 @@ import { ask, type AskPipeline } from "../answer/ask.js";
 import type { BuildProgress } from "../index/build-worker.js";
 import { readAskRequest } from "./ask-request.js";
 import { ApiError, errorBody } from "./errors.js";
+import type { DocumentLibrary } from "../library.js";
+import { documentRoutes } from "./documents.js";
 import { exampleQuestions } from "./example-questions.js";
 import { MAX_FEEDBACK_BYTES, readFeedback, recordFeedback } from "./feedback.js";
 import { streamAnswer } from "./stream.js";
@@ -23,6 +25,12 @@ export interface AppOptions {
   rateLimitPerMinute: number;
   /** DATA_DIR: `POST /feedback` appends to feedback.jsonl in it; without it the route does not exist. */
   dataDir?: string;
+  /** Adds and deletes documents (`POST /documents`, `DELETE /documents/:id`); undefined until the index is ready. */
+  library?: () => DocumentLibrary | undefined;
+  /** ADMIN_TOKEN: without it, adding and deleting documents answer 403. */
+  adminToken?: string;
+  /** MAX_UPLOAD_BYTES: the largest `POST /documents` body. */
+  maxUploadBytes?: number;
   /** Routes of the chat page, mounted at `/`. */
   page?: Hono;
 }
@@ -54,17 +62,9 @@ export function createApp(options: AppOptions): Hono {
     return build ? c.json({ status: "building", progress: build, ...facts }, 503) : c.json({ status: "loading", ...facts }, 503);
   });
 
-  app.get("/documents", (c) =>
-    c.json({ documents: [...ready().index.documents.values()].map(({ id, title, path, format }) => ({ id, title, path, format })) }),
-  );
+  app.route("/documents", documentRoutes({ ready, library: options.library, adminToken: options.adminToken, maxUploadBytes: options.maxUploadBytes ?? 0 }));
 
   app.get("/examples", (c) => c.json({ questions: exampleQuestions(ready().index.passages.values()) }));
-
-  app.get("/documents/:id", (c) => {
-    const doc = ready().index.documents.get(c.req.param("id"));
-    if (!doc) throw new ApiError(404, "not_found", `no document with id "${c.req.param("id")}"`);
-    return c.json({ id: doc.id, title: doc.title, path: doc.path, format: doc.format, text: doc.text, ...(doc.pageStarts && { pageStarts: doc.pageStarts }) });
-  });
 
   const limits = [bodyLimitOf(MAX_BODY_BYTES), ...rateLimitOf(options.rateLimitPerMinute, "questions")] as const;
 

@@ -1,4 +1,5 @@
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
+import type { CorpusIndex } from "../../index/store.js";
 import type { Sentence } from "../../ingest/types.js";
 import { embeddedText, MAX_EMBEDDED_CHARS } from "../../retrieve/hybrid.js";
 import { yieldToEventLoop } from "../turns.js";
@@ -42,6 +43,12 @@ export class ExtractiveAnswerer implements Answerer {
     private readonly embeddings: EmbeddingsInterface,
     readonly settings: ExtractiveSettings,
   ) {}
+
+  /** The answerer over `index`, a later version of this one's index (documents added or removed). */
+  async after(index: CorpusIndex): Promise<ExtractiveAnswerer> {
+    const data = await this.resources.data.after(index);
+    return new ExtractiveAnswerer({ ...this.resources, data }, this.scorer, this.embeddings, this.settings);
+  }
 
   async answer(request: AnswerRequest): Promise<Draft> {
     const { confidence, sentences } = await this.assess(request);

@@ -9,33 +9,62 @@ import { TermStatistics } from "./term-statistics.js";
 /** Sentences or passages read between turns of the event loop, so a server loading a large index keeps answering. */
 const SLICE = 1000;
 
-/** What the extractive answerer reads about the corpus's sentences, derived once when the index loads. */
+/** The parts of SentenceData that every version of an index shares, growing as documents are added. */
+interface SharedData {
+  vocabulary: Map<string, string>;
+  termVectors: Map<string, Float32Array>;
+  sentenceTerms: string[][];
+  sentenceTermSets: Set<string>[];
+  sentenceVectors: Float32Array[];
+  passageTerms: Map<string, Set<string>>;
+  passageVectors: Map<string, Float32Array>;
+  passageSentences: Map<string, Sentence[]>;
+  idf: TermStatistics;
+  kinds: Map<number, Map<AnswerKind, string[]>>;
+}
+
+/**
+ * What the extractive answerer reads about the corpus's sentences, derived when the index loads and
+ * added to as documents are added. By `Sentence.index` and passage id; a removed document's entries stay
+ * (a question in flight may still read them) until the index is compacted and loaded afresh.
+ */
 export class SentenceData {
   /** Each content term of the corpus, and a word of the corpus that stems to it (for looking up its meaning). */
-  readonly vocabulary = new Map<string, string>();
+  readonly vocabulary: Map<string, string>;
   /** The word vector of each corpus term that has one. */
-  readonly termVectors = new Map<string, Float32Array>();
+  readonly termVectors: Map<string, Float32Array>;
   /** The content terms of each sentence, in order (by `Sentence.index`). */
   readonly sentenceTerms: string[][];
   readonly sentenceTermSets: Set<string>[];
+  /** Unit-length embedding of each sentence, by `Sentence.index`. */
+  readonly sentenceVectors: Float32Array[];
   /** The content terms of each passage with its heading, by passage id. */
-  readonly passageTerms = new Map<string, Set<string>>();
+  readonly passageTerms: Map<string, Set<string>>;
   /** The unit mean of each passage's sentence vectors, by passage id: the paragraph's meaning. */
-  readonly passageVectors = new Map<string, Float32Array>();
+  readonly passageVectors: Map<string, Float32Array>;
   /** The sentences of each passage, in order. */
-  readonly passageSentences = new Map<string, Sentence[]>();
+  readonly passageSentences: Map<string, Sentence[]>;
+  /** How rare each term is among the current documents' sentences. */
   readonly idf: TermStatistics;
-  private readonly kinds = new Map<number, Map<AnswerKind, string[]>>();
+  private readonly kinds: Map<number, Map<AnswerKind, string[]>>;
 
   private constructor(
     readonly index: CorpusIndex,
-    /** Unit-length embedding of each sentence, by `Sentence.index`. */
-    readonly sentenceVectors: Float32Array[],
-    sentenceTerms: string[][],
+    private readonly shared: SharedData,
+    private readonly wordVectors: WordVectors,
   ) {
-    this.sentenceTerms = sentenceTerms;
-    this.sentenceTermSets = sentenceTerms.map((terms) => new Set(terms));
-    this.idf = TermStatistics.from(this.sentenceTermSets);
+    ({
+      vocabulary: this.vocabulary,
+      termVectors: this.termVectors,
+      sentenceTerms: this.sentenceTerms,
+      sentenceTermSets: this.sentenceTermSets,
+      sentenceVectors: this.sentenceVectors,
+      passageTerms: this.passageTerms,
+      passageVectors: this.passageVectors,
+      passageSentences: this.passageSentences,
+      idf: this.idf,
+      kinds: this.kinds,
+    } = shared);
   }
 
   /**
@@ -43,39 +72,84 @@ export class SentenceData {
    * that answers, so the long loops run in slices with a turn of the event loop between them.
    */
   static async from(index: CorpusIndex, wordVectors: WordVectors): Promise<SentenceData> {
+    const data = new SentenceData(
+      index,
+      {
+        vocabulary: new Map(),
+        termVectors: new Map(),
+        sentenceTerms: [],
+        sentenceTermSets: [],
+        sentenceVectors: [],
+        passageTerms: new Map(),
+        passageVectors: new Map(),
+        passageSentences: new Map(),
+        idf: TermStatistics.from([]),
+        kinds: new Map(),
+      },
+      wordVectors,
+    );
+    await data.add([...index.documentSentences.values()].flat(), true);
+    return data;
+  }
+
+  /**
+   * The data of `index`, a later version of this one's index: the sentences of documents added or
+   * replaced are read, and those of documents removed no longer count in term rarity.
+   */
+  async after(index: CorpusIndex): Promise<SentenceData> {
+    const changed = (from: Map<string, Sentence[]>, to: Map<string, Sentence[]>) =>
+      [...from].filter(([id, sentences]) => to.get(id) !== sentences).flatMap(([, sentences]) => sentences);
+    const removed = changed(this.index.documentSentences, index.documentSentences);
+    this.idf.remove(removed.map((s) => this.sentenceTermSets[s.index]!));
+    const next = new SentenceData(index, this.shared, this.wordVectors);
+    await next.add(changed(index.documentSentences, this.index.documentSentences), false);
+    return next;
+  }
+
+  /** Reads `sentences` (whole passages of this index), in slices when `inSlices`. */
+  private async add(sentences: Sentence[], inSlices: boolean): Promise<void> {
+    const { index } = this;
     const dimensions = index.manifest.embeddings.dimensions;
-    const vectors = index.sentences.map((_, i) => index.sentenceVectors.subarray(i * dimensions, (i + 1) * dimensions));
-    const vocabulary = new Map<string, string>();
+    const newTerms = new Set<string>();
     const termsOf = (text: string) => {
       const words = contentWords(text);
-      for (const { term, word } of words) if (!vocabulary.has(term)) vocabulary.set(term, word);
+      for (const { term, word } of words) {
+        if (!this.vocabulary.has(term)) {
+          this.vocabulary.set(term, word);
+          newTerms.add(term);
+        }
+      }
       return words.map((w) => w.term);
     };
-    const terms: string[][] = [];
-    for (const sentence of index.sentences) {
-      terms.push(termsOf(sentence.text));
-      if (terms.length % SLICE === 0) await nextTurn();
+    const slice = async (done: number) => {
+      if (inSlices && done % SLICE === 0) await nextTurn();
+    };
+    const passages = new Map<string, Sentence[]>();
+    for (const [i, sentence] of sentences.entries()) {
+      const terms = termsOf(sentence.text);
+      this.sentenceTerms[sentence.index] = terms;
+      this.sentenceTermSets[sentence.index] = new Set(terms);
+      this.sentenceVectors[sentence.index] = index.sentenceVectors.subarray(sentence.index * dimensions, (sentence.index + 1) * dimensions);
+      const own = passages.get(sentence.passageId) ?? [];
+      own.push(sentence);
+      passages.set(sentence.passageId, own);
+      await slice(i + 1);
     }
-    const data = new SentenceData(index, vectors, terms);
-    for (const sentence of index.sentences) {
-      const list = data.passageSentences.get(sentence.passageId) ?? [];
-      list.push(sentence);
-      data.passageSentences.set(sentence.passageId, list);
-    }
+    this.idf.add(sentences.map((s) => this.sentenceTermSets[s.index]!));
     let done = 0;
-    for (const passage of index.passages.values()) {
-      const sentences = data.passageSentences.get(passage.id) ?? [];
-      data.passageTerms.set(passage.id, new Set([...termsOf(passage.heading), ...sentences.flatMap((s) => terms[s.index]!)]));
-      data.passageVectors.set(passage.id, meanVector(sentences.map((s) => vectors[s.index]!)));
-      if (++done % SLICE === 0) await nextTurn();
+    for (const [id, own] of passages) {
+      const passage = index.passages.get(id)!;
+      this.passageSentences.set(id, own);
+      this.passageTerms.set(id, new Set([...termsOf(passage.heading), ...own.flatMap((s) => this.sentenceTerms[s.index]!)]));
+      this.passageVectors.set(id, meanVector(own.map((s) => this.sentenceVectors[s.index]!)));
+      await slice(++done);
     }
-    for (const [term, word] of vocabulary) {
-      data.vocabulary.set(term, word);
-      const vector = wordVectors.vector(word);
-      if (vector) data.termVectors.set(term, vector);
-      if (data.vocabulary.size % (10 * SLICE) === 0) await nextTurn();
+    done = 0;
+    for (const term of newTerms) {
+      const vector = this.wordVectors.vector(this.vocabulary.get(term)!);
+      if (vector) this.termVectors.set(term, vector);
+      await slice(++done);
     }
-    return data;
   }
 
   /** What a sentence holds of each kind of answer, found on first need: most sentences are never candidates. */

@@ -2,14 +2,32 @@
 export class TermStatistics {
   private constructor(
     private readonly documentFrequency: Map<string, number>,
-    private readonly count: number,
+    private count: number,
   ) {}
 
   /** From the distinct terms of each sentence. */
   static from(sentences: Set<string>[]): TermStatistics {
-    const df = new Map<string, number>();
-    for (const terms of sentences) for (const term of terms) df.set(term, (df.get(term) ?? 0) + 1);
-    return new TermStatistics(df, sentences.length);
+    const statistics = new TermStatistics(new Map(), 0);
+    statistics.add(sentences);
+    return statistics;
+  }
+
+  /** Counts these sentences (the distinct terms of each) too. */
+  add(sentences: Set<string>[]): void {
+    for (const terms of sentences) for (const term of terms) this.documentFrequency.set(term, (this.documentFrequency.get(term) ?? 0) + 1);
+    this.count += sentences.length;
+  }
+
+  /** No longer counts these sentences, counted before. */
+  remove(sentences: Set<string>[]): void {
+    for (const terms of sentences) {
+      for (const term of terms) {
+        const df = (this.documentFrequency.get(term) ?? 0) - 1;
+        if (df > 0) this.documentFrequency.set(term, df);
+        else this.documentFrequency.delete(term);
+      }
+    }
+    this.count -= sentences.length;
   }
 
   /** BM25's inverse document frequency; a term the corpus never uses gets the highest weight. */

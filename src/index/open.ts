@@ -1,0 +1,65 @@
+import type { EmbeddingModel } from "../embeddings/index.js";
+import type { ChunkingSettings } from "../ingest/passages.js";
+import type { SourceDocument } from "../ingest/types.js";
+import { withIndexLock } from "./build-lock.js";
+import { DamagedIndexError } from "./damage.js";
+import { differsOnlyInDocuments, manifestKeyFor, stalenessReason } from "./manifest.js";
+import type { Progress } from "./progress.js";
+import { buildIndex, loadIndex, readManifest, type CorpusIndex } from "./store.js";
+import { describeDiff, diffCorpus, isEmpty, needsCompaction, updateIndex, worthUpdating } from "./updates.js";
+
+export interface OpenOptions {
+  /** Embed everything again, reusing nothing. */
+  rebuild?: boolean;
+  /** Rebuild from the saved index's own vectors, dropping deleted points and the journal, even when it is current. */
+  compact?: boolean;
+}
+
+/**
+ * The index of `documents`: the saved one when it is current; the saved one with what changed added
+ * and removed, when only a few documents changed; otherwise a new one, reusing the saved vectors of
+ * unchanged documents (none with `rebuild`). Changes to the same `dataDir` take turns.
+ */
+export async function openIndex(
+  documents: SourceDocument[],
+  model: EmbeddingModel,
+  chunking: ChunkingSettings,
+  dataDir: string,
+  progress: Progress = () => {},
+  { rebuild = false, compact = false }: OpenOptions = {},
+): Promise<CorpusIndex> {
+  return withIndexLock(dataDir, progress, async () => {
+    if (rebuild) return buildIndex(documents, model, chunking, dataDir, progress, false);
+    const key = manifestKeyFor(documents, model, chunking);
+    let saved: CorpusIndex;
+    try {
+      // Checked under the lock: a build that just finished elsewhere makes this one unnecessary.
+      const manifest = await readManifest(dataDir);
+      const reason = stalenessReason(manifest, key);
+      if (!manifest || !differsOnlyInDocuments(manifest, key)) {
+        progress(`Building the index: ${reason}.`);
+        return await buildIndex(documents, model, chunking, dataDir, progress, false);
+      }
+      saved = await loadIndex(dataDir, model);
+    } catch (error) {
+      // Never served and never thrown: a damaged index is built again from the corpus, into a new folder.
+      if (!(error instanceof DamagedIndexError)) throw error;
+      progress(`Rebuilding the index: ${error.message}.`);
+      return buildIndex(documents, model, chunking, dataDir, progress, false);
+    }
+    const diff = diffCorpus(saved, documents);
+    let index = saved;
+    if (!isEmpty(diff)) {
+      if (!worthUpdating(saved, diff)) {
+        progress(`Building the index: corpus changed (${describeDiff(diff)}).`);
+        return buildIndex(documents, model, chunking, dataDir, progress, saved);
+      }
+      index = await updateIndex(saved, diff, model, chunking, dataDir, progress);
+    }
+    if (compact || needsCompaction(index)) {
+      progress("Compacting the index: rebuilding it from its own vectors.");
+      return buildIndex(documents, model, chunking, dataDir, progress, index);
+    }
+    return index;
+  });
+}

@@ -1,0 +1,38 @@
+import { extractDocument, isSupported, SUPPORTED_EXTENSIONS } from "./documents.js";
+import { UnreadableDocumentError } from "./extracted.js";
+import type { SourceDocument } from "./types.js";
+
+/** A file name that cannot be a corpus file's name (nothing left of it once made safe). */
+export class InvalidFileNameError extends Error {}
+
+/** A file of a format the corpus does not take. */
+export class UnsupportedFormatError extends Error {}
+
+/**
+ * The name an uploaded file is saved under in the corpus folder: its last path segment (a browser may
+ * send "C:\\fakepath\\x.pdf", a client "../../x.pdf"), without leading dots (hidden files are not read)
+ * or control characters. Never a path: no separator, no "..".
+ */
+export function uploadFileName(name: string): string {
+  const last = name.normalize("NFC").split(/[/\\]/).at(-1) ?? "";
+  const safe = last.replace(/[\u0000-\u001f\u007f]/g, "").replace(/^[.\s]+/, "").trim();
+  if (safe === "") throw new InvalidFileNameError(`"${name}" is not a usable file name`);
+  return safe;
+}
+
+/**
+ * The document an uploaded file is, saved as `fileName` at the top of the corpus. Throws
+ * `UnsupportedFormatError` for a format the corpus does not take, `UnreadableDocumentError` for a file
+ * with no readable text.
+ */
+export async function readUpload(fileName: string, bytes: Buffer): Promise<SourceDocument> {
+  if (!isSupported(fileName)) {
+    throw new UnsupportedFormatError(`${fileName}: the corpus takes ${SUPPORTED_EXTENSIONS.join(" ")} files`);
+  }
+  try {
+    return await extractDocument(fileName, bytes);
+  } catch (error) {
+    if (error instanceof UnreadableDocumentError) throw new UnreadableDocumentError(`${fileName}: ${error.message}`);
+    throw error;
+  }
+}

@@ -1,0 +1,185 @@
+import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, rename, rm } from "node:fs/promises";
+import { extname, join } from "node:path";
+import type { AskPipeline } from "./answer/ask.js";
+import type { Config } from "./config.js";
+import type { EmbeddingModel } from "./embeddings/index.js";
+import { withIndexLock } from "./index/build-lock.js";
+import { buildIndexInWorker } from "./index/build-worker.js";
+import { writeDurably } from "./index/index-files.js";
+import { sha256 } from "./index/manifest.js";
+import type { Progress } from "./index/progress.js";
+import { loadIndex, type CorpusIndex } from "./index/store.js";
+import { commitChange, diffCorpus, isEmpty, needsCompaction, prepareChange, type CorpusDiff } from "./index/updates.js";
+import { documentIdFor } from "./ingest/documents.js";
+import type { SourceDocument } from "./ingest/types.js";
+import { readUpload, uploadFileName } from "./ingest/uploads.js";
+import { pipelineAfter, pipelineOver } from "./service.js";
+
+/** What became of one document of a request: added, replaced (same name, other content), duplicate (content already held), deleted. */
+export type DocumentStatus = "added" | "replaced" | "duplicate" | "deleted";
+
+export interface DocumentReport {
+  id: string;
+  title: string;
+  path: string;
+  format: SourceDocument["format"];
+  bytes: number;
+  passages: number;
+  status: DocumentStatus;
+}
+
+export interface UploadedFile {
+  name: string;
+  bytes: Buffer;
+}
+
+export class DocumentNotFoundError extends Error {}
+
+/** Where an upload is written before it is renamed into the corpus: a hidden folder, which the corpus scan skips. */
+const STAGING = ".uploads";
+
+/**
+ * The documents the server answers from, and how they change while it runs: uploads and deletions go
+ * to the corpus folder and, as one change each, into the saved index and then the pipeline that
+ * answers. Changes take turns; questions are answered from the last whole version meanwhile.
+ */
+export class DocumentLibrary {
+  private pipeline: AskPipeline;
+  private turn: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly config: Config,
+    pipeline: AskPipeline,
+    private readonly model: EmbeddingModel,
+    private readonly progress: Progress,
+  ) {
+    this.pipeline = pipeline;
+  }
+
+  /** The pipeline over the latest whole version of the documents. */
+  get current(): AskPipeline {
+    return this.pipeline;
+  }
+
+  /**
+   * Adds uploaded files to the corpus, as one change. Every file is read first, so a file that cannot
+   * be (unsupported, unreadable, badly named) throws and nothing is added.
+   */
+  async add(files: UploadedFile[]): Promise<DocumentReport[]> {
+    const read: { document: SourceDocument; bytes: Buffer }[] = [];
+    for (const file of files) read.push({ document: await readUpload(uploadFileName(file.name), file.bytes), bytes: file.bytes });
+    return this.inTurn(async () => {
+      const index = this.pipeline.index;
+      const held = new Map([...index.documents.values()].map((doc) => [sha256(doc.text), doc]));
+      const reports: DocumentReport[] = [];
+      const adding: { document: SourceDocument; bytes: Buffer; status: DocumentStatus }[] = [];
+      for (const { document, bytes } of read) {
+        const same = held.get(sha256(document.text));
+        if (same) {
+          reports.push(reportOf(same, passagesOf(index, same.id), "duplicate"));
+          continue;
+        }
+        const replacing = [...index.documents.values()].some((doc) => doc.path === document.path);
+        const placed = replacing ? document : this.withFreeName(document, index, adding.map((a) => a.document));
+        held.set(sha256(placed.text), placed);
+        adding.push({ document: placed, bytes, status: replacing ? "replaced" : "added" });
+        reports.push(reportOf(placed, 0, replacing ? "replaced" : "added"));
+      }
+      if (adding.length === 0) return reports;
+      const change = await prepareChange({ added: adding.map((a) => a.document), removed: [] }, this.model, this.chunking(), this.progress);
+      for (const { document, bytes } of adding) await this.writeCorpusFile(document.path, bytes);
+      await this.commit(change);
+      return reports.map((report) => (report.status === "duplicate" ? report : { ...report, passages: passagesOf(this.pipeline.index, report.id) }));
+    });
+  }
+
+  /** Removes a document from the corpus folder and the index. */
+  async remove(id: string): Promise<DocumentReport> {
+    return this.inTurn(async () => {
+      const index = this.pipeline.index;
+      const document = index.documents.get(id);
+      if (!document) throw new DocumentNotFoundError(`no document with id "${id}"`);
+      const report = reportOf(document, passagesOf(index, id), "deleted");
+      // The file goes first: killed between the two, the next start finds it gone and removes it from the index.
+      await rm(join(this.config.corpusDir, document.path), { force: true });
+      await this.commit({ added: [], removed: [id] });
+      return report;
+    });
+  }
+
+  /** Brings the index up to date with `documents` (the corpus as read at start), embedding only what changed. */
+  async update(documents: SourceDocument[]): Promise<void> {
+    await this.inTurn(async () => {
+      const diff: CorpusDiff = diffCorpus(this.pipeline.index, documents);
+      if (isEmpty(diff)) return;
+      await this.commit(await prepareChange(diff, this.model, this.chunking(), this.progress));
+    });
+  }
+
+  private async commit(change: Parameters<typeof commitChange>[1]): Promise<void> {
+    const { dataDir } = this.config;
+    const index = await withIndexLock(dataDir, this.progress, () => commitChange(this.pipeline.index, change, dataDir, this.progress));
+    this.pipeline = await pipelineAfter(this.config, this.pipeline, index);
+    // Not awaited by the change that called for it: the next change waits for it instead.
+    if (needsCompaction(index)) void this.inTurn(() => this.compact()).catch((error) => this.progress(`Compacting the index failed: ${error.message}`));
+  }
+
+  /** Rebuilds the index from its own vectors in a worker thread, then answers from the rebuilt one. */
+  private async compact(): Promise<void> {
+    await buildIndexInWorker(this.config, this.progress, { compact: true });
+    const index = await loadIndex(this.config.dataDir, this.model);
+    this.pipeline = await pipelineOver(this.config, index, this.model, this.progress);
+    this.progress(`Compacted the index: ${index.passages.size} passages.`);
+  }
+
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.turn.then(work);
+    this.turn = result.catch(() => {});
+    return result;
+  }
+
+  private chunking() {
+    return { maxChars: this.config.chunkMaxChars };
+  }
+
+  /**
+   * `document`, renamed ("report-2.pdf") when its id is taken by another document, by one added with it,
+   * or when a file of its name is in the corpus folder without being in the index (one left out as unreadable).
+   */
+  private withFreeName(document: SourceDocument, index: CorpusIndex, alsoAdding: SourceDocument[]): SourceDocument {
+    const taken = new Set([...index.documents.keys(), ...alsoAdding.map((d) => d.id)]);
+    const extension = extname(document.path);
+    const stem = document.path.slice(0, document.path.length - extension.length);
+    for (let n = 1; ; n++) {
+      const path = n === 1 ? document.path : `${stem}-${n}${extension}`;
+      const id = documentIdFor(path);
+      if (!taken.has(id) && !existsSync(join(this.config.corpusDir, path))) return { ...document, id, path };
+    }
+  }
+
+  /** Writes a whole file into the corpus folder: to a staging file first, then renamed, so no half file is ever read. */
+  private async writeCorpusFile(path: string, bytes: Buffer): Promise<void> {
+    const staging = join(this.config.corpusDir, STAGING);
+    await mkdir(staging, { recursive: true });
+    const temporary = join(staging, randomUUID());
+    try {
+      await writeDurably(temporary, bytes);
+      await rename(temporary, join(this.config.corpusDir, path));
+    } finally {
+      await rm(temporary, { force: true });
+    }
+  }
+}
+
+function passagesOf(index: CorpusIndex, id: string): number {
+  let count = 0;
+  for (const passage of index.passages.values()) if (passage.documentId === id) count++;
+  return count;
+}
+
+function reportOf(document: SourceDocument, passages: number, status: DocumentStatus): DocumentReport {
+  const { id, title, path, format, bytes } = document;
+  return { id, title, path, format, bytes, passages, status };
+}
