@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { AskPipeline } from "../answer/ask.js";
+import { byPath } from "../index/manifest.js";
 import type { CorpusIndex } from "../index/store.js";
 import { UnreadableDocumentError } from "../ingest/extracted.js";
 import { InvalidFileNameError, UnsupportedFormatError } from "../ingest/uploads.js";
@@ -24,11 +25,14 @@ export function documentRoutes(options: DocumentRoutesOptions): Hono {
   const app = new Hono();
   const uploads = options.adminToken !== undefined && options.library !== undefined;
 
+  // In the order of their paths, as the corpus folder lists them, however they were added.
   app.get("/", (c) => {
     const { index } = options.ready();
     const passages = passageCounts(index);
     return c.json({
-      documents: [...index.documents.values()].map(({ id, title, path, format, bytes }) => ({ id, title, path, format, bytes, passages: passages.get(id) ?? 0 })),
+      documents: [...index.documents.values()]
+        .sort(byPath)
+        .map(({ id, title, path, format, bytes }) => ({ id, title, path, format, bytes, passages: passages.get(id) ?? 0 })),
       uploads,
     });
   });

@@ -1,0 +1,220 @@
+import { existsSync } from "node:fs";
+import { request as httpRequest } from "node:http";
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { emptyPdf, pdfOf } from "./support/documents.js";
+import { waitUntilReady } from "./support/ready.js";
+import { freePort, startServeProcess, stopServeProcess, type ServeProcess } from "./support/serve-process.js";
+
+const TOKEN = "a-long-enough-admin-token";
+const MAX_UPLOAD_BYTES = 64 * 1024;
+
+const LIGHTHOUSE = "# The Harrow Point lighthouse\n\nThe Harrow Point lighthouse was first lit in 1871, after two ships were lost on the reef.\n";
+const ORCHARD = [
+  "# The Fenwick orchard",
+  "",
+  "The Fenwick orchard grows forty-two varieties of apple on the south slope of the valley.",
+  "",
+  "Its oldest tree, a Bramley planted in 1893, still gives fruit every other autumn.",
+  "",
+].join("\n");
+
+let dirs: string[];
+let corpus: string;
+let served: ServeProcess;
+let closed: ServeProcess;
+
+beforeAll(async () => {
+  dirs = await Promise.all([1, 2, 3, 4].map(() => mkdtemp(join(tmpdir(), "uploads-api-"))));
+  corpus = dirs[0]!;
+  await writeFile(join(corpus, "lighthouse.md"), LIGHTHOUSE);
+  await writeFile(join(dirs[2]!, "lighthouse.md"), LIGHTHOUSE);
+  served = startServeProcess(await freePort(), corpus, dirs[1]!, { ADMIN_TOKEN: TOKEN, MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES), RATE_LIMIT_PER_MINUTE: "0" });
+  closed = startServeProcess(await freePort(), dirs[2]!, dirs[3]!);
+  await Promise.all([waitUntilReady(served), waitUntilReady(closed)]);
+}, 240_000);
+
+afterAll(async () => {
+  await Promise.all([stopServeProcess(served?.proc), stopServeProcess(closed?.proc)]);
+  await Promise.all((dirs ?? []).map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+function upload(url: string, files: { name: string; content: string | Uint8Array }[], token: string | null = TOKEN): Promise<Response> {
+  const form = new FormData();
+  for (const { name, content } of files) form.append("files", new Blob([content]), name);
+  return fetch(`${url}/documents`, { method: "POST", body: form, headers: token === null ? {} : { authorization: `Bearer ${token}` } });
+}
+
+/**
+ * `upload` on a connection of its own: the server answers a body over the limit before reading it all, and
+ * fetch's pool could otherwise reuse the connection while the server is still discarding the rest.
+ */
+async function uploadOnItsOwnConnection(files: { name: string; content: string }[]): Promise<{ status: number; body: any }> {
+  const form = new FormData();
+  for (const { name, content } of files) form.append("files", new Blob([content]), name);
+  const encoded = new Response(form);
+  const bytes = Buffer.from(await encoded.arrayBuffer());
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(`${served.url}/documents`, {
+      method: "POST",
+      agent: false,
+      headers: { "content-type": encoded.headers.get("content-type")!, "content-length": bytes.length, authorization: `Bearer ${TOKEN}` },
+    });
+    request.on("response", (response) => {
+      let text = "";
+      response.on("data", (chunk: Buffer) => (text += chunk.toString()));
+      response.on("end", () => resolve({ status: response.statusCode!, body: JSON.parse(text) }));
+    });
+    request.on("error", reject);
+    request.end(bytes);
+  });
+}
+
+async function ask(question: string) {
+  const response = await fetch(`${served.url}/ask`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ question }) });
+  expect(response.status).toBe(200);
+  return response.json();
+}
+
+async function documentIds(url = served.url): Promise<string[]> {
+  return ((await (await fetch(`${url}/documents`)).json()).documents as { id: string }[]).map((d) => d.id);
+}
+
+async function expectError(response: Response, status: number, code: string): Promise<string> {
+  expect(response.status).toBe(status);
+  const body = await response.json();
+  expect(body.error.code).toBe(code);
+  return body.error.message;
+}
+
+describe("adding documents through the API", () => {
+  it("says the API takes uploads, and refuses a request without the admin token, or with a wrong one", async () => {
+    const list = await (await fetch(`${served.url}/documents`)).json();
+    expect(list).toMatchObject({ uploads: true, documents: [{ id: "lighthouse", format: "markdown", bytes: LIGHTHOUSE.length, passages: 1 }] });
+    const anonymous = await upload(served.url, [{ name: "orchard.md", content: ORCHARD }], null);
+    expect(anonymous.headers.get("www-authenticate")).toMatch(/^Bearer/);
+    expect(await expectError(anonymous, 401, "unauthorized")).toMatch(/admin token/);
+    expect(await expectError(await upload(served.url, [{ name: "orchard.md", content: ORCHARD }], "wrong-token-of-some-length"), 401, "unauthorized")).toMatch(/wrong/);
+    expect(await documentIds()).toEqual(["lighthouse"]);
+  });
+
+  it("adds an uploaded document, answers from it at once, and quotes it exactly", async () => {
+    const response = await upload(served.url, [{ name: "orchard.md", content: ORCHARD }]);
+    expect(response.status).toBe(201);
+    const { documents } = await response.json();
+    expect(documents).toEqual([
+      { id: "orchard", title: "The Fenwick orchard", path: "orchard.md", format: "markdown", bytes: ORCHARD.length, passages: 2, status: "added" },
+    ]);
+    expect(existsSync(join(corpus, "orchard.md"))).toBe(true);
+
+    const answer = await ask("When was the oldest tree of the Fenwick orchard planted?");
+    expect(answer.grounded).toBe(true);
+    const citation = answer.citations[0];
+    expect(citation.documentId).toBe("orchard");
+    const { text } = await (await fetch(`${served.url}/documents/orchard`)).json();
+    expect(text.slice(citation.start, citation.end)).toBe(citation.quote);
+    expect(citation.quote).toContain("1893");
+  });
+
+  it("does not index the same content twice, under any name", async () => {
+    const response = await upload(served.url, [{ name: "orchard copy.md", content: ORCHARD }]);
+    expect(response.status).toBe(201);
+    expect((await response.json()).documents).toMatchObject([{ id: "orchard", path: "orchard.md", status: "duplicate" }]);
+    expect(await documentIds()).toEqual(["lighthouse", "orchard"]);
+    expect(existsSync(join(corpus, "orchard copy.md"))).toBe(false);
+  });
+
+  it("adds several files in one request, a PDF with its pages among them", async () => {
+    const pdf = await pdfOf([["The ferry timetable of Harrow Point."], ["The last ferry leaves the pier at 22:40 on Saturdays."]], "Ferry timetable");
+    const response = await upload(served.url, [
+      { name: "ferry.pdf", content: pdf },
+      { name: "tides.txt", content: "High tide at Harrow Point comes at 06:12 on the first of May.\n" },
+    ]);
+    expect(response.status).toBe(201);
+    expect((await response.json()).documents).toMatchObject([
+      { id: "ferry", title: "Ferry timetable", format: "pdf", status: "added" },
+      { id: "tides", format: "text", status: "added" },
+    ]);
+    const answer = await ask("When does the last ferry leave on Saturdays?");
+    expect(answer.citations[0]).toMatchObject({ documentId: "ferry", page: 2 });
+  });
+
+  it("keeps a file's name but never its path: a name with separators or .. is saved inside the corpus folder", async () => {
+    const response = await upload(served.url, [{ name: "../../escape.md", content: "# Escape\n\nThe escape hatch of the lighthouse is painted red.\n" }]);
+    expect(response.status).toBe(201);
+    expect((await response.json()).documents).toMatchObject([{ id: "escape", path: "escape.md", status: "added" }]);
+    expect(existsSync(join(corpus, "escape.md"))).toBe(true);
+    expect(existsSync(join(corpus, "..", "..", "escape.md"))).toBe(false);
+  });
+
+  it("refuses what it cannot index with a 4xx that says why, and adds nothing", async () => {
+    const before = await documentIds();
+    expect(await expectError(await upload(served.url, [{ name: "prices.csv", content: "a,b\n1,2\n" }]), 415, "unsupported_media_type")).toMatch(/\.pdf/);
+    expect(await expectError(await upload(served.url, [{ name: "broken.pdf", content: "%PDF-1.7 not really" }]), 422, "unreadable_document")).toMatch(
+      /broken\.pdf: the PDF cannot be read/,
+    );
+    expect(await expectError(await upload(served.url, [{ name: "scan.pdf", content: await emptyPdf() }]), 422, "unreadable_document")).toMatch(/no text/);
+    expect(await expectError(await upload(served.url, [{ name: "empty.md", content: "  \n" }]), 422, "unreadable_document")).toMatch(/no text/);
+    // One bad file refuses the whole request.
+    const mixed = await upload(served.url, [
+      { name: "good.md", content: "# Good\n\nA good file about the harbour wall.\n" },
+      { name: "notes.csv", content: "x" },
+    ]);
+    await expectError(mixed, 415, "unsupported_media_type");
+    const tooBig = await uploadOnItsOwnConnection([{ name: "big.txt", content: "word ".repeat(MAX_UPLOAD_BYTES / 4) }]);
+    expect(tooBig.status).toBe(413);
+    expect(tooBig.body.error).toMatchObject({ code: "payload_too_large", message: expect.stringMatching(/MAX_UPLOAD_BYTES/) });
+    const notMultipart = await fetch(`${served.url}/documents`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+      body: "{}",
+    });
+    await expectError(notMultipart, 415, "unsupported_media_type");
+    const noFiles = await fetch(`${served.url}/documents`, { method: "POST", headers: { authorization: `Bearer ${TOKEN}` }, body: new FormData() });
+    await expectError(noFiles, 400, "invalid_request");
+    expect(await documentIds()).toEqual(before);
+    expect((await readdir(corpus)).sort()).toEqual([".uploads", "escape.md", "ferry.pdf", "lighthouse.md", "orchard.md", "tides.txt"]);
+  });
+
+  it("replaces a document uploaded again under its name with other content", async () => {
+    const changed = ORCHARD.replace("forty-two varieties", "fifty-one varieties");
+    const response = await upload(served.url, [{ name: "orchard.md", content: changed }]);
+    expect((await response.json()).documents).toMatchObject([{ id: "orchard", status: "replaced", passages: 2 }]);
+    const answer = await ask("How many varieties of apple does the Fenwick orchard grow?");
+    expect(answer.citations[0].quote).toContain("fifty-one");
+    const { text } = await (await fetch(`${served.url}/documents/orchard`)).json();
+    expect(text.slice(answer.citations[0].start, answer.citations[0].end)).toBe(answer.citations[0].quote);
+  });
+
+  it("deletes a document: from the list, the corpus folder and the answers", async () => {
+    const response = await fetch(`${served.url}/documents/tides`, { method: "DELETE", headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ id: "tides", status: "deleted", passages: 1 });
+    expect(await documentIds()).not.toContain("tides");
+    expect(existsSync(join(corpus, "tides.txt"))).toBe(false);
+    const answer = await ask("When is high tide at Harrow Point on the first of May?");
+    expect(answer.citations.map((c: { documentId: string }) => c.documentId)).not.toContain("tides");
+    await expectError(await fetch(`${served.url}/documents/tides`, { method: "DELETE", headers: { authorization: `Bearer ${TOKEN}` } }), 404, "not_found");
+    await expectError(await fetch(`${served.url}/documents/orchard`, { method: "DELETE" }), 401, "unauthorized");
+  });
+
+  it("after a restart, answers from the same documents without rebuilding the index", async () => {
+    const before = await documentIds();
+    await stopServeProcess(served.proc);
+    served = startServeProcess(new URL(served.url).port as unknown as number, corpus, dirs[1]!, { ADMIN_TOKEN: TOKEN, RATE_LIMIT_PER_MINUTE: "0" });
+    await waitUntilReady(served);
+    expect(await documentIds()).toEqual(before);
+    expect(served.output.stdout).not.toMatch(/Building the index|Index updated/);
+    const answer = await ask("How many varieties of apple does the Fenwick orchard grow?");
+    expect(answer.citations[0].quote).toContain("fifty-one");
+  });
+
+  it("turns writes off without ADMIN_TOKEN: 403, and the list says so", async () => {
+    expect((await (await fetch(`${closed.url}/documents`)).json()).uploads).toBe(false);
+    await expectError(await upload(closed.url, [{ name: "orchard.md", content: ORCHARD }]), 403, "uploads_disabled");
+    await expectError(await fetch(`${closed.url}/documents/lighthouse`, { method: "DELETE", headers: { authorization: `Bearer ${TOKEN}` } }), 403, "uploads_disabled");
+    expect(await documentIds(closed.url)).toEqual(["lighthouse"]);
+  });
+});
