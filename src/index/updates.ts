@@ -65,7 +65,7 @@ export async function updateIndex(
   dataDir: string,
   progress: Progress,
 ): Promise<CorpusIndex> {
-  return commitChange(index, await prepareChange(diff, model, chunking), dataDir, progress);
+  return commitChange(index, await prepareChange(diff, model, chunking, progress), dataDir, progress);
 }
 
 /** The change `diff` makes, with its documents split and embedded: the part of an update in proportion to what is added. */
