@@ -43,7 +43,7 @@ afterAll(async () => {
 
 function upload(url: string, files: { name: string; content: string | Uint8Array }[], token: string | null = TOKEN): Promise<Response> {
   const form = new FormData();
-  for (const { name, content } of files) form.append("files", new Blob([content]), name);
+  for (const { name, content } of files) form.append("files", new Blob([typeof content === "string" ? content : new Uint8Array(content)]), name);
   return fetch(`${url}/documents`, { method: "POST", body: form, headers: token === null ? {} : { authorization: `Bearer ${token}` } });
 }
 

