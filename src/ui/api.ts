@@ -13,7 +13,24 @@ export class ApiFailure extends Error {
   }
 }
 
-export type DocumentSummary = Pick<SourceDocument, "id" | "title" | "path">;
+/** A document as `GET /documents` lists it: its size in bytes and the number of passages indexed from it. */
+export interface DocumentSummary extends Pick<SourceDocument, "id" | "title" | "path" | "format"> {
+  bytes: number;
+  passages: number;
+}
+
+/** `GET /documents`: every document, and whether this server takes uploads and deletes (it has an admin token). */
+export interface DocumentList {
+  documents: DocumentSummary[];
+  uploads: boolean;
+}
+
+/** What `POST /documents` did with a file: a new document, a new version of one, or content already there. */
+export interface UploadedDocument extends DocumentSummary {
+  status: "added" | "replaced" | "duplicate";
+}
+
+const UNREACHABLE = "Cannot reach the server. Check that it is running, then try again.";
 
 export interface AnswerProgress {
   onPassages: (passages: RankedPassage[]) => void;
@@ -53,8 +70,39 @@ export async function fetchDocument(id: string): Promise<SourceDocument> {
   return (await request(`/documents/${encodeURIComponent(id)}`)).json();
 }
 
-export async function fetchDocumentList(): Promise<DocumentSummary[]> {
-  return (await (await request("/documents")).json()).documents;
+export async function fetchDocuments(): Promise<DocumentList> {
+  return (await request("/documents")).json();
+}
+
+export async function deleteDocument(id: string, token: string): Promise<void> {
+  await request(`/documents/${encodeURIComponent(id)}`, { method: "DELETE", headers: { authorization: `Bearer ${token}` } });
+}
+
+/**
+ * `POST /documents` with one file. XMLHttpRequest rather than fetch, as only it reports how much of
+ * the body has gone up: `onSent` gets the fraction sent, 1 once the server has it all and is indexing.
+ */
+export function uploadDocument(file: File, token: string, onSent: (fraction: number) => void): Promise<UploadedDocument> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", "/documents");
+    xhr.setRequestHeader("authorization", `Bearer ${token}`);
+    xhr.responseType = "json";
+    xhr.upload.onloadstart = () => onSent(0);
+    xhr.upload.onprogress = (event) => {
+      if (event.lengthComputable) onSent(event.loaded / event.total);
+    };
+    xhr.upload.onload = () => onSent(1);
+    xhr.onload = () => {
+      const uploaded: UploadedDocument | undefined = xhr.status === 201 ? xhr.response?.documents?.[0] : undefined;
+      if (uploaded) resolve(uploaded);
+      else reject(new ApiFailure(failureMessage(xhr.status, xhr.response), xhr.status));
+    };
+    xhr.onerror = () => reject(new ApiFailure(UNREACHABLE));
+    const body = new FormData();
+    body.append("files", file);
+    xhr.send(body);
+  });
 }
 
 /** fetch, with network failures and error statuses turned into ApiFailure; an abort stays an abort. */
@@ -64,18 +112,17 @@ async function request(path: string, init: RequestInit = {}): Promise<Response> 
     response = await fetch(path, init);
   } catch (error) {
     if (init.signal?.aborted) throw error;
-    throw new ApiFailure("Cannot reach the server. Check that it is running, then try again.");
+    throw new ApiFailure(UNREACHABLE);
   }
-  if (!response.ok) throw new ApiFailure(await errorMessage(response), response.status);
+  if (!response.ok) throw new ApiFailure(failureMessage(response.status, await response.json().catch(() => undefined)), response.status);
   return response;
 }
 
 /** The server's own `{"error": {"message"}}` when it sent one, otherwise what the status means. */
-async function errorMessage(response: Response): Promise<string> {
-  const body = await response.json().catch(() => undefined);
-  const message: unknown = body?.error?.message;
+function failureMessage(status: number, body: { error?: { message?: unknown } } | null | undefined): string {
+  const message = body?.error?.message;
   if (typeof message === "string" && message !== "") return asSentence(message);
-  return response.status >= 500 ? "The server failed to answer. Try again in a moment." : "The server refused the request.";
+  return status >= 500 ? "The server failed to answer. Try again in a moment." : "The server refused the request.";
 }
 
 /** The API words its messages for a log line ("question must be…"); on the page they start a sentence. */

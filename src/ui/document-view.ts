@@ -7,10 +7,11 @@ const MARKDOWN = /\.(md|markdown)$/i;
 
 /**
  * Puts `doc`'s text into `container` with `span` highlighted, and returns the <mark>s that hold it (one
- * per block it crosses). Markdown is laid out as headings, lists and paragraphs; other text keeps its
- * line breaks. Every character of the raw text is in the DOM once, in order, as text (markup that a
- * reader need not see, such as "## ", is there but not displayed), so the highlight covers exactly
- * `text.slice(start, end)`, and nothing from the document is ever parsed as HTML.
+ * per block or page it crosses). Markdown is laid out as headings, lists and paragraphs; other text keeps
+ * its line breaks, and a PDF shows where each page starts. Every character of the raw text is in the DOM
+ * once, in order, as text (markup that a reader need not see, such as "## ", is there but not displayed),
+ * so the highlight covers exactly `text.slice(start, end)`, and nothing from the document is ever parsed
+ * as HTML.
  */
 export function renderDocument(container: HTMLElement, doc: SourceDocument, span: Span): HTMLElement[] {
   const marks: HTMLElement[] = [];
@@ -40,7 +41,15 @@ export function renderDocument(container: HTMLElement, doc: SourceDocument, span
   const markdown = MARKDOWN.test(doc.path);
   container.classList.toggle("markdown", markdown);
   if (!markdown) {
-    append(container, 0, text.length);
+    // Each page of a PDF after the first starts with a marker; its "Page n" is CSS, so the text stays the document's.
+    let cursor = 0;
+    doc.pageStarts?.forEach((start, page) => {
+      if (page === 0) return;
+      append(container, cursor, start);
+      container.append(h("span", { class: "page-start", "data-page": `Page ${page + 1}` }));
+      cursor = start;
+    });
+    append(container, cursor, text.length);
     return marks;
   }
   let cursor = 0;

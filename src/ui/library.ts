@@ -1,4 +1,4 @@
-import { ApiFailure, fetchDocumentList, fetchExampleQuestions, type DocumentSummary } from "./api.js";
+import { ApiFailure, fetchDocuments, fetchExampleQuestions, type DocumentSummary } from "./api.js";
 import { byId, h } from "./dom.js";
 
 const RETRY_WHILE_LOADING_MS = 2000;
@@ -9,9 +9,11 @@ const TITLES_SHOWN = 6;
 export async function showLibrary(): Promise<void> {
   const library = byId<HTMLElement>("library");
   try {
-    const documents = await fetchDocumentList();
+    const { documents, uploads } = await fetchDocuments();
     if (documents.length === 0) {
-      library.textContent = "There are no documents yet: add .txt or .md files to the corpus folder and restart the server.";
+      library.textContent = uploads
+        ? "There are no documents yet: add documents with the Documents button."
+        : "There are no documents yet: put .txt, .md, .html, .pdf or .docx files in the corpus folder and restart the server.";
       return;
     }
     library.replaceChildren(...documentList(documents));
@@ -50,8 +52,7 @@ function documentList(documents: DocumentSummary[]): HTMLElement[] {
   const list = h("ul", { class: "library-list", "aria-label": "Documents" });
   const more = h("p", { class: "library-more", "aria-live": "polite" });
   const show = (query: string) => {
-    const words = query.toLowerCase().split(/\s+/).filter(Boolean);
-    const matching = documents.filter((d) => words.every((w) => `${d.title} ${d.path}`.toLowerCase().includes(w)));
+    const matching = matchingDocuments(documents, query);
     list.replaceChildren(...matching.slice(0, TITLES_SHOWN).map((d) => h("li", { title: d.path }, d.title)));
     const hidden = matching.length - Math.min(matching.length, TITLES_SHOWN);
     more.textContent =
@@ -62,6 +63,12 @@ function documentList(documents: DocumentSummary[]): HTMLElement[] {
   const search = h("input", { type: "search", class: "library-search", placeholder: "Find a document…", "aria-label": "Find a document" });
   search.addEventListener("input", () => show(search.value));
   return [count, search, list, more];
+}
+
+/** The documents whose title or path holds every word of `query`, in any case. */
+export function matchingDocuments(documents: DocumentSummary[], query: string): DocumentSummary[] {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  return documents.filter((d) => words.every((w) => `${d.title} ${d.path}`.toLowerCase().includes(w)));
 }
 
 /** "Building the index: 128 of 331 sentences embedded…" from `/healthz` while a build runs, else undefined. */
@@ -83,7 +90,7 @@ async function buildProgressLine(): Promise<string | undefined> {
  */
 export async function documentTitles(): Promise<Map<string, string>> {
   try {
-    return new Map((await fetchDocumentList()).map((d) => [d.id, d.title]));
+    return new Map((await fetchDocuments()).documents.map((d) => [d.id, d.title]));
   } catch {
     return new Map();
   }

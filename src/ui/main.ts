@@ -1,8 +1,14 @@
 import { Chat } from "./chat.js";
+import { documentsDrawer } from "./documents-drawer.js";
 import { showExamples, showLibrary } from "./library.js";
 import { SourcePanel } from "./source-panel.js";
 
-const chat = new Chat(new SourcePanel());
+const sources = new SourcePanel();
+const chat = new Chat(sources);
+documentsDrawer(() => {
+  sources.forgetDocuments();
+  void showLibrary();
+});
 chat.focus();
 void chat.restore();
 void showLibrary();

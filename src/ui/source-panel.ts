@@ -64,6 +64,11 @@ export class SourcePanel {
     if (this.opener?.isConnected) this.opener.focus();
   }
 
+  /** Drops the documents read so far: one uploaded again under the same name has a new text. */
+  forgetDocuments(): void {
+    this.documents.clear();
+  }
+
   private step(delta: number): void {
     const pressed = delta < 0 ? this.previous : this.next;
     this.show(this.current + delta);
