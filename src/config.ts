@@ -34,6 +34,7 @@ const schema = z.object({
   ANSWER_MIN_CONFIDENCE: z.preprocess(blankAsUnset, z.coerce.number().min(0).max(1).optional()),
   MAX_QUESTION_CHARS: z.preprocess(blankAsUnset, number(2000).pipe(z.number().int().positive())),
   RATE_LIMIT_PER_MINUTE: z.preprocess(blankAsUnset, number(120).pipe(z.number().int().min(0))),
+  WORKERS: z.preprocess(blankAsUnset, number(availableParallelism()).pipe(z.number().int().min(1).max(64))),
   ADMIN_TOKEN: z.preprocess(blankAsUnset, z.string().min(16, "must be at least 16 characters (it guards adding and deleting documents)").optional()),
   MAX_UPLOAD_BYTES: z.preprocess(blankAsUnset, number(25 * 1024 * 1024).pipe(z.number().int().positive())),
 });
@@ -68,6 +69,8 @@ export interface Config {
   answerMinConfidence?: number;
   maxQuestionChars: number;
   rateLimitPerMinute: number;
+  /** Server processes sharing the port (node:cluster), each answering from the same saved index. */
+  workers: number;
   /** The bearer token that `POST /documents` and `DELETE /documents/:id` require; without it they are turned off. */
   adminToken?: string;
   /** The largest upload request, in bytes. */
@@ -111,6 +114,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
     answerMinConfidence: s.ANSWER_MIN_CONFIDENCE,
     maxQuestionChars: s.MAX_QUESTION_CHARS,
     rateLimitPerMinute: s.RATE_LIMIT_PER_MINUTE,
+    workers: s.WORKERS,
     adminToken: s.ADMIN_TOKEN,
     maxUploadBytes: s.MAX_UPLOAD_BYTES,
   };

@@ -11,7 +11,16 @@ import { writeDurably } from "./index/index-files.js";
 import { sha256 } from "./index/manifest.js";
 import type { Progress } from "./index/progress.js";
 import { loadIndex, type CorpusIndex } from "./index/store.js";
-import { commitChange, diffCorpus, isEmpty, needsCompaction, prepareChange, type CorpusDiff } from "./index/updates.js";
+import {
+  commitChange,
+  diffCorpus,
+  followSavedIndex,
+  isEmpty,
+  needsCompaction,
+  prepareChange,
+  versionOf,
+  type CorpusDiff,
+} from "./index/updates.js";
 import { documentIdFor } from "./ingest/documents.js";
 import type { SourceDocument } from "./ingest/types.js";
 import { readUpload, uploadFileName } from "./ingest/uploads.js";
@@ -46,8 +55,9 @@ const STAGING = ".uploads";
  * answers. Changes take turns; questions are answered from the last whole version meanwhile.
  */
 export class DocumentLibrary {
-  private pipeline: AskPipeline;
+  private current_: AskPipeline;
   private turn: Promise<unknown> = Promise.resolve();
+  private readonly swapped: (() => void)[] = [];
 
   constructor(
     private readonly config: Config,
@@ -55,12 +65,26 @@ export class DocumentLibrary {
     private readonly model: EmbeddingModel,
     private readonly progress: Progress,
   ) {
-    this.pipeline = pipeline;
+    this.current_ = pipeline;
   }
 
   /** The pipeline over the latest whole version of the documents. */
   get current(): AskPipeline {
-    return this.pipeline;
+    return this.current_;
+  }
+
+  /** Calls `listener` each time another version of the documents starts answering. */
+  onSwap(listener: () => void): void {
+    this.swapped.push(listener);
+  }
+
+  private get pipeline(): AskPipeline {
+    return this.current_;
+  }
+
+  private set pipeline(next: AskPipeline) {
+    this.current_ = next;
+    for (const listener of this.swapped) listener();
   }
 
   /**
@@ -118,9 +142,30 @@ export class DocumentLibrary {
     });
   }
 
+  /**
+   * Answers from the saved index as it is now, when another process (a server of the same DATA_DIR,
+   * `npm run ingest`) changed it: its new changes are applied, or a replaced index is loaded.
+   */
+  async follow(): Promise<void> {
+    await this.inTurn(() => this.followSaved());
+  }
+
+  private async followSaved(): Promise<void> {
+    const followed = await followSavedIndex(this.pipeline.index, this.config.dataDir);
+    if (followed === this.pipeline.index) return;
+    this.pipeline = followed
+      ? await pipelineAfter(this.config, this.pipeline, followed)
+      : await pipelineOver(this.config, await loadIndex(this.config.dataDir, this.model), this.model, this.progress);
+    this.progress(`Now answering from index ${versionOf(this.pipeline.index)} (${this.pipeline.index.documents.size} documents).`);
+  }
+
   private async commit(change: Parameters<typeof commitChange>[1]): Promise<void> {
     const { dataDir } = this.config;
-    const index = await withIndexLock(dataDir, this.progress, () => commitChange(this.pipeline.index, change, dataDir, this.progress));
+    const index = await withIndexLock(dataDir, this.progress, async () => {
+      // Another process may have committed first: build on its change, not beside it.
+      await this.followSaved();
+      return commitChange(this.pipeline.index, change, dataDir, this.progress);
+    });
     this.pipeline = await pipelineAfter(this.config, this.pipeline, index);
     // Not awaited by the change that called for it: the next change waits for it instead.
     if (needsCompaction(index)) void this.inTurn(() => this.compact()).catch((error) => this.progress(`Compacting the index failed: ${error.message}`));

@@ -1,3 +1,4 @@
+import cluster from "node:cluster";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
@@ -5,10 +6,11 @@ import type { AskPipeline } from "../answer/ask.js";
 import { loadConfig, type Config } from "../config.js";
 import { watchLlm } from "../llm/availability.js";
 import { createApp } from "../server/app.js";
+import { joinWorkers, runWorkers } from "../server/workers.js";
 import { createPageRoutes } from "../server/page.js";
 import { buildIndexInWorker, describeProgress, type BuildProgress } from "../index/build-worker.js";
 import { createEmbeddings } from "../embeddings/index.js";
-import { diffCorpus, worthUpdating } from "../index/updates.js";
+import { diffCorpus, versionOf, worthUpdating } from "../index/updates.js";
 import { DocumentLibrary } from "../library.js";
 import { openPipeline, openSavedIndex, pipelineOver } from "../service.js";
 import { runCli } from "./run.js";
@@ -18,8 +20,13 @@ const SHUTDOWN_GRACE_MS = 1000;
 /** The latest a stopping server exits, whatever still holds it. */
 const SHUTDOWN_DEADLINE_MS = 5000;
 
+/** How often a server checks whether another process (another server, `npm run ingest`) changed the saved index. */
+const FOLLOW_INTERVAL_MS = 1000;
+
 await runCli(async () => {
   const config = loadConfig();
+  if (cluster.isPrimary && config.workers > 1) return runWorkers(config.workers);
+  const peers = joinWorkers();
   let library: DocumentLibrary | undefined;
   /** What answers while the first index of this start is built: the previous one, when there is one. */
   let interim: AskPipeline | undefined;
@@ -28,7 +35,7 @@ await runCli(async () => {
   const app = createApp({
     pipeline: () => library?.current ?? interim,
     building: () => building,
-    health: () => ({ llm: llm.status() }),
+    health: () => ({ llm: llm.status(), ...(cluster.isWorker && { workers: peers.workers() }) }),
     maxQuestionChars: config.maxQuestionChars,
     rateLimitPerMinute: config.rateLimitPerMinute,
     dataDir: config.dataDir,
@@ -90,12 +97,37 @@ await runCli(async () => {
     building = undefined;
   }
   const pipeline = library.current;
+  const report = () => {
+    const { index } = library!.current;
+    peers.report({ pid: process.pid, status: "ready", index: versionOf(index), documents: index.documents.size });
+  };
+  report();
+  library.onSwap(report);
+  followSavedIndex(library, log);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(`Ready in ${seconds} s: ${pipeline.index.documents.size} documents, ${pipeline.index.passages.size} passages, ${pipeline.answerer.mode} answers.`);
 });
 // A start that failed (port taken, corpus that cannot be indexed, …) has printed its one line: exit now,
 // rather than leave a server listening that will never be ready.
 if (process.exitCode) process.exit();
+
+/**
+ * Checks every FOLLOW_INTERVAL_MS whether another process changed the saved index, and answers from the
+ * changed one; a failure (a damaged index on disk) is logged once and the current version keeps answering.
+ */
+function followSavedIndex(library: DocumentLibrary, log: (message: string) => void): void {
+  let failed: string | undefined;
+  const timer = setInterval(() => {
+    library.follow().then(
+      () => (failed = undefined),
+      (error: Error) => {
+        if (error.message !== failed) log(`Cannot follow the saved index: ${error.message}; answering from the version loaded.`);
+        failed = error.message;
+      },
+    );
+  }, FOLLOW_INTERVAL_MS);
+  timer.unref();
+}
 
 /** Resolves once `server` listens; rejects with one line saying what to do when it cannot. */
 function listening(server: Server, config: Config): Promise<AddressInfo> {

@@ -36,10 +36,10 @@ export async function readJournal(dir: string): Promise<Journal | null> {
   });
 }
 
-/** Each change of `journal`, read after its files are checked against the journal. */
-export async function readChanges(dir: string, journal: Journal, dimensions: number): Promise<IndexChange[]> {
+/** Each change of `journal` from the `from`-th on, read after its files are checked against the journal. */
+export async function readChanges(dir: string, journal: Journal, dimensions: number, from = 0): Promise<IndexChange[]> {
   const changes: IndexChange[] = [];
-  for (const { folder, files: recorded } of journal.changes) {
+  for (const { folder, files: recorded } of journal.changes.slice(from)) {
     const files = await readCheckedFiles(join(dir, folder), recorded, JOURNAL);
     const where = (file: string) => `${folder}/${file}`;
     const stored = parsing(where(CHANGE), () => JSON.parse(files.get(CHANGE)?.toString("utf8") ?? "") as StoredChange);

@@ -4,7 +4,7 @@ import type { EmbeddingModel } from "../embeddings/index.js";
 import type { ChunkingSettings } from "../ingest/passages.js";
 import type { SourceDocument } from "../ingest/types.js";
 import { applyChange, checkChange, documentsAfter, indexDocuments, type IndexChange } from "./change.js";
-import { appendToJournal, readJournal } from "./journal.js";
+import { appendToJournal, readChanges, readJournal } from "./journal.js";
 import type { Progress } from "./progress.js";
 import { currentFolder, type CorpusIndex } from "./store.js";
 
@@ -88,6 +88,29 @@ export async function commitChange(index: CorpusIndex, change: IndexChange, data
   const updated = await applyChange(index, change);
   progress(`Index updated: ${describeDiff({ added: change.added.map((a) => a.document), removed: change.removed })}.`);
   return { ...updated, saved: { folder, journal: committed } };
+}
+
+/**
+ * The saved index as it is now, when another process changed it since `index` was read: `index` with the
+ * changes committed since applied, or, when it was replaced (rebuilt, compacted), undefined; `index` itself
+ * when nothing changed.
+ */
+export async function followSavedIndex(index: CorpusIndex, dataDir: string): Promise<CorpusIndex | undefined> {
+  const folder = await currentFolder(dataDir);
+  if (folder !== index.saved.folder) return undefined;
+  const journal = await readJournal(join(dataDir, folder));
+  const known = index.saved.journal?.changes.length ?? 0;
+  if (!journal || journal.changes.length === known) return index;
+  let followed = index;
+  for (const change of await readChanges(join(dataDir, folder), journal, index.manifest.embeddings.dimensions, known)) {
+    followed = await applyChange(followed, change);
+  }
+  return { ...followed, saved: { folder, journal } };
+}
+
+/** Which saved index and how many of its changes an index is: equal versions hold the same documents. */
+export function versionOf(index: CorpusIndex): string {
+  return `${index.saved.folder}+${index.saved.journal?.changes.length ?? 0}`;
 }
 
 /** Whether the index should be rebuilt from its own vectors (see MAX_DELETED_SHARE). */

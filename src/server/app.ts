@@ -6,6 +6,7 @@ import { getConnInfo } from "@hono/node-server/conninfo";
 import { rateLimiter } from "hono-rate-limiter";
 import { ask, type AskPipeline } from "../answer/ask.js";
 import type { BuildProgress } from "../index/build-worker.js";
+import { versionOf } from "../index/updates.js";
 import { readAskRequest } from "./ask-request.js";
 import { ApiError, errorBody } from "./errors.js";
 import type { DocumentLibrary } from "../library.js";
@@ -55,6 +56,7 @@ export function createApp(options: AppOptions): Hono {
     const facts = {
       ...options.health?.(),
       documents: pipeline?.index.documents.size ?? 0,
+      ...(pipeline && { index: versionOf(pipeline.index) }),
       ...(pipeline && pipeline.warnings.length > 0 && { warnings: pipeline.warnings }),
     };
     const build = options.building?.();

@@ -80,6 +80,7 @@ describe("npm start with a bad key", () => {
       env: {
         PATH: process.env.PATH,
         PORT: "0",
+        WORKERS: "1",
         DATA_DIR: inject("articleDataDir"),
         LLM_PROVIDER: "openai",
         OPENAI_BASE_URL: fake.url,

@@ -18,10 +18,10 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Starts `src/cli/serve.ts` on loopback `port` over `corpusDir`, offline, with `env` added, collecting its output. */
+/** Starts `src/cli/serve.ts` on loopback `port` over `corpusDir`, offline, one process unless `env` says otherwise, collecting its output. */
 export function startServeProcess(port: number, corpusDir: string, dataDir: string, env: Record<string, string> = {}): ServeProcess {
   const proc = spawn(process.execPath, ["--import", "tsx", "src/cli/serve.ts"], {
-    env: { PATH: process.env.PATH, PORT: String(port), HOST: "127.0.0.1", CORPUS_DIR: corpusDir, DATA_DIR: dataDir, LLM_PROVIDER: "none", ...env },
+    env: { PATH: process.env.PATH, PORT: String(port), HOST: "127.0.0.1", CORPUS_DIR: corpusDir, DATA_DIR: dataDir, LLM_PROVIDER: "none", WORKERS: "1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const output = { stdout: "", stderr: "" };
