@@ -6,6 +6,7 @@ import type { AskPipeline } from "./answer/ask.js";
 import type { Config } from "./config.js";
 import type { EmbeddingModel } from "./embeddings/index.js";
 import { withIndexLock } from "./index/build-lock.js";
+import type { IndexChange } from "./index/change.js";
 import { buildIndexInWorker } from "./index/build-worker.js";
 import { writeDurably } from "./index/index-files.js";
 import { sha256 } from "./index/manifest.js";
@@ -133,13 +134,19 @@ export class DocumentLibrary {
     });
   }
 
-  /** Brings the index up to date with `documents` (the corpus as read at start), embedding only what changed. */
+  /**
+   * Brings the index up to date with `documents` (the corpus as read at start), embedding only what changed.
+   * Under the index lock throughout, so of several servers starting at once one embeds and the rest follow.
+   */
   async update(documents: SourceDocument[]): Promise<void> {
-    await this.inTurn(async () => {
-      const diff: CorpusDiff = diffCorpus(this.pipeline.index, documents);
-      if (isEmpty(diff)) return;
-      await this.commit(await prepareChange(diff, this.model, this.chunking(), this.progress));
-    });
+    await this.inTurn(() =>
+      withIndexLock(this.config.dataDir, this.progress, async () => {
+        await this.followSaved();
+        const diff: CorpusDiff = diffCorpus(this.pipeline.index, documents);
+        if (isEmpty(diff)) return;
+        await this.commitLocked(await prepareChange(diff, this.model, this.chunking(), this.progress));
+      }),
+    );
   }
 
   /**
@@ -159,13 +166,15 @@ export class DocumentLibrary {
     this.progress(`Now answering from index ${versionOf(this.pipeline.index)} (${this.pipeline.index.documents.size} documents).`);
   }
 
-  private async commit(change: Parameters<typeof commitChange>[1]): Promise<void> {
-    const { dataDir } = this.config;
-    const index = await withIndexLock(dataDir, this.progress, async () => {
-      // Another process may have committed first: build on its change, not beside it.
-      await this.followSaved();
-      return commitChange(this.pipeline.index, change, dataDir, this.progress);
-    });
+  private async commit(change: IndexChange): Promise<void> {
+    await withIndexLock(this.config.dataDir, this.progress, () => this.commitLocked(change));
+  }
+
+  /** Commits `change` and answers from the index after it; only called with the index lock held. */
+  private async commitLocked(change: IndexChange): Promise<void> {
+    // Another process may have committed first: build on its change, not beside it.
+    await this.followSaved();
+    const index = await commitChange(this.pipeline.index, change, this.config.dataDir, this.progress);
     this.pipeline = await pipelineAfter(this.config, this.pipeline, index);
     // Not awaited by the change that called for it: the next change waits for it instead.
     if (needsCompaction(index)) void this.inTurn(() => this.compact()).catch((error) => this.progress(`Compacting the index failed: ${error.message}`));

@@ -5,6 +5,7 @@ import { splitDocument, type ChunkingSettings } from "../ingest/passages.js";
 import type { Passage, Sentence, SourceDocument } from "../ingest/types.js";
 import { embedCorpus } from "./embed-corpus.js";
 import { byPath, sha256, type Manifest } from "./manifest.js";
+import { withSearchBreadth } from "./search-breadth.js";
 import type { Progress } from "./progress.js";
 import type { CorpusIndex } from "./store.js";
 
@@ -149,7 +150,7 @@ async function storeOf(empty: HNSWLib, change: IndexChange, dimensions: number):
   const passages = change.added.flatMap((a) => a.passages);
   const rows = change.added.flatMap((a) => a.passages.map((_, i) => Array.from(a.passageVectors.subarray(i * dimensions, (i + 1) * dimensions))));
   await store.addVectors(rows, passages.map(passageDocument));
-  return store;
+  return withSearchBreadth(store);
 }
 
 /** What the vector store keeps of a passage: its text under its heading, and its id. */

@@ -12,6 +12,7 @@ import { embedCorpus, rowOf } from "./embed-corpus.js";
 import { describeFiles, readCheckedFiles } from "./index-files.js";
 import { readChanges, readJournal, type Journal } from "./journal.js";
 import { buildKeywordIndex, loadKeywordIndex, type KeywordIndex } from "./keywords.js";
+import { withSearchBreadth } from "./search-breadth.js";
 import { INDEX_FORMAT_VERSION, manifestKeyFor, type Manifest } from "./manifest.js";
 import type { Progress } from "./progress.js";
 import { mergeVectors, reuseKey, vectorsByDocument, type DocumentVectors } from "./reuse.js";
@@ -287,6 +288,7 @@ function assemble(
 ): CorpusIndex {
   const documentSentences = new Map(content.documents.map((d): [string, Sentence[]] => [d.id, []]));
   for (const sentence of content.sentences) documentSentences.get(sentence.documentId)?.push(sentence);
+  withSearchBreadth(vectors as HNSWLib);
   return {
     manifest,
     documents: new Map(content.documents.map((d) => [d.id, d])),

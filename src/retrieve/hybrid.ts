@@ -18,7 +18,7 @@ export interface Retrieval {
 
 /** The usual constant of reciprocal rank fusion: damps the gap between the first few ranks. */
 const RRF_K = 60;
-const CANDIDATES = 20;
+export const CANDIDATES = 20;
 
 /**
  * How much of a question the sentence encoder reads. Its time grows with the text (measured here, p50 on an

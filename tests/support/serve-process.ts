@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 
 /** `npm start` as a child process: its output so far, and when and how it exited. */
 export interface ServeProcess {
@@ -9,14 +8,7 @@ export interface ServeProcess {
   exit: Promise<{ code: number | null; at: number }>;
 }
 
-/** A loopback port nothing listens on right now. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((done) => server.close(() => done()));
-  return port;
-}
+export { freePort } from "../../src/cli/free-port.js";
 
 /** Starts `src/cli/serve.ts` on loopback `port` over `corpusDir`, offline, one process unless `env` says otherwise, collecting its output. */
 export function startServeProcess(port: number, corpusDir: string, dataDir: string, env: Record<string, string> = {}): ServeProcess {

@@ -1,0 +1,108 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { readDataset } from "../eval/dataset.js";
+import { percentile } from "../eval/metrics.js";
+import { freePort } from "./free-port.js";
+import { runCli, UsageError } from "./run.js";
+
+const USAGE = "npm run bench:workers -- [--workers 1,2] [--concurrency 16] [--seconds 20] [--questions tests/golden/article.jsonl]";
+
+/**
+ * `POST /ask` throughput and latency of the server as users run it (`npm start`, over the configured corpus),
+ * with each number of server processes in `--workers`, `--concurrency` clients asking back to back for
+ * `--seconds`. The clients run in this process, on the same machine, and take their share of its cores.
+ */
+await runCli(async (args) => {
+  const { values } = parseArgs({
+    args,
+    options: {
+      workers: { type: "string", default: "1,2" },
+      concurrency: { type: "string", default: "16" },
+      seconds: { type: "string", default: "20" },
+      questions: { type: "string", default: "tests/golden/article.jsonl" },
+    },
+  });
+  const counts = values.workers.split(",").map(Number);
+  const concurrency = Number(values.concurrency);
+  const seconds = Number(values.seconds);
+  if (counts.some((n) => !Number.isInteger(n) || n < 1) || !(concurrency >= 1) || !(seconds > 0)) throw new UsageError(USAGE);
+  const questions = (await readDataset(values.questions)).questions.map((q) => q.question);
+  const dataDir = await mkdtemp(join(tmpdir(), "grounded-qa-bench-workers-"));
+  const rows: { workers: number; perSecond: number; p50: number; p99: number; failed: number }[] = [];
+  try {
+    for (const workers of counts) {
+      const server = await startServer(workers, dataDir);
+      try {
+        await load(server.url, questions, concurrency, 2); // warm-up: every process loads and answers once or more
+        const result = await load(server.url, questions, concurrency, seconds);
+        rows.push({ workers, ...result });
+        console.error(`${workers} process(es): ${result.perSecond.toFixed(1)} req/s`);
+      } finally {
+        await server.stop();
+      }
+    }
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+  const base = rows[0]!.perSecond;
+  console.log(`| server processes | POST /ask throughput (${concurrency} clients, ${seconds} s) | vs ${rows[0]!.workers} | p50 | p99 | failed |\n|---|---|---|---|---|---|`);
+  for (const row of rows) {
+    console.log(
+      `| ${row.workers} | ${row.perSecond.toFixed(1)} req/s | ${(row.perSecond / base).toFixed(2)}× | ${row.p50.toFixed(1)} ms | ${row.p99.toFixed(1)} ms | ${row.failed} |`,
+    );
+  }
+});
+
+/** `concurrency` clients asking `questions` in turn, back to back, for `seconds`. */
+async function load(url: string, questions: string[], concurrency: number, seconds: number) {
+  const latencies: number[] = [];
+  let failed = 0;
+  let next = 0;
+  const until = performance.now() + seconds * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < until) {
+        const question = questions[next++ % questions.length]!;
+        const sent = performance.now();
+        try {
+          const response = await fetch(`${url}/ask`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ question }) });
+          await response.arrayBuffer();
+          if (!response.ok) failed++;
+        } catch {
+          failed++;
+        }
+        latencies.push(performance.now() - sent);
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  return { perSecond: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), failed };
+}
+
+/** `npm start` with `workers` processes on a free loopback port, once every process is ready. */
+async function startServer(workers: number, dataDir: string): Promise<{ url: string; stop: () => Promise<void> }> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "src/cli/serve.ts"], {
+    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", WORKERS: String(workers), DATA_DIR: dataDir, RATE_LIMIT_PER_MINUTE: "0", LLM_PROVIDER: "none" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    const exited = new Promise((done) => child.once("exit", done));
+    child.kill("SIGTERM");
+    await exited;
+  };
+  const deadline = Date.now() + 300_000;
+  while (Date.now() < deadline && child.exitCode === null) {
+    const health = await fetch(`${url}/healthz`).then((r) => r.json(), () => undefined);
+    const ready = workers === 1 ? health?.status === "ready" : health?.workers?.length === workers && health.workers.every((w: { status: string }) => w.status === "ready");
+    if (ready) return { url, stop };
+    await new Promise((done) => setTimeout(done, 250));
+  }
+  await stop();
+  throw new Error(`the server with ${workers} process(es) did not become ready`);
+}
