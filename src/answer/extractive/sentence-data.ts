@@ -88,7 +88,7 @@ export class SentenceData {
       },
       wordVectors,
     );
-    await data.add([...index.documentSentences.values()].flat(), true);
+    await data.add([...index.documentSentences.values()].flat());
     return data;
   }
 
@@ -102,12 +102,13 @@ export class SentenceData {
     const removed = changed(this.index.documentSentences, index.documentSentences);
     this.idf.remove(removed.map((s) => this.sentenceTermSets[s.index]!));
     const next = new SentenceData(index, this.shared, this.wordVectors);
-    await next.add(changed(index.documentSentences, this.index.documentSentences), false);
+    // In slices too: a start that finds many documents changed adds them while the server answers.
+    await next.add(changed(index.documentSentences, this.index.documentSentences));
     return next;
   }
 
-  /** Reads `sentences` (whole passages of this index), in slices when `inSlices`. */
-  private async add(sentences: Sentence[], inSlices: boolean): Promise<void> {
+  /** Reads `sentences` (whole passages of this index), in slices with a turn of the event loop between them. */
+  private async add(sentences: Sentence[]): Promise<void> {
     const { index } = this;
     const dimensions = index.manifest.embeddings.dimensions;
     const newTerms = new Set<string>();
@@ -122,7 +123,7 @@ export class SentenceData {
       return words.map((w) => w.term);
     };
     const slice = async (done: number) => {
-      if (inSlices && done % SLICE === 0) await nextTurn();
+      if (done % SLICE === 0) await nextTurn();
     };
     const passages = new Map<string, Sentence[]>();
     for (const [i, sentence] of sentences.entries()) {
