@@ -21,6 +21,15 @@ describe("settings", () => {
     expect(() => loadConfig({ PORT: "eighty" })).toThrow(ConfigError);
     expect(() => loadConfig({ EMBEDDINGS_PROVIDER: "magic" })).toThrow(/EMBEDDINGS_PROVIDER/);
     expect(() => loadConfig({ OPENAI_BASE_URL: "not a url" })).toThrow(/OPENAI_BASE_URL/);
+    expect(() => loadConfig({ WORKERS: "0" })).toThrow(/WORKERS/);
+    expect(() => loadConfig({ MAX_UPLOAD_BYTES: "-1" })).toThrow(/MAX_UPLOAD_BYTES/);
+  });
+
+  it("turn writes on only with an admin token long enough to guard them", () => {
+    expect(loadConfig({}).adminToken).toBeUndefined();
+    expect(loadConfig({ ADMIN_TOKEN: "" }).adminToken).toBeUndefined();
+    expect(() => loadConfig({ ADMIN_TOKEN: "secret" })).toThrow(/ADMIN_TOKEN: must be at least 16 characters/);
+    expect(loadConfig({ ADMIN_TOKEN: "a-token-of-20-chars!" }).adminToken).toBe("a-token-of-20-chars!");
   });
 
   it("are all listed in .env.example, and .env.example loads as they are", async () => {

@@ -92,7 +92,12 @@ async function expectError(response: Response, status: number, code: string): Pr
 describe("adding documents through the API", () => {
   it("says the API takes uploads, and refuses a request without the admin token, or with a wrong one", async () => {
     const list = await (await fetch(`${served.url}/documents`)).json();
-    expect(list).toMatchObject({ uploads: true, documents: [{ id: "lighthouse", format: "markdown", bytes: LIGHTHOUSE.length, passages: 1 }] });
+    expect(list).toMatchObject({
+      uploads: true,
+      maxUploadBytes: MAX_UPLOAD_BYTES,
+      formats: [".txt", ".md", ".html", ".htm", ".pdf", ".docx"],
+      documents: [{ id: "lighthouse", format: "markdown", bytes: LIGHTHOUSE.length, passages: 1 }],
+    });
     const anonymous = await upload(served.url, [{ name: "orchard.md", content: ORCHARD }], null);
     expect(anonymous.headers.get("www-authenticate")).toMatch(/^Bearer/);
     expect(await expectError(anonymous, 401, "unauthorized")).toMatch(/admin token/);
@@ -212,7 +217,9 @@ describe("adding documents through the API", () => {
   });
 
   it("turns writes off without ADMIN_TOKEN: 403, and the list says so", async () => {
-    expect((await (await fetch(`${closed.url}/documents`)).json()).uploads).toBe(false);
+    const list = await (await fetch(`${closed.url}/documents`)).json();
+    expect(list.uploads).toBe(false);
+    expect(list).not.toHaveProperty("maxUploadBytes");
     await expectError(await upload(closed.url, [{ name: "orchard.md", content: ORCHARD }]), 403, "uploads_disabled");
     await expectError(await fetch(`${closed.url}/documents/lighthouse`, { method: "DELETE", headers: { authorization: `Bearer ${TOKEN}` } }), 403, "uploads_disabled");
     expect(await documentIds(closed.url)).toEqual(["lighthouse"]);

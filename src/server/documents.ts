@@ -3,6 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import type { AskPipeline } from "../answer/ask.js";
 import { byPath } from "../index/manifest.js";
 import type { CorpusIndex } from "../index/store.js";
+import { SUPPORTED_EXTENSIONS } from "../ingest/documents.js";
 import { UnreadableDocumentError } from "../ingest/extracted.js";
 import { InvalidFileNameError, UnsupportedFormatError } from "../ingest/uploads.js";
 import { DocumentNotFoundError, type DocumentLibrary, type UploadedFile } from "../library.js";
@@ -34,6 +35,8 @@ export function documentRoutes(options: DocumentRoutesOptions): Hono {
         .sort(byPath)
         .map(({ id, title, path, format, bytes }) => ({ id, title, path, format, bytes, passages: passages.get(id) ?? 0 })),
       uploads,
+      // What an upload may be, so a client can refuse a file before sending it.
+      ...(uploads && { maxUploadBytes: options.maxUploadBytes, formats: SUPPORTED_EXTENSIONS }),
     });
   });
 

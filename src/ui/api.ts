@@ -23,6 +23,9 @@ export interface DocumentSummary extends Pick<SourceDocument, "id" | "title" | "
 export interface DocumentList {
   documents: DocumentSummary[];
   uploads: boolean;
+  /** With uploads: the largest request the server takes, and the extensions it reads (".pdf"). */
+  maxUploadBytes?: number;
+  formats?: string[];
 }
 
 /** What `POST /documents` did with a file: a new document, a new version of one, or content already there. */

@@ -2,7 +2,7 @@ import { adminToken } from "./admin-token.js";
 import { ApiFailure, deleteDocument, fetchDocuments, type DocumentSummary } from "./api.js";
 import { byId, h } from "./dom.js";
 import { matchingDocuments } from "./library.js";
-import { watchUploads } from "./upload.js";
+import { watchUploads, type UploadLimits } from "./upload.js";
 
 const FORMATS: Record<DocumentSummary["format"], string> = { text: "Text", markdown: "Markdown", html: "HTML", pdf: "PDF", docx: "Word" };
 // Up to this many, the whole list takes a glance; past it, a search box helps.
@@ -26,6 +26,7 @@ export function documentsDrawer(changed: () => void): void {
   const announce = (message: string) => (status.textContent = message);
   let documents: DocumentSummary[] = [];
   let uploads = false;
+  let limits: UploadLimits = {};
 
   const render = () => {
     const shown = matchingDocuments(documents, search.hidden ? "" : search.value);
@@ -37,7 +38,10 @@ export function documentsDrawer(changed: () => void): void {
   };
   const refresh = async () => {
     try {
-      ({ documents, uploads } = await fetchDocuments());
+      let maxUploadBytes: number | undefined;
+      let formats: string[] | undefined;
+      ({ documents, uploads, maxUploadBytes, formats } = await fetchDocuments());
+      limits = { maxUploadBytes, formats };
     } catch (error) {
       list.replaceChildren();
       count.textContent = error instanceof ApiFailure ? error.message : "The list of documents could not be read.";
@@ -95,7 +99,7 @@ export function documentsDrawer(changed: () => void): void {
     no.focus();
   };
 
-  watchUploads(withToken, afterChange, announce);
+  watchUploads(withToken, afterChange, announce, () => limits);
   opener.addEventListener("click", () => {
     dialog.showModal();
     heading.focus();

@@ -1,5 +1,5 @@
 import type { WithToken } from "./admin-token.js";
-import { ApiFailure, uploadDocument } from "./api.js";
+import { ApiFailure, uploadDocument, type DocumentList } from "./api.js";
 import { byId, h } from "./dom.js";
 
 const OUTCOMES = { added: "Added: ", replaced: "Replaced: ", duplicate: "Already in the corpus" };
@@ -9,7 +9,10 @@ const OUTCOMES = { added: "Added: ", replaced: "Replaced: ", duplicate: "Already
  * in its own request, one after another, so each has its own progress and its own outcome; the server
  * indexes them one at a time anyway. `changed` runs after each document added or replaced.
  */
-export function watchUploads(withToken: WithToken, changed: () => Promise<void>, announce: (message: string) => void): void {
+/** What the server said an upload may be, when it said. */
+export type UploadLimits = Pick<DocumentList, "maxUploadBytes" | "formats">;
+
+export function watchUploads(withToken: WithToken, changed: () => Promise<void>, announce: (message: string) => void, limits: () => UploadLimits): void {
   const input = byId<HTMLInputElement>("files");
   const zone = byId<HTMLElement>("drop-zone");
   const rows = byId<HTMLUListElement>("uploads");
@@ -29,6 +32,13 @@ export function watchUploads(withToken: WithToken, changed: () => Promise<void>,
         bar.value = percent ?? 0;
         status.textContent = message;
       };
+      const refused = refusal(file, limits());
+      if (refused) {
+        say(refused);
+        status.setAttribute("role", "alert");
+        row.classList.add("failed");
+        continue;
+      }
       pending++;
       queue = queue.then(async () => {
         try {
@@ -76,4 +86,18 @@ function withoutFileName(message: string, name: string): string {
   if (!message.toLowerCase().startsWith(prefix.toLowerCase())) return message;
   const reason = message.slice(prefix.length);
   return reason.charAt(0).toUpperCase() + reason.slice(1);
+}
+
+/** Why the server would refuse `file`, found before sending it; undefined when it may go. */
+function refusal(file: File, { maxUploadBytes, formats }: UploadLimits): string | undefined {
+  const extension = /\.[^.]+$/.exec(file.name)?.[0]?.toLowerCase() ?? "";
+  if (formats && !formats.includes(extension)) return `Not a format the corpus takes: ${formats.join(", ")}.`;
+  if (maxUploadBytes !== undefined && file.size > maxUploadBytes) {
+    return `Too large: ${megabytes(file.size)}, and the server takes at most ${megabytes(maxUploadBytes)} at a time.`;
+  }
+  return undefined;
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }

@@ -138,18 +138,25 @@ describe("the Documents drawer, on a server that takes uploads", () => {
     await page.close();
   });
 
-  it("shows the server's reasons for an unsupported, a corrupt and a too large file in their rows, and adds nothing (375 px)", async () => {
+  it("refuses an unsupported and a too large file before sending them, shows the server's reason for a corrupt one, and adds nothing (375 px)", async () => {
     const notes: PickedFile = { name: "notes.csv", mimeType: "text/csv", buffer: Buffer.from("ship,tonnage\nAurora,120\n") };
     const broken: PickedFile = { name: "broken.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage, no xref\n") };
     const big: PickedFile = { name: "ledger.txt", mimeType: "text/plain", buffer: Buffer.from("The ledger of ships. ".repeat(MAX_UPLOAD_BYTES / 10)) };
     const files = [notes, broken, big];
     const before = await documentsOf(admin);
-    const expected = await Promise.all(files.map((file) => postDocument(admin.url, file, TOKEN)));
-    expect(expected.map((r) => [r.status, r.body.error?.code])).toEqual([
+    // What the server says of each, were it sent anyway.
+    const refused = await Promise.all(files.map((file) => postDocument(admin.url, file, TOKEN)));
+    expect(refused.map((r) => [r.status, r.body.error?.code])).toEqual([
       [415, "unsupported_media_type"],
       [422, "unreadable_document"],
       [413, "payload_too_large"],
     ]);
+    const serverReason = (refused[1]!.body.error.message as string).replace(`${broken.name}: `, "");
+    const expected = [
+      "Not a format the corpus takes: .txt, .md, .html, .htm, .pdf, .docx.",
+      serverReason.charAt(0).toUpperCase() + serverReason.slice(1),
+      "Too large: 0.4 MB, and the server takes at most 0.2 MB at a time.",
+    ];
 
     // In dark mode, for the screenshot of the alert rows on a dark background.
     const page = await browser.newPage({ ...SCREENS.mobile, colorScheme: "dark" });
@@ -162,9 +169,7 @@ describe("the Documents drawer, on a server that takes uploads", () => {
     for (const [i, file] of files.entries()) {
       const status = uploadRow(page, file.name).locator("[role=alert]");
       await status.waitFor({ timeout: 30_000 });
-      // The server's reason, without the file name its row already shows.
-      const reason = (expected[i]!.body.error.message as string).replace(`${file.name}: `, "");
-      await expect(status.textContent()).resolves.toBe(reason.charAt(0).toUpperCase() + reason.slice(1));
+      await expect(status.textContent()).resolves.toBe(expected[i]);
     }
     await expect(page.locator(".upload-row.failed").count()).resolves.toBe(3);
     await expect(page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).resolves.toBe(true);
