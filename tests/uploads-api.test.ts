@@ -154,6 +154,18 @@ describe("adding documents through the API", () => {
     expect(existsSync(join(corpus, "..", "..", "escape.md"))).toBe(false);
   });
 
+  it("shortens a file name too long for the file system, keeping its extension", async () => {
+    const name = `${"Annual report of the harbour commission ".repeat(10)}.md`;
+    const response = await upload(served.url, [{ name, content: "# Harbour commission\n\nThe harbour commission met eleven times in the year.\n" }]);
+    expect(response.status).toBe(201);
+    const [document] = (await response.json()).documents;
+    expect(Buffer.byteLength(document.path)).toBeLessThanOrEqual(200);
+    expect(document.path).toMatch(/^Annual report of the harbour commission .*\.md$/);
+    expect(existsSync(join(corpus, document.path))).toBe(true);
+    const deleted = await fetch(`${served.url}/documents/${encodeURIComponent(document.id)}`, { method: "DELETE", headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(deleted.status).toBe(200);
+  });
+
   it("refuses what it cannot index with a 4xx that says why, and adds nothing", async () => {
     const before = await documentIds();
     expect(await expectError(await upload(served.url, [{ name: "prices.csv", content: "a,b\n1,2\n" }]), 415, "unsupported_media_type")).toMatch(/\.pdf/);
@@ -177,6 +189,12 @@ describe("adding documents through the API", () => {
       body: "{}",
     });
     await expectError(notMultipart, 415, "unsupported_media_type");
+    const garbled = await fetch(`${served.url}/documents`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "multipart/form-data; boundary=xyz" },
+      body: "--xyz\r\nnot a part at all",
+    });
+    await expectError(garbled, 400, "invalid_request");
     const noFiles = await fetch(`${served.url}/documents`, { method: "POST", headers: { authorization: `Bearer ${TOKEN}` }, body: new FormData() });
     await expectError(noFiles, 400, "invalid_request");
     expect(await documentIds()).toEqual(before);

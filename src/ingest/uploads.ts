@@ -17,7 +17,18 @@ export function uploadFileName(name: string): string {
   const last = name.normalize("NFC").split(/[/\\]/).at(-1) ?? "";
   const safe = last.replace(/[\u0000-\u001f\u007f]/g, "").replace(/^[.\s]+/, "").trim();
   if (safe === "") throw new InvalidFileNameError(`"${name}" is not a usable file name`);
-  return safe;
+  return withinNameLimit(safe);
+}
+
+/** File systems take names of at most 255 bytes: a longer one keeps its extension and loses the end of its stem. */
+const MAX_NAME_BYTES = 200;
+
+function withinNameLimit(name: string): string {
+  if (Buffer.byteLength(name) <= MAX_NAME_BYTES) return name;
+  const extension = /\.[^.]{1,10}$/.exec(name)?.[0] ?? "";
+  let stem = name.slice(0, name.length - extension.length);
+  while (Buffer.byteLength(stem + extension) > MAX_NAME_BYTES) stem = [...stem].slice(0, -1).join("");
+  return stem.trimEnd() + extension;
 }
 
 /**
