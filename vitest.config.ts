@@ -15,6 +15,9 @@ const UNIT = [
   "tests/llm/quotes.test.ts",
 ];
 
+/** Tests that compare latencies within one run (loaded against unloaded): run when nothing else does. */
+const ALONE = ["tests/load.test.ts"];
+
 export default defineConfig({
   test: {
     testTimeout: 60_000,
@@ -28,9 +31,19 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["tests/**/*.test.ts"],
-          exclude: UNIT,
+          exclude: [...UNIT, ...ALONE],
           // Builds the article's index once for every file that needs it.
           globalSetup: ["tests/support/global-setup.ts"],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "alone",
+          include: ALONE,
+          globalSetup: ["tests/support/global-setup.ts"],
+          // After every other project: what these compare would otherwise move with whatever runs beside them.
+          sequence: { groupOrder: 1 },
         },
       },
     ],
