@@ -15,8 +15,11 @@ const UNIT = [
   "tests/llm/quotes.test.ts",
 ];
 
-/** Tests that compare latencies within one run (loaded against unloaded): run when nothing else does. */
-const ALONE = ["tests/load.test.ts"];
+/**
+ * Tests that measure how fast the server answers while it works (under load, during a build): run one at a
+ * time when nothing else does, since whatever runs beside them moves what they measure.
+ */
+const ALONE = ["tests/load.test.ts", "tests/build-worker.test.ts"];
 
 export default defineConfig({
   test: {
@@ -42,8 +45,8 @@ export default defineConfig({
           name: "alone",
           include: ALONE,
           globalSetup: ["tests/support/global-setup.ts"],
-          // After every other project: what these compare would otherwise move with whatever runs beside them.
           sequence: { groupOrder: 1 },
+          fileParallelism: false,
         },
       },
     ],

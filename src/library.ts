@@ -56,7 +56,7 @@ const STAGING = ".uploads";
  * answers. Changes take turns; questions are answered from the last whole version meanwhile.
  */
 export class DocumentLibrary {
-  private current_: AskPipeline;
+  private pipeline: AskPipeline;
   private turn: Promise<unknown> = Promise.resolve();
   private readonly swapped: (() => void)[] = [];
 
@@ -66,26 +66,17 @@ export class DocumentLibrary {
     private readonly model: EmbeddingModel,
     private readonly progress: Progress,
   ) {
-    this.current_ = pipeline;
+    this.pipeline = pipeline;
   }
 
   /** The pipeline over the latest whole version of the documents. */
   get current(): AskPipeline {
-    return this.current_;
+    return this.pipeline;
   }
 
   /** Calls `listener` each time another version of the documents starts answering. */
   onSwap(listener: () => void): void {
     this.swapped.push(listener);
-  }
-
-  private get pipeline(): AskPipeline {
-    return this.current_;
-  }
-
-  private set pipeline(next: AskPipeline) {
-    this.current_ = next;
-    for (const listener of this.swapped) listener();
   }
 
   /**
@@ -99,7 +90,7 @@ export class DocumentLibrary {
       const index = this.pipeline.index;
       const held = new Map([...index.documents.values()].map((doc) => [sha256(doc.text), doc]));
       const reports: DocumentReport[] = [];
-      const adding: { document: SourceDocument; bytes: Buffer; status: DocumentStatus }[] = [];
+      const adding: { document: SourceDocument; bytes: Buffer }[] = [];
       for (const { document, bytes } of read) {
         const same = held.get(sha256(document.text));
         if (same) {
@@ -109,7 +100,7 @@ export class DocumentLibrary {
         const replacing = [...index.documents.values()].some((doc) => doc.path === document.path);
         const placed = replacing ? document : this.withFreeName(document, index, adding.map((a) => a.document));
         held.set(sha256(placed.text), placed);
-        adding.push({ document: placed, bytes, status: replacing ? "replaced" : "added" });
+        adding.push({ document: placed, bytes });
         reports.push(reportOf(placed, 0, replacing ? "replaced" : "added"));
       }
       if (adding.length === 0) return reports;
@@ -160,9 +151,11 @@ export class DocumentLibrary {
   private async followSaved(): Promise<void> {
     const followed = await followSavedIndex(this.pipeline.index, this.config.dataDir);
     if (followed === this.pipeline.index) return;
-    this.pipeline = followed
-      ? await pipelineAfter(this.config, this.pipeline, followed)
-      : await pipelineOver(this.config, await loadIndex(this.config.dataDir, this.model), this.model, this.progress);
+    this.switchTo(
+      followed
+        ? await pipelineAfter(this.config, this.pipeline, followed)
+        : await pipelineOver(this.config, await loadIndex(this.config.dataDir, this.model), this.model, this.progress),
+    );
     this.progress(`Now answering from index ${versionOf(this.pipeline.index)} (${this.pipeline.index.documents.size} documents).`);
   }
 
@@ -175,7 +168,7 @@ export class DocumentLibrary {
     // Another process may have committed first: build on its change, not beside it.
     await this.followSaved();
     const index = await commitChange(this.pipeline.index, change, this.config.dataDir, this.progress);
-    this.pipeline = await pipelineAfter(this.config, this.pipeline, index);
+    this.switchTo(await pipelineAfter(this.config, this.pipeline, index));
     // Not awaited by the change that called for it: the next change waits for it instead.
     if (needsCompaction(index)) void this.inTurn(() => this.compact()).catch((error) => this.progress(`Compacting the index failed: ${error.message}`));
   }
@@ -184,8 +177,14 @@ export class DocumentLibrary {
   private async compact(): Promise<void> {
     await buildIndexInWorker(this.config, this.progress, { compact: true });
     const index = await loadIndex(this.config.dataDir, this.model);
-    this.pipeline = await pipelineOver(this.config, index, this.model, this.progress);
+    this.switchTo(await pipelineOver(this.config, index, this.model, this.progress));
     this.progress(`Compacted the index: ${index.passages.size} passages.`);
+  }
+
+  /** Answers from `next` from now on. */
+  private switchTo(next: AskPipeline): void {
+    this.pipeline = next;
+    for (const listener of this.swapped) listener();
   }
 
   private inTurn<T>(work: () => Promise<T>): Promise<T> {
