@@ -76,9 +76,10 @@ describe("updating the saved index in place", () => {
     // The earlier version still answers, from its own documents, with quotes exact in them.
     const earlier = await ask(before, { question: "When was the Harrow Point lighthouse first lit?" });
     expect(earlier.citations[0]).toMatchObject({ documentId: "lighthouse", quote: "The Harrow Point lighthouse was first lit in 1871." });
-    for (const citation of (await ask(before, { question: "How many varieties of apple does the Fenwick orchard grow?" })).citations) {
-      expect(before.index.documents.get(citation.documentId)!.text.slice(citation.start, citation.end)).toBe(citation.quote);
-    }
+    // Even about the document replaced meanwhile: it quotes the text it knew, from the sentences it knew.
+    const [earlierOrchard] = (await ask(before, { question: "How many varieties of apple does the Fenwick orchard grow?" })).citations;
+    expect(earlierOrchard!.quote).toContain("forty-two");
+    expect(before.index.documents.get("orchard")!.text.slice(earlierOrchard!.start, earlierOrchard!.end)).toBe(earlierOrchard!.quote);
   });
 
   it("ignores a change folder a killed process left uncommitted, and writes over it", async () => {

@@ -101,7 +101,19 @@ export class SentenceData {
       [...from].filter(([id, sentences]) => to.get(id) !== sentences).flatMap(([, sentences]) => sentences);
     const removed = changed(this.index.documentSentences, index.documentSentences);
     this.idf.remove(removed.map((s) => this.sentenceTermSets[s.index]!));
-    const next = new SentenceData(index, this.shared, this.wordVectors);
+    // A replaced document's passages keep their ids: each version keeps its own passage entries, so a
+    // question still answered from this one reads the sentences it retrieved. The rest is shared: sentences
+    // have positions of their own, and terms and their vectors only grow.
+    const next = new SentenceData(
+      index,
+      {
+        ...this.shared,
+        passageTerms: new Map(this.passageTerms),
+        passageVectors: new Map(this.passageVectors),
+        passageSentences: new Map(this.passageSentences),
+      },
+      this.wordVectors,
+    );
     // In slices too: a start that finds many documents changed adds them while the server answers.
     await next.add(changed(index.documentSentences, this.index.documentSentences));
     return next;
