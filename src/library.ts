@@ -25,7 +25,7 @@ import {
 import { documentIdFor } from "./ingest/documents.js";
 import type { SourceDocument } from "./ingest/types.js";
 import { readUpload, uploadFileName } from "./ingest/uploads.js";
-import { pipelineAfter, pipelineOver } from "./service.js";
+import { chunkingOf, pipelineAfter, pipelineOver } from "./service.js";
 
 /** What became of one document of a request: added, replaced (same name, other content), duplicate (content already held), deleted. */
 export type DocumentStatus = "added" | "replaced" | "duplicate" | "deleted";
@@ -88,13 +88,14 @@ export class DocumentLibrary {
     for (const file of files) read.push({ document: await readUpload(uploadFileName(file.name), file.bytes), bytes: file.bytes });
     return this.inTurn(async () => {
       const index = this.pipeline.index;
-      const held = new Map([...index.documents.values()].map((doc) => [sha256(doc.text), doc]));
+      // The manifest has each document's text hash already.
+      const held = new Map(index.manifest.documents.map(({ id, sha256: hash }) => [hash, index.documents.get(id)!]));
       const reports: DocumentReport[] = [];
       const adding: { document: SourceDocument; bytes: Buffer }[] = [];
       for (const { document, bytes } of read) {
         const same = held.get(sha256(document.text));
         if (same) {
-          reports.push(reportOf(same, passagesOf(index, same.id), "duplicate"));
+          reports.push(reportOf(same, passageCounts(index).get(same.id) ?? 0, "duplicate"));
           continue;
         }
         const replacing = [...index.documents.values()].some((doc) => doc.path === document.path);
@@ -104,10 +105,11 @@ export class DocumentLibrary {
         reports.push(reportOf(placed, 0, replacing ? "replaced" : "added"));
       }
       if (adding.length === 0) return reports;
-      const change = await prepareChange({ added: adding.map((a) => a.document), removed: [] }, this.model, this.chunking(), this.progress);
+      const change = await prepareChange({ added: adding.map((a) => a.document), removed: [] }, this.model, chunkingOf(this.config), this.progress);
       for (const { document, bytes } of adding) await this.writeCorpusFile(document.path, bytes);
       await this.commit(change);
-      return reports.map((report) => (report.status === "duplicate" ? report : { ...report, passages: passagesOf(this.pipeline.index, report.id) }));
+      const counts = passageCounts(this.pipeline.index);
+      return reports.map((report) => (report.status === "duplicate" ? report : { ...report, passages: counts.get(report.id) ?? 0 }));
     });
   }
 
@@ -117,7 +119,7 @@ export class DocumentLibrary {
       const index = this.pipeline.index;
       const document = index.documents.get(id);
       if (!document) throw new DocumentNotFoundError(`no document with id "${id}"`);
-      const report = reportOf(document, passagesOf(index, id), "deleted");
+      const report = reportOf(document, passageCounts(index).get(id) ?? 0, "deleted");
       // The file goes first: killed between the two, the next start finds it gone and removes it from the index.
       await rm(join(this.config.corpusDir, document.path), { force: true });
       await this.commit({ added: [], removed: [id] });
@@ -135,7 +137,7 @@ export class DocumentLibrary {
         await this.followSaved();
         const diff: CorpusDiff = diffCorpus(this.pipeline.index, documents);
         if (isEmpty(diff)) return;
-        await this.commitLocked(await prepareChange(diff, this.model, this.chunking(), this.progress));
+        await this.commitLocked(await prepareChange(diff, this.model, chunkingOf(this.config), this.progress));
       }),
     );
   }
@@ -193,10 +195,6 @@ export class DocumentLibrary {
     return result;
   }
 
-  private chunking() {
-    return { maxChars: this.config.chunkMaxChars };
-  }
-
   /**
    * `document`, renamed ("report-2.pdf") when its id is taken by another document, by one added with it,
    * or when a file of its name is in the corpus folder without being in the index (one left out as unreadable).
@@ -226,10 +224,17 @@ export class DocumentLibrary {
   }
 }
 
-function passagesOf(index: CorpusIndex, id: string): number {
-  let count = 0;
-  for (const passage of index.passages.values()) if (passage.documentId === id) count++;
-  return count;
+/** Passages per document, counted once per version of the index. */
+const counted = new WeakMap<CorpusIndex, Map<string, number>>();
+
+export function passageCounts(index: CorpusIndex): Map<string, number> {
+  let counts = counted.get(index);
+  if (!counts) {
+    counts = new Map();
+    for (const passage of index.passages.values()) counts.set(passage.documentId, (counts.get(passage.documentId) ?? 0) + 1);
+    counted.set(index, counts);
+  }
+  return counts;
 }
 
 function reportOf(document: SourceDocument, passages: number, status: DocumentStatus): DocumentReport {

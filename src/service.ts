@@ -9,11 +9,13 @@ import { differsOnlyInDocuments, INDEX_FORMAT_VERSION, manifestKeyFor, staleness
 import { openIndex, type OpenOptions } from "./index/open.js";
 import { loadIndex, type CorpusIndex } from "./index/store.js";
 import { readCorpus } from "./ingest/documents.js";
+import type { ChunkingSettings } from "./ingest/passages.js";
 import type { SourceDocument } from "./ingest/types.js";
 import { openLlmAnswering } from "./llm/answering.js";
 import { HybridRetriever } from "./retrieve/hybrid.js";
 
-function chunkingOf(config: Config) {
+/** How the corpus is split into passages, as the settings say. */
+export function chunkingOf(config: Config): ChunkingSettings {
   return { maxChars: config.chunkMaxChars };
 }
 

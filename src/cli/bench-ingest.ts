@@ -9,7 +9,7 @@ import { writeWordNetCorpus } from "../eval/wordnet-corpus.js";
 import { openIndex } from "../index/open.js";
 import { readCorpus } from "../ingest/documents.js";
 import { DocumentLibrary } from "../library.js";
-import { openPipeline } from "../service.js";
+import { chunkingOf, openPipeline } from "../service.js";
 import { runCli, UsageError } from "./run.js";
 
 const USAGE = "npm run bench:ingest -- [--corpus <dir>] [--mb 5] [--threads N] [--pages 50]";
@@ -54,7 +54,7 @@ await runCli(async (args) => {
     console.error(`Indexing ${documents.length} documents, ${(bytes / 1e6).toFixed(2)} MB, with ${threads} encoder thread(s).`);
     let last = 0;
     const started = performance.now();
-    const index = await openIndex(documents, model, { maxChars: config.chunkMaxChars }, config.dataDir, (message) => {
+    const index = await openIndex(documents, model, chunkingOf(config), config.dataDir, (message) => {
       if (performance.now() - last > 5000 || !message.startsWith("Embedded")) {
         last = performance.now();
         console.error(message);

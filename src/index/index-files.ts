@@ -47,6 +47,16 @@ export async function readCheckedFiles(dir: string, recorded: IndexFile[] | unde
   return files;
 }
 
+/** The text of the file at `path`; null when there is none. */
+export async function readTextIfPresent(path: string): Promise<string | null> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw error;
+  }
+}
+
 /** Writes `data` to `path` and flushes it to the disk before resolving, so a rename after it commits whole files. */
 export async function writeDurably(path: string, data: string | Uint8Array): Promise<void> {
   const file = await open(path, "w");

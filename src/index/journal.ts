@@ -1,8 +1,8 @@
-import { mkdir, readFile, rename, rm } from "node:fs/promises";
+import { mkdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { IndexChange, IndexedDocument } from "./change.js";
 import { damaged, parsing } from "./damage.js";
-import { describeFiles, readCheckedFiles, writeDurably } from "./index-files.js";
+import { describeFiles, readCheckedFiles, readTextIfPresent, writeDurably } from "./index-files.js";
 import type { IndexFile, Manifest } from "./manifest.js";
 
 /**
@@ -21,13 +21,8 @@ const VECTORS = "vectors.f32";
 
 /** The journal of the index in `dir`; null when nothing was changed since it was built. */
 export async function readJournal(dir: string): Promise<Journal | null> {
-  let text: string;
-  try {
-    text = await readFile(join(dir, JOURNAL), "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw error;
-  }
+  const text = await readTextIfPresent(join(dir, JOURNAL));
+  if (text === null) return null;
   return parsing(JOURNAL, () => {
     const journal = JSON.parse(text) as Journal;
     if (!Array.isArray(journal.changes) || !Array.isArray(journal.documents)) throw new Error("changes or documents missing");

@@ -9,7 +9,7 @@ import type { Passage, Sentence, SourceDocument } from "../ingest/types.js";
 import { applyChange, passageDocument } from "./change.js";
 import { damaged, DamagedIndexError, parsing, parsingAsync } from "./damage.js";
 import { embedCorpus, rowOf } from "./embed-corpus.js";
-import { describeFiles, readCheckedFiles } from "./index-files.js";
+import { describeFiles, readCheckedFiles, readTextIfPresent } from "./index-files.js";
 import { readChanges, readJournal, type Journal } from "./journal.js";
 import { buildKeywordIndex, loadKeywordIndex, type KeywordIndex } from "./keywords.js";
 import { withSearchBreadth } from "./search-breadth.js";
@@ -222,13 +222,8 @@ async function readManifestIn(dir: string): Promise<Manifest> {
 
 /** The folder under `dataDir` that `current.json` points at; null when there is no index yet. */
 export async function currentFolder(dataDir: string): Promise<string | null> {
-  let text: string;
-  try {
-    text = await readFile(join(dataDir, POINTER), "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw error;
-  }
+  const text = await readTextIfPresent(join(dataDir, POINTER));
+  if (text === null) return null;
   const { folder } = parsing(POINTER, () => JSON.parse(text) as { folder: unknown });
   if (typeof folder !== "string" || !/^index-[\w-]+$/.test(folder)) damaged(POINTER, "it names no index folder");
   return folder;

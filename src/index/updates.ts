@@ -48,7 +48,8 @@ export function describeDiff(diff: CorpusDiff): string {
  */
 export function worthUpdating(index: CorpusIndex, diff: CorpusDiff): boolean {
   const size = (docs: Iterable<SourceDocument>) => [...docs].reduce((sum, doc) => sum + doc.text.length, 0);
-  const kept = size([...index.documents.values()].filter((doc) => !diff.removed.includes(doc.id)));
+  const removed = new Set(diff.removed);
+  const kept = size([...index.documents.values()].filter((doc) => !removed.has(doc.id)));
   return size(diff.added) <= Math.max(kept, 1) / 2 || diff.added.length === 0;
 }
 

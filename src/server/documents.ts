@@ -2,11 +2,10 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { AskPipeline } from "../answer/ask.js";
 import { byPath } from "../index/manifest.js";
-import type { CorpusIndex } from "../index/store.js";
 import { SUPPORTED_EXTENSIONS } from "../ingest/documents.js";
 import { UnreadableDocumentError } from "../ingest/extracted.js";
 import { InvalidFileNameError, UnsupportedFormatError } from "../ingest/uploads.js";
-import { DocumentNotFoundError, type DocumentLibrary, type UploadedFile } from "../library.js";
+import { DocumentNotFoundError, passageCounts, type DocumentLibrary, type UploadedFile } from "../library.js";
 import { requireAdminToken } from "./admin-token.js";
 import { ApiError } from "./errors.js";
 
@@ -107,19 +106,6 @@ function asApiError(error: unknown): unknown {
   if (error instanceof InvalidFileNameError) return new ApiError(400, "invalid_request", error.message);
   if (error instanceof DocumentNotFoundError) return new ApiError(404, "not_found", error.message);
   return error;
-}
-
-/** Passages per document, counted once per version of the index. */
-const counted = new WeakMap<CorpusIndex, Map<string, number>>();
-
-function passageCounts(index: CorpusIndex): Map<string, number> {
-  let counts = counted.get(index);
-  if (!counts) {
-    counts = new Map();
-    for (const passage of index.passages.values()) counts.set(passage.documentId, (counts.get(passage.documentId) ?? 0) + 1);
-    counted.set(index, counts);
-  }
-  return counts;
 }
 
 function megabytes(bytes: number): string {
