@@ -37,6 +37,17 @@ const schema = z.object({
   WORKERS: z.preprocess(blankAsUnset, number(availableParallelism()).pipe(z.number().int().min(1).max(64))),
   ADMIN_TOKEN: z.preprocess(blankAsUnset, z.string().min(16, "must be at least 16 characters (it guards adding and deleting documents)").optional()),
   MAX_UPLOAD_BYTES: z.preprocess(blankAsUnset, number(25 * 1024 * 1024).pipe(z.number().int().positive())),
+  VECTOR_STORE: z.preprocess(blankAsUnset, z.enum(["hnsw", "pgvector"]).default("hnsw")),
+  DATABASE_URL: z.preprocess(
+    blankAsUnset,
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\/\S+$/, "must be a postgres:// or postgresql:// URL, such as postgres://user:password@host:5432/database")
+      .optional(),
+  ),
+}).refine((s) => s.VECTOR_STORE !== "pgvector" || s.DATABASE_URL !== undefined, {
+  path: ["DATABASE_URL"],
+  message: "VECTOR_STORE=pgvector needs DATABASE_URL, the Postgres database (with pgvector) to keep the index in",
 });
 
 export interface Config {
@@ -75,6 +86,8 @@ export interface Config {
   adminToken?: string;
   /** The largest upload request, in bytes. */
   maxUploadBytes: number;
+  /** Where the index is kept: files under DATA_DIR (the default), or a Postgres database with pgvector shared by several servers. */
+  store: { kind: "hnsw" } | { kind: "pgvector"; databaseUrl: string };
 }
 
 export class ConfigError extends Error {}
@@ -117,6 +130,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
     workers: s.WORKERS,
     adminToken: s.ADMIN_TOKEN,
     maxUploadBytes: s.MAX_UPLOAD_BYTES,
+    store: s.VECTOR_STORE === "pgvector" ? { kind: "pgvector", databaseUrl: s.DATABASE_URL! } : { kind: "hnsw" },
   };
 }
 

@@ -5,23 +5,13 @@ import { extname, join } from "node:path";
 import type { AskPipeline } from "./answer/ask.js";
 import type { Config } from "./config.js";
 import type { EmbeddingModel } from "./embeddings/index.js";
-import { withIndexLock } from "./index/build-lock.js";
 import type { IndexChange } from "./index/change.js";
-import { buildIndexInWorker } from "./index/build-worker.js";
+import type { DocumentOrigin, IndexStore } from "./index/index-store.js";
 import { writeDurably } from "./index/index-files.js";
 import { sha256 } from "./index/manifest.js";
 import type { Progress } from "./index/progress.js";
-import { loadIndex, type CorpusIndex } from "./index/store.js";
-import {
-  commitChange,
-  diffCorpus,
-  followSavedIndex,
-  isEmpty,
-  needsCompaction,
-  prepareChange,
-  versionOf,
-  type CorpusDiff,
-} from "./index/updates.js";
+import type { CorpusIndex } from "./index/store.js";
+import { isEmpty, prepareChange, retryingWhenMoved, versionOf } from "./index/updates.js";
 import { documentIdFor } from "./ingest/documents.js";
 import type { SourceDocument } from "./ingest/types.js";
 import { readUpload, uploadFileName } from "./ingest/uploads.js";
@@ -52,8 +42,8 @@ const STAGING = ".uploads";
 
 /**
  * The documents the server answers from, and how they change while it runs: uploads and deletions go
- * to the corpus folder and, as one change each, into the saved index and then the pipeline that
- * answers. Changes take turns; questions are answered from the last whole version meanwhile.
+ * to the corpus folder (with the embedded store) and, as one change each, into the store's index and then
+ * the pipeline that answers. Changes take turns; questions are answered from the last whole version meanwhile.
  */
 export class DocumentLibrary {
   private pipeline: AskPipeline;
@@ -63,6 +53,7 @@ export class DocumentLibrary {
   constructor(
     private readonly config: Config,
     pipeline: AskPipeline,
+    private readonly store: IndexStore,
     private readonly model: EmbeddingModel,
     private readonly progress: Progress,
   ) {
@@ -106,8 +97,8 @@ export class DocumentLibrary {
       }
       if (adding.length === 0) return reports;
       const change = await prepareChange({ added: adding.map((a) => a.document), removed: [] }, this.model, chunkingOf(this.config), this.progress);
-      for (const { document, bytes } of adding) await this.writeCorpusFile(document.path, bytes);
-      await this.commit(change);
+      if (this.store.uploadsInCorpus) for (const { document, bytes } of adding) await this.writeCorpusFile(document.path, bytes);
+      await this.commit(change, "upload");
       const counts = passageCounts(this.pipeline.index);
       return reports.map((report) => (report.status === "duplicate" ? report : { ...report, passages: counts.get(report.id) ?? 0 }));
     });
@@ -121,23 +112,23 @@ export class DocumentLibrary {
       if (!document) throw new DocumentNotFoundError(`no document with id "${id}"`);
       const report = reportOf(document, passageCounts(index).get(id) ?? 0, "deleted");
       // The file goes first: killed between the two, the next start finds it gone and removes it from the index.
-      await rm(join(this.config.corpusDir, document.path), { force: true });
-      await this.commit({ added: [], removed: [id] });
+      if (this.store.uploadsInCorpus) await rm(join(this.config.corpusDir, document.path), { force: true });
+      await this.commit({ added: [], removed: [id] }, "upload");
       return report;
     });
   }
 
   /**
    * Brings the index up to date with `documents` (the corpus as read at start), embedding only what changed.
-   * Under the index lock throughout, so of several servers starting at once one embeds and the rest follow.
+   * Under the store's lock throughout, so of several servers starting at once one embeds and the rest follow.
    */
   async update(documents: SourceDocument[]): Promise<void> {
     await this.inTurn(() =>
-      withIndexLock(this.config.dataDir, this.progress, async () => {
+      this.store.exclusively(async () => {
         await this.followSaved();
-        const diff: CorpusDiff = diffCorpus(this.pipeline.index, documents);
+        const diff = await this.store.corpusDiff(this.pipeline.index, documents);
         if (isEmpty(diff)) return;
-        await this.commitLocked(await prepareChange(diff, this.model, chunkingOf(this.config), this.progress));
+        await this.commitLocked(await prepareChange(diff, this.model, chunkingOf(this.config), this.progress), "corpus");
       }),
     );
   }
@@ -151,34 +142,37 @@ export class DocumentLibrary {
   }
 
   private async followSaved(): Promise<void> {
-    const followed = await followSavedIndex(this.pipeline.index, this.config.dataDir);
+    const followed = await this.store.follow(this.pipeline.index);
     if (followed === this.pipeline.index) return;
     this.switchTo(
       followed
         ? await pipelineAfter(this.config, this.pipeline, followed)
-        : await pipelineOver(this.config, await loadIndex(this.config.dataDir, this.model), this.model, this.progress),
+        : await pipelineOver(this.config, await this.store.load(), this.model, this.progress),
     );
     this.progress(`Now answering from index ${versionOf(this.pipeline.index)} (${this.pipeline.index.documents.size} documents).`);
   }
 
-  private async commit(change: IndexChange): Promise<void> {
-    await withIndexLock(this.config.dataDir, this.progress, () => this.commitLocked(change));
+  private async commit(change: IndexChange, origin: DocumentOrigin): Promise<void> {
+    await this.store.exclusively(() => this.commitLocked(change, origin));
   }
 
-  /** Commits `change` and answers from the index after it; only called with the index lock held. */
-  private async commitLocked(change: IndexChange): Promise<void> {
+  /** Commits `change` and answers from the index after it; only called with the store's lock held. */
+  private async commitLocked(change: IndexChange, origin: DocumentOrigin): Promise<void> {
     // Another process may have committed first: build on its change, not beside it.
-    await this.followSaved();
-    const index = await commitChange(this.pipeline.index, change, this.config.dataDir, this.progress);
+    const index = await retryingWhenMoved(async () => {
+      await this.followSaved();
+      return this.store.commit(this.pipeline.index, change, origin);
+    });
     this.switchTo(await pipelineAfter(this.config, this.pipeline, index));
     // Not awaited by the change that called for it: the next change waits for it instead.
-    if (needsCompaction(index)) void this.inTurn(() => this.compact()).catch((error) => this.progress(`Compacting the index failed: ${error.message}`));
+    if (this.store.compactionDue(index)) {
+      void this.inTurn(() => this.compact()).catch((error) => this.progress(`Compacting the index failed: ${error.message}`));
+    }
   }
 
-  /** Rebuilds the index from its own vectors in a worker thread, then answers from the rebuilt one. */
+  /** Rebuilds the index without its deleted points (in a worker thread), then answers from the rebuilt one. */
   private async compact(): Promise<void> {
-    await buildIndexInWorker(this.config, this.progress, { compact: true });
-    const index = await loadIndex(this.config.dataDir, this.model);
+    const index = await this.store.compact();
     this.switchTo(await pipelineOver(this.config, index, this.model, this.progress));
     this.progress(`Compacted the index: ${index.passages.size} passages.`);
   }

@@ -6,7 +6,10 @@ import type { Config } from "./config.js";
 import { createEmbeddings, type EmbeddingModel } from "./embeddings/index.js";
 import type { Progress } from "./index/progress.js";
 import { differsOnlyInDocuments, INDEX_FORMAT_VERSION, manifestKeyFor, stalenessReason } from "./index/manifest.js";
+import { FileIndexStore } from "./index/files-store.js";
+import type { IndexStore } from "./index/index-store.js";
 import { openIndex, type OpenOptions } from "./index/open.js";
+import { openDatabaseIndex } from "./index/postgres/open.js";
 import { loadIndex, type CorpusIndex } from "./index/store.js";
 import { readCorpus } from "./ingest/documents.js";
 import type { ChunkingSettings } from "./ingest/passages.js";
@@ -24,11 +27,17 @@ export async function openRetrieval(
   config: Config,
   progress: Progress = () => {},
   options: OpenOptions = {},
-): Promise<{ index: CorpusIndex; model: EmbeddingModel; retriever: HybridRetriever }> {
+): Promise<{ index: CorpusIndex; model: EmbeddingModel; retriever: HybridRetriever; store: IndexStore }> {
   const documents = await readCorpus(config.corpusDir, progress);
   const model = createEmbeddings(config);
-  const index = await openIndex(documents, model, chunkingOf(config), config.dataDir, progress, options);
-  return { index, model, retriever: new HybridRetriever(index, model.embeddings) };
+  const { index, store } =
+    config.store.kind === "pgvector"
+      ? await openDatabaseIndex(config.store.databaseUrl, documents, model, chunkingOf(config), progress, options)
+      : {
+          index: await openIndex(documents, model, chunkingOf(config), config.dataDir, progress, options),
+          store: new FileIndexStore(config, model, progress),
+        };
+  return { index, model, retriever: new HybridRetriever(index, model.embeddings), store };
 }
 
 /**

@@ -25,6 +25,15 @@ describe("settings", () => {
     expect(() => loadConfig({ MAX_UPLOAD_BYTES: "-1" })).toThrow(/MAX_UPLOAD_BYTES/);
   });
 
+  it("keep the index in files unless told to use a Postgres database, which then needs its URL", () => {
+    expect(loadConfig({}).store).toEqual({ kind: "hnsw" });
+    const url = "postgres://qa:secret@db.example.com:5432/qa?sslmode=require";
+    expect(loadConfig({ VECTOR_STORE: "pgvector", DATABASE_URL: url }).store).toEqual({ kind: "pgvector", databaseUrl: url });
+    expect(() => loadConfig({ VECTOR_STORE: "pgvector" })).toThrow(/DATABASE_URL: VECTOR_STORE=pgvector needs DATABASE_URL/);
+    expect(() => loadConfig({ VECTOR_STORE: "pgvector", DATABASE_URL: "mysql://db/qa" })).toThrow(/DATABASE_URL: must be a postgres:\/\//);
+    expect(() => loadConfig({ VECTOR_STORE: "chroma" })).toThrow(/VECTOR_STORE/);
+  });
+
   it("turn writes on only with an admin token long enough to guard them", () => {
     expect(loadConfig({}).adminToken).toBeUndefined();
     expect(loadConfig({ ADMIN_TOKEN: "" }).adminToken).toBeUndefined();

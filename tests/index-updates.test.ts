@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ask, type AskPipeline } from "../src/answer/ask.js";
 import { loadConfig, type Config } from "../src/config.js";
 import { createEmbeddings } from "../src/embeddings/index.js";
+import { savedFiles } from "../src/index/store.js";
 import { commitChange, prepareChange } from "../src/index/updates.js";
 import { readCorpus } from "../src/ingest/documents.js";
 import { openPipeline, pipelineAfter } from "../src/service.js";
@@ -46,7 +47,7 @@ describe("updating the saved index in place", () => {
     // Its one sentence and its heading, nothing of the other five documents.
     expect(messages.filter((m) => m.startsWith("Embedded")).at(-1)).toBe("Embedded 2/2 sentences and headings.");
     expect(messages.some((m) => m.startsWith("Index saved"))).toBe(false);
-    expect(pipeline.index.saved.journal?.changes).toHaveLength(1);
+    expect(savedFiles(pipeline.index).journal?.changes).toHaveLength(1);
     expect(await cited(pipeline, "When does the Quay bakery open?")).toEqual(["bakery"]);
 
     // The next start loads the saved index with its change, and finds it current.
@@ -84,28 +85,28 @@ describe("updating the saved index in place", () => {
 
   it("ignores a change folder a killed process left uncommitted, and writes over it", async () => {
     const pipeline = await openPipeline(config);
-    const folder = join(config.dataDir, pipeline.index.saved.folder);
-    const next = `change-${String((pipeline.index.saved.journal?.changes.length ?? 0) + 1).padStart(6, "0")}`;
+    const folder = join(config.dataDir, savedFiles(pipeline.index).folder);
+    const next = `change-${String((savedFiles(pipeline.index).journal?.changes.length ?? 0) + 1).padStart(6, "0")}`;
     await mkdir(join(folder, next));
     await writeFile(join(folder, next, "change.json"), "{ half writ");
     await writeFile(join(corpus, "ferry.txt"), DOCUMENTS["ferry.txt"]!);
     const messages: string[] = [];
     const updated = await openPipeline(config, (m) => messages.push(m));
     expect(messages.some((m) => /damaged|Rebuilding/.test(m))).toBe(false);
-    expect(updated.index.saved.journal!.changes.at(-1)!.folder).toBe(next);
+    expect(savedFiles(updated.index).journal!.changes.at(-1)!.folder).toBe(next);
     expect(await cited(updated, "When does the last ferry leave the Harrow pier?")).toContain("ferry");
   });
 
   it("rebuilds, never serves, an index whose change was damaged on disk", async () => {
     const pipeline = await openPipeline(config);
-    const { folder, journal } = pipeline.index.saved;
+    const { folder, journal } = savedFiles(pipeline.index);
     const vectors = join(config.dataDir, folder, journal!.changes[0]!.folder, "vectors.f32");
     const bytes = await readFile(vectors);
     await writeFile(vectors, bytes.subarray(0, bytes.length - 4));
     const messages: string[] = [];
     const rebuilt = await openPipeline(config, (m) => messages.push(m));
     expect(messages.join("\n")).toMatch(/Rebuilding the index: vectors\.f32 is damaged/);
-    expect(rebuilt.index.saved.journal).toBeNull();
+    expect(savedFiles(rebuilt.index).journal).toBeNull();
     expect(await cited(rebuilt, "When does the Quay bakery open?")).toEqual(["bakery"]);
   });
 
@@ -117,7 +118,7 @@ describe("updating the saved index in place", () => {
     expect(messages).toContain("Index updated: 0 documents new or changed, 2 removed.");
     expect(messages).toContain("Compacting the index: rebuilding it from its own vectors.");
     expect(messages.some((m) => m.startsWith("Embedded"))).toBe(false);
-    expect(pipeline.index.saved.journal).toBeNull();
+    expect(savedFiles(pipeline.index).journal).toBeNull();
     expect([...pipeline.index.documents.keys()].sort()).toEqual(["bakery", "ferry", "lighthouse", "orchard"]);
     expect(await cited(pipeline, "Until when did the Dunmore mill grind oats?")).not.toContain("mill");
     expect(await cited(pipeline, "When does the Quay bakery open?")).toEqual(["bakery"]);

@@ -9,6 +9,7 @@ import { writeWordNetCorpus } from "../eval/wordnet-corpus.js";
 import { openIndex } from "../index/open.js";
 import { readCorpus } from "../ingest/documents.js";
 import { DocumentLibrary } from "../library.js";
+import { FileIndexStore } from "../index/files-store.js";
 import { chunkingOf, openPipeline } from "../service.js";
 import { runCli, UsageError } from "./run.js";
 
@@ -70,7 +71,7 @@ await runCli(async (args) => {
     const readySeconds = (performance.now() - reopened) / 1000;
     // What adding one document costs a running server, as an upload: only it is read and embedded.
     const pdf = Buffer.from(await wordNetReportPdf(pages));
-    const library = new DocumentLibrary(serving, pipeline, model, () => {});
+    const library = new DocumentLibrary(serving, pipeline, new FileIndexStore(serving, model, () => {}), model, () => {});
     // As a server does at start, so that loading the model is not counted as adding.
     await pipeline.embeddings.embedQuery("warm up");
     encoderMs = 0;

@@ -1,4 +1,5 @@
 import cluster from "node:cluster";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
@@ -12,7 +13,9 @@ import { buildIndexInWorker, describeProgress, type BuildProgress } from "../ind
 import { createEmbeddings } from "../embeddings/index.js";
 import { diffCorpus, versionOf, worthUpdating } from "../index/updates.js";
 import { DocumentLibrary } from "../library.js";
-import { openPipeline, openSavedIndex, pipelineOver } from "../service.js";
+import { FileIndexStore } from "../index/files-store.js";
+import { StoreUnavailableError } from "../index/store-unavailable.js";
+import { openPipeline, openRetrieval, openSavedIndex, pipelineOver } from "../service.js";
 import { runCli } from "./run.js";
 
 /** On SIGTERM or SIGINT, how long requests in flight may take to finish before every connection is closed. */
@@ -23,6 +26,9 @@ const SHUTDOWN_DEADLINE_MS = 5000;
 /** How often a server checks whether another process (another server, `npm run ingest`) changed the saved index. */
 const FOLLOW_INTERVAL_MS = 1000;
 
+/** The longest wait between attempts to reach a database that could not be reached at start. */
+const MAX_RETRY_MS = 30_000;
+
 await runCli(async () => {
   const config = loadConfig();
   if (cluster.isPrimary && config.workers > 1) return runWorkers(config.workers);
@@ -31,10 +37,13 @@ await runCli(async () => {
   /** What answers while the first index of this start is built: the previous one, when there is one. */
   let interim: AskPipeline | undefined;
   let building: BuildProgress | undefined;
+  /** Why the store cannot be used now (the database is unreachable), while it cannot. */
+  let unavailable: string | undefined;
   const llm = watchLlm(config);
   const app = createApp({
     pipeline: () => library?.current ?? interim,
     building: () => building,
+    unavailable: () => unavailable,
     health: () => ({ llm: llm.status(), ...(cluster.isWorker && { workers: peers.workers() }) }),
     maxQuestionChars: config.maxQuestionChars,
     rateLimitPerMinute: config.rateLimitPerMinute,
@@ -62,39 +71,13 @@ await runCli(async () => {
     await opened.embeddings.embedQuery("warm up");
     return opened;
   };
-  const { documents, previous, current, updatable } = await openSavedIndex(config);
-  const model = previous?.model ?? createEmbeddings(config);
-  if (previous && (current || (updatable && worthUpdating(previous.index, diffCorpus(previous.index, documents))))) {
-    // Current, or a few documents away from it: serve it now, and add and remove those while answering.
-    library = new DocumentLibrary(config, await open(await pipelineOver(config, previous.index, previous.model, log)), model, log);
-    if (!current) {
-      console.log(`Answering from the saved index (${previous.index.documents.size} documents) while it is brought up to date.`);
-      await library.update(documents);
-    }
+  if (config.store.kind === "pgvector") {
+    library = await openFromDatabase(config, open, log, (reason) => (unavailable = reason));
   } else {
-    // Build off the request thread, so /healthz and the page keep answering; meanwhile serve the
-    // previous index, when there is a usable one, so questions are answered from it.
-    const startedAt = new Date().toISOString();
-    building = describeProgress("Starting the build of the index.", startedAt);
-    const built = buildIndexInWorker(config, (message) => {
-      building = describeProgress(message, startedAt);
-      log(message);
+    library = await openFromFiles(config, open, log, {
+      building: (progress) => (building = progress),
+      interim: (pipeline) => (interim = pipeline),
     });
-    built.catch(() => {}); // Awaited below; until then a failure must not count as unhandled.
-    if (previous) {
-      try {
-        interim = await open(await pipelineOver(config, previous.index, previous.model, log));
-        console.log(`Answering from the previous index (${previous.index.documents.size} documents) while the new one is built.`);
-      } catch (error) {
-        console.warn(`Warning: the previous index cannot be served (${error instanceof Error ? error.message : error}); waiting for the new one.`);
-      }
-    }
-    await built;
-    building = describeProgress("Loading the new index.", startedAt);
-    // The worker saved the index: this only loads it.
-    library = new DocumentLibrary(config, await open(await openPipeline(config, log)), model, log);
-    interim = undefined;
-    building = undefined;
   }
   const pipeline = library.current;
   const report = () => {
@@ -103,7 +86,7 @@ await runCli(async () => {
   };
   report();
   library.onSwap(report);
-  followSavedIndex(library, log);
+  followStore(library, log, (reason) => (unavailable = reason));
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(`Ready in ${seconds} s: ${pipeline.index.documents.size} documents, ${pipeline.index.passages.size} passages, ${pipeline.answerer.mode} answers.`);
 });
@@ -111,18 +94,92 @@ await runCli(async () => {
 // rather than leave a server listening that will never be ready.
 if (process.exitCode) process.exit();
 
+type Opened = (pipeline: AskPipeline) => Promise<AskPipeline>;
+
 /**
- * Checks every FOLLOW_INTERVAL_MS whether another process changed the saved index, and answers from the
- * changed one; a failure (a damaged index on disk) is logged once and the current version keeps answering.
+ * The library over the saved index under DATA_DIR: served at once when it is current or a few documents
+ * away from it (those are then added and removed while answering); otherwise built off the request thread,
+ * so /healthz and the page keep answering, with the previous index answering meanwhile when there is one.
  */
-function followSavedIndex(library: DocumentLibrary, log: (message: string) => void): void {
+async function openFromFiles(
+  config: Config,
+  open: Opened,
+  log: (message: string) => void,
+  report: { building: (progress: BuildProgress | undefined) => void; interim: (pipeline: AskPipeline | undefined) => void },
+): Promise<DocumentLibrary> {
+  const { documents, previous, current, updatable } = await openSavedIndex(config);
+  const model = previous?.model ?? createEmbeddings(config);
+  const store = new FileIndexStore(config, model, log);
+  if (previous && (current || (updatable && worthUpdating(previous.index, diffCorpus(previous.index, documents))))) {
+    const library = new DocumentLibrary(config, await open(await pipelineOver(config, previous.index, previous.model, log)), store, model, log);
+    if (!current) {
+      console.log(`Answering from the saved index (${previous.index.documents.size} documents) while it is brought up to date.`);
+      await library.update(documents);
+    }
+    return library;
+  }
+  const startedAt = new Date().toISOString();
+  report.building(describeProgress("Starting the build of the index.", startedAt));
+  const built = buildIndexInWorker(config, (message) => {
+    report.building(describeProgress(message, startedAt));
+    log(message);
+  });
+  built.catch(() => {}); // Awaited below; until then a failure must not count as unhandled.
+  if (previous) {
+    try {
+      report.interim(await open(await pipelineOver(config, previous.index, previous.model, log)));
+      console.log(`Answering from the previous index (${previous.index.documents.size} documents) while the new one is built.`);
+    } catch (error) {
+      console.warn(`Warning: the previous index cannot be served (${error instanceof Error ? error.message : error}); waiting for the new one.`);
+    }
+  }
+  await built;
+  report.building(describeProgress("Loading the new index.", startedAt));
+  // The worker saved the index: this only loads it.
+  const library = new DocumentLibrary(config, await open(await openPipeline(config, log)), store, model, log);
+  report.interim(undefined);
+  report.building(undefined);
+  return library;
+}
+
+/**
+ * The library over the index in the database. While the database cannot be reached, the server stays up
+ * and not ready (/healthz says why) and tries again, waiting longer each time up to MAX_RETRY_MS, rather
+ * than exit and be restarted in a loop.
+ */
+async function openFromDatabase(config: Config, open: Opened, log: (message: string) => void, unavailable: (reason: string | undefined) => void): Promise<DocumentLibrary> {
+  for (let wait = 1000; ; wait = Math.min(wait * 2, MAX_RETRY_MS)) {
+    try {
+      const { index, model, store } = await openRetrieval(config, log);
+      unavailable(undefined);
+      return new DocumentLibrary(config, await open(await pipelineOver(config, index, model, log)), store, model, log);
+    } catch (error) {
+      if (!(error instanceof StoreUnavailableError)) throw error;
+      unavailable(error.message);
+      console.error(`Waiting for the database: ${error.message}. Trying again in ${wait / 1000} s.`);
+      await sleep(wait);
+    }
+  }
+}
+
+/**
+ * Checks every FOLLOW_INTERVAL_MS whether another process changed the store's index, and answers from the
+ * changed one. A failure (a damaged index on disk) is logged once and the current version keeps answering;
+ * while the database cannot be reached, `unavailable` says so.
+ */
+function followStore(library: DocumentLibrary, log: (message: string) => void, unavailable: (reason: string | undefined) => void): void {
   let failed: string | undefined;
   const timer = setInterval(() => {
     library.follow().then(
-      () => (failed = undefined),
+      () => {
+        if (failed) log("The index's store can be read again.");
+        failed = undefined;
+        unavailable(undefined);
+      },
       (error: Error) => {
-        if (error.message !== failed) log(`Cannot follow the saved index: ${error.message}; answering from the version loaded.`);
+        if (error.message !== failed) log(`Cannot follow the index's store: ${error.message}; answering from the version loaded.`);
         failed = error.message;
+        unavailable(error instanceof StoreUnavailableError ? error.message : undefined);
       },
     );
   }, FOLLOW_INTERVAL_MS);

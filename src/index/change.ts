@@ -6,6 +6,7 @@ import { splitDocument, type ChunkingSettings } from "../ingest/passages.js";
 import type { Passage, Sentence, SourceDocument } from "../ingest/types.js";
 import { embedCorpus } from "./embed-corpus.js";
 import { byPath, sha256, type Manifest } from "./manifest.js";
+import type { Bm25Keywords } from "./keywords.js";
 import { withSearchBreadth } from "./search-breadth.js";
 import type { Progress } from "./progress.js";
 import type { CorpusIndex } from "./store.js";
@@ -79,19 +80,30 @@ export async function applyChange(index: CorpusIndex, change: IndexChange): Prom
     await addPassageVectors(vectors, newPassages, newRows, passageLabels);
   }
   // Every await is above: from here on, one synchronous stretch.
-  const replaced = new Set([...change.removed, ...change.added.map((a) => a.document.id)]);
-  const documents = new Map(index.documents);
-  const passages = new Map(index.passages);
-  const documentSentences = new Map(index.documentSentences);
+  const keywords = (index.keywords as Bm25Keywords).miniSearch;
+  const replaced = replacedBy(change);
   for (const passage of index.passages.values()) {
     if (!replaced.has(passage.documentId)) continue;
-    passages.delete(passage.id);
-    index.keywords.discard(passage.id);
+    keywords.discard(passage.id);
     const label = index.passageLabels.get(passage.id)!;
     vectors.index.markDelete(label);
     // A passage of a replaced document with the same id has its new label already.
     if (passageLabels.get(passage.id) === label) passageLabels.delete(passage.id);
   }
+  keywords.addAll(newPassages);
+  return { ...indexAfter(index, change, dimensions), passageLabels, vectors };
+}
+
+/**
+ * What an index knows of its documents after `change`, in new maps, with no turn of the event loop: the part
+ * of applying a change that every store shares. The passages' vectors and keywords are the store's to update.
+ */
+export function indexAfter(index: CorpusIndex, change: IndexChange, dimensions: number): CorpusIndex {
+  const replaced = replacedBy(change);
+  const documents = new Map(index.documents);
+  const passages = new Map(index.passages);
+  const documentSentences = new Map(index.documentSentences);
+  for (const passage of index.passages.values()) if (replaced.has(passage.documentId)) passages.delete(passage.id);
   for (const id of replaced) {
     documents.delete(id);
     documentSentences.delete(id);
@@ -107,14 +119,18 @@ export async function applyChange(index: CorpusIndex, change: IndexChange): Prom
     sentenceVectors = appendRows(sentenceVectors, added.sentenceVectors);
     for (const passage of added.passages) passages.set(passage.id, passage);
   }
-  index.keywords.addAll(newPassages);
   const manifest = { ...index.manifest, embeddings: { ...index.manifest.embeddings, dimensions }, documents: manifestDocuments(documents.values()) };
-  return { ...index, manifest, documents, passages, documentSentences, passageLabels, vectors, sentenceVectors };
+  return { ...index, manifest, documents, passages, documentSentences, sentenceVectors };
+}
+
+/** The ids of the documents `change` takes out of an index: those it removes, and those it replaces. */
+function replacedBy(change: IndexChange): Set<string> {
+  return new Set([...change.removed, ...change.added.map((a) => a.document.id)]);
 }
 
 /** What the manifest records of the documents an index holds after `change`. */
 export function documentsAfter(index: CorpusIndex, change: IndexChange): Manifest["documents"] {
-  const replaced = new Set([...change.removed, ...change.added.map((a) => a.document.id)]);
+  const replaced = replacedBy(change);
   return manifestDocuments([...[...index.documents.values()].filter((d) => !replaced.has(d.id)), ...change.added.map((a) => a.document)]);
 }
 

@@ -2,6 +2,12 @@ import MiniSearch, { type Options } from "minisearch";
 import type { Passage } from "../ingest/types.js";
 import { contentTerms } from "../text/terms.js";
 
+/** Finds passages by the terms of a question: BM25 in memory here, Postgres full-text search in the database store. */
+export interface KeywordSearch {
+  /** The ids of the passages that best match `terms` (as `contentTerms` makes them), best first, at most `limit`. */
+  search(terms: string[], limit: number): Promise<string[]>;
+}
+
 /** BM25 over passages and their headings, with the same terms the answerer scores sentences by. */
 const options: Options<Passage> = {
   idField: "id",
@@ -11,15 +17,25 @@ const options: Options<Passage> = {
   searchOptions: { boost: { text: 1, heading: 0.4 }, fuzzy: (term) => (term.length > 4 ? 0.2 : false), combineWith: "OR" },
 };
 
-export type KeywordIndex = MiniSearch<Passage>;
+/** The in-memory keyword index of the embedded store, saved with it as keywords.json. */
+export class Bm25Keywords implements KeywordSearch {
+  constructor(readonly miniSearch: MiniSearch<Passage>) {}
 
-export function buildKeywordIndex(passages: Passage[]): KeywordIndex {
+  async search(terms: string[], limit: number): Promise<string[]> {
+    return this.miniSearch
+      .search(terms.join(" "), { tokenize: () => terms })
+      .slice(0, limit)
+      .map((hit) => hit.id as string);
+  }
+}
+
+export function buildKeywordIndex(passages: Passage[]): MiniSearch<Passage> {
   const index = new MiniSearch(options);
   index.addAll(passages);
   return index;
 }
 
 /** Loads in slices, letting the server answer between them (a 5 MB corpus's index took half a second in one piece). */
-export function loadKeywordIndex(json: string): Promise<KeywordIndex> {
+export function loadKeywordIndex(json: string): Promise<MiniSearch<Passage>> {
   return MiniSearch.loadJSONAsync(json, options);
 }

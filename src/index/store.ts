@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { HNSWLib } from "@langchain/community/vectorstores/hnswlib";
 import type { VectorStore } from "@langchain/core/vectorstores";
+import type MiniSearch from "minisearch";
 import type { EmbeddingModel } from "../embeddings/index.js";
 import { splitDocument, type ChunkingSettings } from "../ingest/passages.js";
 import type { Passage, Sentence, SourceDocument } from "../ingest/types.js";
@@ -11,7 +12,7 @@ import { damaged, DamagedIndexError, parsing, parsingAsync } from "./damage.js";
 import { embedCorpus, rowOf } from "./embed-corpus.js";
 import { describeFiles, readCheckedFiles, readTextIfPresent } from "./index-files.js";
 import { readChanges, readJournal, type Journal } from "./journal.js";
-import { buildKeywordIndex, loadKeywordIndex, type KeywordIndex } from "./keywords.js";
+import { Bm25Keywords, buildKeywordIndex, loadKeywordIndex, type KeywordSearch } from "./keywords.js";
 import { withSearchBreadth } from "./search-breadth.js";
 import { INDEX_FORMAT_VERSION, manifestKeyFor, type Manifest } from "./manifest.js";
 import type { Progress } from "./progress.js";
@@ -23,7 +24,7 @@ export interface CorpusIndex {
   documents: Map<string, SourceDocument>;
   passages: Map<string, Passage>;
   vectors: VectorStore;
-  keywords: KeywordIndex;
+  keywords: KeywordSearch;
   /**
    * Every sentence the index has held, by `Sentence.index`: a removed or replaced document's stay until the
    * index is compacted, so a position never changes under a reader. `documentSentences` has the current ones.
@@ -35,8 +36,27 @@ export interface CorpusIndex {
   documentSentences: Map<string, Sentence[]>;
   /** Each passage's label in the HNSW index. */
   passageLabels: Map<string, number>;
-  /** The saved index this is: its folder under DATA_DIR, and the changes committed on top of it. */
-  saved: { folder: string; journal: Journal | null };
+  /** Where this version of the index is kept, and which version it is. */
+  saved: SavedInFiles | SavedInDatabase;
+}
+
+/** An index kept under DATA_DIR: its folder, and the changes committed on top of it. */
+export interface SavedInFiles {
+  store: "files";
+  folder: string;
+  journal: Journal | null;
+}
+
+/** An index kept in Postgres: the number of changes committed to the database when it was read. */
+export interface SavedInDatabase {
+  store: "database";
+  version: number;
+}
+
+/** The files of an index the embedded store keeps; throws for one kept in a database. */
+export function savedFiles(index: CorpusIndex): SavedInFiles {
+  if (index.saved.store !== "files") throw new Error("this index is kept in a database, not under DATA_DIR");
+  return index.saved;
 }
 
 /** The text of an index, as saved in text.json. */
@@ -165,7 +185,7 @@ export async function loadIndex(dataDir: string, model: EmbeddingModel): Promise
   const journal = await readJournal(dir);
   if (journal) {
     for (const change of await readChanges(dir, journal, dimensions)) index = await applyChange(index, change);
-    index = { ...index, saved: { folder, journal } };
+    index = { ...index, saved: { store: "files", folder, journal } };
   }
   return index;
 }
@@ -277,7 +297,7 @@ function assemble(
   manifest: Manifest,
   content: IndexContent,
   vectors: VectorStore,
-  keywords: KeywordIndex,
+  keywords: MiniSearch<Passage>,
   sentenceVectors: Float32Array,
   folder: string,
 ): CorpusIndex {
@@ -290,12 +310,12 @@ function assemble(
     passages: new Map(content.passages.map((p) => [p.id, p])),
     sentences: content.sentences,
     vectors,
-    keywords,
+    keywords: new Bm25Keywords(keywords),
     sentenceVectors,
     documentSentences,
     // A built index's passages were added to the HNSW index in order.
     passageLabels: new Map(content.passages.map((p, label) => [p.id, label])),
-    saved: { folder, journal: null },
+    saved: { store: "files", folder, journal: null },
   };
 }
 

@@ -6,7 +6,7 @@ import type { SourceDocument } from "../ingest/types.js";
 import { applyChange, checkChange, documentsAfter, indexDocuments, type IndexChange } from "./change.js";
 import { appendToJournal, readChanges, readJournal } from "./journal.js";
 import type { Progress } from "./progress.js";
-import { currentFolder, type CorpusIndex } from "./store.js";
+import { currentFolder, savedFiles, type CorpusIndex } from "./store.js";
 
 /** What turns an index into the index of a corpus: documents new or changed, to embed, and ids of documents gone. */
 export interface CorpusDiff {
@@ -23,6 +23,24 @@ const MAX_CHANGES = 100;
 
 /** Thrown when the saved index is no longer the one in memory (another process changed it): load it again. */
 export class IndexMovedError extends Error {}
+
+/** How many times a change is tried when another process keeps committing first. */
+const MAX_ATTEMPTS = 3;
+
+/**
+ * Runs `work` (read the index, change it, commit), again from the start when its commit finds the store
+ * moved on (`IndexMovedError`). Under the store's lock that does not happen, except where the lock cannot
+ * exclude: PGlite, which tests use, serves every connection in one session, so advisory locks never wait.
+ */
+export async function retryingWhenMoved<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!(error instanceof IndexMovedError) || attempt >= MAX_ATTEMPTS) throw error;
+    }
+  }
+}
 
 export function diffCorpus(index: CorpusIndex, documents: SourceDocument[]): CorpusDiff {
   const ids = new Set(documents.map((doc) => doc.id));
@@ -79,16 +97,17 @@ export async function prepareChange(diff: CorpusDiff, model: EmbeddingModel, chu
  * the index lock held; throws `IndexMovedError`, writing nothing, when the saved index is not `index`.
  */
 export async function commitChange(index: CorpusIndex, change: IndexChange, dataDir: string, progress: Progress = () => {}): Promise<CorpusIndex> {
+  const saved = savedFiles(index);
   const folder = await currentFolder(dataDir);
   const journal = folder ? await readJournal(join(dataDir, folder)) : null;
-  if (folder !== index.saved.folder || (journal?.changes.length ?? 0) !== (index.saved.journal?.changes.length ?? 0)) {
+  if (folder !== saved.folder || (journal?.changes.length ?? 0) !== (saved.journal?.changes.length ?? 0)) {
     throw new IndexMovedError("the saved index was changed by another process since it was loaded");
   }
   checkChange(index, change);
   const committed = await appendToJournal(join(dataDir, folder), journal, change, documentsAfter(index, change));
   const updated = await applyChange(index, change);
   progress(`Index updated: ${describeDiff({ added: change.added.map((a) => a.document), removed: change.removed })}.`);
-  return { ...updated, saved: { folder, journal: committed } };
+  return { ...updated, saved: { store: "files", folder, journal: committed } };
 }
 
 /**
@@ -97,26 +116,28 @@ export async function commitChange(index: CorpusIndex, change: IndexChange, data
  * when nothing changed.
  */
 export async function followSavedIndex(index: CorpusIndex, dataDir: string): Promise<CorpusIndex | undefined> {
+  const saved = savedFiles(index);
   const folder = await currentFolder(dataDir);
-  if (folder !== index.saved.folder) return undefined;
+  if (folder !== saved.folder) return undefined;
   const journal = await readJournal(join(dataDir, folder));
-  const known = index.saved.journal?.changes.length ?? 0;
+  const known = saved.journal?.changes.length ?? 0;
   if (!journal || journal.changes.length === known) return index;
   let followed = index;
   for (const change of await readChanges(join(dataDir, folder), journal, index.manifest.embeddings.dimensions, known)) {
     followed = await applyChange(followed, change);
   }
-  return { ...followed, saved: { folder, journal } };
+  return { ...followed, saved: { store: "files", folder, journal } };
 }
 
 /** Which saved index and how many of its changes an index is: equal versions hold the same documents. */
 export function versionOf(index: CorpusIndex): string {
-  return `${index.saved.folder}+${index.saved.journal?.changes.length ?? 0}`;
+  const { saved } = index;
+  return saved.store === "database" ? `postgres+${saved.version}` : `${saved.folder}+${saved.journal?.changes.length ?? 0}`;
 }
 
 /** Whether the index should be rebuilt from its own vectors (see MAX_DELETED_SHARE). */
 export function needsCompaction(index: CorpusIndex): boolean {
   const points = (index.vectors as HNSWLib)._index?.getCurrentCount() ?? 0;
   const deleted = points - index.passages.size;
-  return (points > 0 && deleted / points > MAX_DELETED_SHARE) || (index.saved.journal?.changes.length ?? 0) >= MAX_CHANGES;
+  return (points > 0 && deleted / points > MAX_DELETED_SHARE) || (savedFiles(index).journal?.changes.length ?? 0) >= MAX_CHANGES;
 }

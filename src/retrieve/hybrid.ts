@@ -38,7 +38,7 @@ export function embeddedText(question: string, maxChars = MAX_EMBEDDED_CHARS): s
   return truncateAtWord(question, maxChars);
 }
 
-/** The terms a question is searched by: all of them (as MiniSearch itself would take them), or the first 32 distinct. */
+/** The terms a question is searched by: all of them, or the first 32 distinct. */
 export function keywordTerms(question: string): string[] {
   const terms = contentTerms(question);
   const distinct = [...new Set(terms)];
@@ -57,14 +57,16 @@ export class HybridRetriever {
     // most MAX_KEYWORD_TERMS terms, so a question costs no more beyond them however long it is.
     const questionVector = await this.embeddings.embedQuery(embeddedText(question));
     const size = this.index.passages.size;
-    const vectorHits =
-      size === 0 ? [] : await this.index.vectors.similaritySearchVectorWithScore(questionVector, Math.min(CANDIDATES, size));
-    const keywordHits = this.index.keywords.search(question, { tokenize: () => keywordTerms(question) }).slice(0, CANDIDATES);
+    // Side by side: with the database store, each is a query of its own.
+    const [vectorHits, keywordHits] = await Promise.all([
+      size === 0 ? [] : this.index.vectors.similaritySearchVectorWithScore(questionVector, Math.min(CANDIDATES, size)),
+      this.index.keywords.search(keywordTerms(question), CANDIDATES),
+    ]);
 
     const fused = new Map<string, number>();
     const add = (id: string, rank: number) => fused.set(id, (fused.get(id) ?? 0) + 1 / (RRF_K + rank + 1));
     vectorHits.forEach(([doc], rank) => add(doc.metadata.passageId as string, rank));
-    keywordHits.forEach((hit, rank) => add(hit.id as string, rank));
+    keywordHits.forEach((id, rank) => add(id, rank));
 
     const best = 2 / (RRF_K + 1);
     // The vector and keyword indexes are shared with later versions of the index, which may have added passages.

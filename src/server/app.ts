@@ -8,7 +8,7 @@ import { ask, type AskPipeline } from "../answer/ask.js";
 import type { BuildProgress } from "../index/build-worker.js";
 import { versionOf } from "../index/updates.js";
 import { readAskRequest } from "./ask-request.js";
-import { ApiError, errorBody } from "./errors.js";
+import { ApiError, clientErrorOf, errorBody } from "./errors.js";
 import type { DocumentLibrary } from "../library.js";
 import { documentRoutes } from "./documents.js";
 import { exampleQuestions } from "./example-questions.js";
@@ -20,6 +20,8 @@ export interface AppOptions {
   pipeline: () => AskPipeline | undefined;
   /** How far a build of the index running in the background has got; undefined when none runs. */
   building?: () => BuildProgress | undefined;
+  /** Why the index's store cannot be used now (its database is unreachable); undefined while it can. */
+  unavailable?: () => string | undefined;
   /** Extra facts for `/healthz`, such as whether the configured LLM answers. */
   health?: () => Record<string, unknown>;
   maxQuestionChars: number;
@@ -43,6 +45,8 @@ export function createApp(options: AppOptions): Hono {
 
   const ready = (): AskPipeline => {
     const pipeline = options.pipeline();
+    const unavailable = options.unavailable?.();
+    if (!pipeline && unavailable) throw new ApiError(503, "store_unavailable", unavailable);
     if (!pipeline) {
       const build = options.building?.();
       const counts = build?.total !== undefined ? ` (${build.done} of ${build.total} ${build.what} embedded)` : "";
@@ -60,6 +64,9 @@ export function createApp(options: AppOptions): Hono {
       ...(pipeline && pipeline.warnings.length > 0 && { warnings: pipeline.warnings }),
     };
     const build = options.building?.();
+    // A load balancer should send questions elsewhere while this server cannot reach its store.
+    const unavailable = options.unavailable?.();
+    if (unavailable) return c.json({ status: "unavailable", reason: unavailable, ...facts }, 503);
     if (pipeline) return c.json({ status: "ready", ...facts, ...(build && { rebuilding: build }) });
     return build ? c.json({ status: "building", progress: build, ...facts }, 503) : c.json({ status: "loading", ...facts }, 503);
   });
@@ -93,7 +100,8 @@ export function createApp(options: AppOptions): Hono {
 
   app.notFound((c) => c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`), 404));
   app.onError((error, c) => {
-    if (error instanceof ApiError) return c.json(errorBody(error.code, error.message), error.status);
+    const known = clientErrorOf(error);
+    if (known) return c.json(errorBody(known.code, known.message), known.status);
     if (error instanceof HTTPException) return c.json(errorBody("invalid_request", error.message), error.status);
     console.error(`${c.req.method} ${c.req.path} failed:`, error);
     return c.json(errorBody("internal_error", "something went wrong on our side"), 500);

@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
 import { ask, type AskPipeline } from "../answer/ask.js";
 import type { AskRequestBody } from "./ask-request.js";
-import { ApiError, errorBody } from "./errors.js";
+import { clientErrorOf, errorBody } from "./errors.js";
 
 /**
  * `POST /ask/stream`: `passages`, then `delta` events with answer text, then `done` with the same
@@ -28,9 +28,9 @@ export function streamAnswer(c: Context, pipeline: AskPipeline, body: AskRequest
       send("done", response);
     } catch (error) {
       if (aborted.signal.aborted) return;
-      if (!(error instanceof ApiError)) console.error("POST /ask/stream failed:", error);
-      const [code, message] =
-        error instanceof ApiError ? [error.code, error.message] : (["internal_error", "something went wrong on our side"] as const);
+      const known = clientErrorOf(error);
+      if (!known) console.error("POST /ask/stream failed:", error);
+      const [code, message] = known ? [known.code, known.message] : (["internal_error", "something went wrong on our side"] as const);
       send("error", errorBody(code, message));
     }
     await written;

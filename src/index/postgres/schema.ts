@@ -1,0 +1,119 @@
+import type pg from "pg";
+
+/**
+ * The database's tables, as numbered steps. A database holds the step it has reached in `qa_schema`; a
+ * server applies the later ones at start. A step is never edited once released: a change is a new step.
+ */
+const MIGRATIONS: string[] = [
+  `CREATE EXTENSION IF NOT EXISTS vector;
+   -- One row: how many changes the index has had (servers poll it), and what its vectors and passages were made with.
+   CREATE TABLE qa_state (
+     singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+     version bigint NOT NULL,
+     embeddings jsonb,
+     chunking jsonb
+   );
+   INSERT INTO qa_state (version) VALUES (0);
+   -- A document with its text: every offset below points into document->>'text'.
+   CREATE TABLE qa_documents (
+     id text PRIMARY KEY,
+     origin text NOT NULL CHECK (origin IN ('corpus', 'upload')),
+     path text NOT NULL,
+     sha256 text NOT NULL,
+     -- json, not jsonb: read back exactly as written, so an unchanged document compares equal.
+     document json NOT NULL
+   );
+   CREATE TABLE qa_passages (
+     id text PRIMARY KEY,
+     document_id text NOT NULL REFERENCES qa_documents (id) ON DELETE CASCADE,
+     position integer NOT NULL,
+     start_offset integer NOT NULL,
+     end_offset integer NOT NULL,
+     heading text NOT NULL,
+     text text NOT NULL,
+     embedding vector NOT NULL,
+     -- The passage's terms as the service makes them (stemmed, no stop words), the text's weighted A, the heading's B.
+     terms tsvector NOT NULL
+   );
+   CREATE INDEX qa_passages_document ON qa_passages (document_id);
+   CREATE INDEX qa_passages_terms ON qa_passages USING gin (terms);
+   CREATE TABLE qa_sentences (
+     document_id text NOT NULL REFERENCES qa_documents (id) ON DELETE CASCADE,
+     position integer NOT NULL,
+     passage_id text NOT NULL,
+     start_offset integer NOT NULL,
+     end_offset integer NOT NULL,
+     text text NOT NULL,
+     -- Float32, little-endian: the answerer reads these whole, never searches them.
+     embedding bytea NOT NULL,
+     PRIMARY KEY (document_id, position)
+   );
+   -- What each version changed, so a server that read version n loads only what changed since.
+   CREATE TABLE qa_changes (
+     version bigint PRIMARY KEY,
+     added text[] NOT NULL,
+     removed text[] NOT NULL,
+     committed_at timestamptz NOT NULL DEFAULT now()
+   );`,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Advisory lock keys of this service: one for migrating, one for changing the index. */
+export const LOCKS = { migrate: 727_100_1, change: 727_100_2 } as const;
+
+/**
+ * Brings the schema up to SCHEMA_VERSION. Several servers may start at once: they take turns on an
+ * advisory lock, and each step runs in its own transaction, so a step is applied once, whole.
+ */
+export async function migrate(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query("SELECT pg_advisory_lock($1)", [LOCKS.migrate]);
+    await client.query("CREATE TABLE IF NOT EXISTS qa_schema (version integer NOT NULL)");
+    await client.query("INSERT INTO qa_schema (version) SELECT 0 WHERE NOT EXISTS (SELECT FROM qa_schema)");
+    // Each step reads the version again inside its transaction: where the advisory lock cannot exclude
+    // (PGlite serves every connection in one session), transactions still do.
+    for (;;) {
+      await client.query("BEGIN");
+      try {
+        const { rows } = await client.query<{ version: number }>("SELECT version FROM qa_schema FOR UPDATE");
+        const reached = rows[0]!.version;
+        if (reached > SCHEMA_VERSION) {
+          throw new Error(`the database's schema is version ${reached}, newer than this server's ${SCHEMA_VERSION}: upgrade the server`);
+        }
+        if (reached === SCHEMA_VERSION) {
+          await client.query("COMMIT");
+          return;
+        }
+        await client.query(MIGRATIONS[reached]!);
+        await client.query("UPDATE qa_schema SET version = $1", [reached + 1]);
+        await client.query("COMMIT");
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => {});
+        throw error;
+      }
+    }
+  } finally {
+    await client.query("SELECT pg_advisory_unlock_all()").catch(() => {});
+    client.release();
+  }
+}
+
+/**
+ * Gives the passages' vector column `dimensions` and an HNSW index over it (pgvector indexes only a column
+ * of fixed dimensions); the caller has emptied the table when the dimensions change.
+ */
+export async function fitVectorColumn(client: pg.PoolClient, dimensions: number): Promise<void> {
+  await client.query("DROP VIEW IF EXISTS qa_passage_vectors");
+  await client.query("DROP INDEX IF EXISTS qa_passages_embedding");
+  await client.query(`ALTER TABLE qa_passages ALTER COLUMN embedding TYPE vector(${Math.trunc(dimensions)})`);
+  await client.query("CREATE INDEX qa_passages_embedding ON qa_passages USING hnsw (embedding vector_cosine_ops)");
+  // What LangChain's PGVectorStore reads: its id, content, metadata and vector columns, and nothing else.
+  await client.query(
+    `CREATE VIEW ${PASSAGE_VECTORS} AS SELECT id, text, jsonb_build_object('passageId', id) AS metadata, embedding FROM qa_passages`,
+  );
+}
+
+/** The view the vector search reads. */
+export const PASSAGE_VECTORS = "qa_passage_vectors";

@@ -1,0 +1,355 @@
+import type pg from "pg";
+import type { EmbeddingModel } from "../../embeddings/index.js";
+import type { ChunkingSettings } from "../../ingest/passages.js";
+import type { Passage, Sentence, SourceDocument } from "../../ingest/types.js";
+import { contentTerms } from "../../text/terms.js";
+import { indexAfter, indexDocuments, type IndexChange, type IndexedDocument } from "../change.js";
+import type { DocumentOrigin, IndexStore } from "../index-store.js";
+import { INDEX_FORMAT_VERSION, sha256 } from "../manifest.js";
+import type { Progress } from "../progress.js";
+import type { CorpusIndex } from "../store.js";
+import { describeDiff, diffCorpus, IndexMovedError, type CorpusDiff } from "../updates.js";
+import { connectDatabase, describeFailure, isUnavailable, reaching } from "./database.js";
+import { PostgresKeywords, TERMS_SQL } from "./keywords.js";
+import { fitVectorColumn, LOCKS, migrate } from "./schema.js";
+import { PostgresPassageVectors } from "./vectors.js";
+import { StoreUnavailableError } from "../store-unavailable.js";
+
+/** What the database's vectors and passages were made with (`qa_state`). */
+interface Settings {
+  embeddings: { provider: string; model: string; dimensions: number } | null;
+  chunking: ChunkingSettings | null;
+}
+
+/** Rows written per INSERT: a large document's sentences go in several. */
+const ROWS_PER_INSERT = 500;
+
+/**
+ * The index kept in Postgres with pgvector, shared by every server of one DATABASE_URL. Passages are
+ * searched in the database (HNSW and full-text); each server holds the documents, passages and sentence
+ * vectors in memory for the answerer and the citations, and follows the database's version.
+ */
+export class PostgresIndexStore implements IndexStore {
+  readonly uploadsInCorpus = false;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly model: EmbeddingModel,
+    private readonly chunking: ChunkingSettings,
+    private readonly progress: Progress,
+  ) {}
+
+  /** Connects to `url` and brings its schema up to date; StoreUnavailableError when it cannot be reached. */
+  static async open(url: string, model: EmbeddingModel, chunking: ChunkingSettings, progress: Progress): Promise<PostgresIndexStore> {
+    const pool = connectDatabase(url);
+    try {
+      await migrate(pool);
+    } catch (error) {
+      await pool.end().catch(() => {});
+      if (isUnavailable(error)) throw new StoreUnavailableError(`cannot use the database at DATABASE_URL: ${describeFailure(error)}`);
+      throw new Error(`cannot prepare the database at DATABASE_URL: ${describeFailure(error)}`);
+    }
+    return new PostgresIndexStore(pool, model, chunking, progress);
+  }
+
+  async exclusively<T>(work: () => Promise<T>): Promise<T> {
+    const client = await reaching(() => this.pool.connect());
+    try {
+      await reaching(() => client.query("SELECT pg_advisory_lock($1)", [LOCKS.change]));
+      return await work();
+    } finally {
+      // A lock whose connection is gone was let go with it.
+      await client.query("SELECT pg_advisory_unlock($1)", [LOCKS.change]).catch(() => {});
+      client.release();
+    }
+  }
+
+  /**
+   * Makes the database's index one of this embedding model and chunking: when it was made with others, every
+   * document it holds (the corpus's and uploads) is split and embedded again and replaces what it held, in one
+   * transaction. Only called by `exclusively`'s work.
+   */
+  async fitSettings({ rebuild = false } = {}): Promise<void> {
+    const { progress } = this;
+    const settings = await this.settings();
+    const sameModel = settings.embeddings?.provider === this.model.provider && settings.embeddings.model === this.model.model;
+    const sameChunking = JSON.stringify(settings.chunking) === JSON.stringify(this.chunking);
+    if (settings.embeddings === null || (sameModel && sameChunking && !rebuild)) return;
+    progress(
+      rebuild
+        ? "Re-indexing every document in the database."
+        : `Re-indexing the database: it was indexed with ${settings.embeddings.model}, chunks of ${settings.chunking?.maxChars} characters.`,
+    );
+    const index = await this.load();
+    const origins = await this.origins();
+    const documents = [...index.documents.values()];
+    const added = await indexDocuments(documents, this.model, this.chunking, progress);
+    await this.write(async (client, version) => {
+      if (version !== savedVersion(index)) throw new IndexMovedError("the database was changed while it was re-indexed");
+      await client.query("DELETE FROM qa_documents");
+      await client.query("UPDATE qa_state SET embeddings = NULL, chunking = NULL");
+      for (const document of added) await insertDocument(client, document, origins.get(document.document.id) ?? "corpus");
+      return { added: documents.map((d) => d.id), removed: [] };
+    }, dimensionsOf(added));
+  }
+
+  async load(): Promise<CorpusIndex> {
+    return this.snapshot(async (client, version, settings) => {
+      const documents = await readDocuments(client, null);
+      return indexAfter(this.emptyIndex(settings, version), { added: documents, removed: [] }, settings.embeddings?.dimensions ?? 0);
+    });
+  }
+
+  async follow(index: CorpusIndex): Promise<CorpusIndex | undefined> {
+    const known = savedVersion(index);
+    return this.snapshot(async (client, version, settings) => {
+      if (version === known) return index;
+      if (settings.embeddings?.dimensions !== index.manifest.embeddings.dimensions && index.documents.size > 0) return undefined;
+      const { rows } = await client.query<{ added: string[]; removed: string[] }>(
+        "SELECT added, removed FROM qa_changes WHERE version > $1 ORDER BY version",
+        [known],
+      );
+      if (rows.length !== version - known) return undefined;
+      const touched = [...new Set(rows.flatMap((row) => [...row.added, ...row.removed]))];
+      const added = await readDocuments(client, touched);
+      const present = new Set(added.map((a) => a.document.id));
+      const change: IndexChange = { added, removed: touched.filter((id) => !present.has(id) && index.documents.has(id)) };
+      const after = indexAfter(index, change, settings.embeddings?.dimensions ?? 0);
+      return { ...after, saved: { store: "database", version } };
+    });
+  }
+
+  async commit(index: CorpusIndex, change: IndexChange, origin: DocumentOrigin): Promise<CorpusIndex> {
+    const dimensions = index.manifest.embeddings.dimensions || dimensionsOf(change.added);
+    const version = await this.write(async (client, current) => {
+      if (current !== savedVersion(index)) throw new IndexMovedError("the database was changed by another server since it was read");
+      const replaced = [...change.removed, ...change.added.map((a) => a.document.id)];
+      await client.query("DELETE FROM qa_documents WHERE id = ANY($1)", [replaced]);
+      for (const document of change.added) await insertDocument(client, document, origin);
+      return { added: change.added.map((a) => a.document.id), removed: change.removed };
+    }, dimensions);
+    this.progress(`Index updated: ${describeDiff({ added: change.added.map((a) => a.document), removed: change.removed })}.`);
+    return { ...indexAfter(index, change, dimensions), saved: { store: "database", version } };
+  }
+
+  async corpusDiff(index: CorpusIndex, documents: SourceDocument[]): Promise<CorpusDiff> {
+    const origins = await this.origins();
+    const diff = diffCorpus(index, documents);
+    return { ...diff, removed: diff.removed.filter((id) => origins.get(id) !== "upload") };
+  }
+
+  /** Postgres reclaims deleted rows itself, and pgvector's HNSW index skips them. */
+  compactionDue(): boolean {
+    return false;
+  }
+
+  compact(): Promise<CorpusIndex> {
+    return this.load();
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  private async settings(): Promise<Settings> {
+    const { rows } = await reaching(() => this.pool.query<Settings>("SELECT embeddings, chunking FROM qa_state"));
+    return rows[0]!;
+  }
+
+  private async origins(): Promise<Map<string, DocumentOrigin>> {
+    const { rows } = await reaching(() => this.pool.query<{ id: string; origin: DocumentOrigin }>("SELECT id, origin FROM qa_documents"));
+    return new Map(rows.map((row) => [row.id, row.origin]));
+  }
+
+  /** Runs `read` on one consistent view of the database, with the version and settings of that view. */
+  private async snapshot<T>(read: (client: pg.PoolClient, version: number, settings: Settings) => Promise<T>): Promise<T> {
+    const client = await reaching(() => this.pool.connect());
+    try {
+      return await reaching(async () => {
+        await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+        try {
+          const { rows } = await client.query<Settings & { version: string }>("SELECT version, embeddings, chunking FROM qa_state");
+          const state = rows[0]!;
+          return await read(client, Number(state.version), state);
+        } finally {
+          await client.query("COMMIT");
+        }
+      });
+    } finally {
+      client.release();
+    }
+  }
+
+  /**
+   * Runs `change` in one transaction that also takes the next version, records what it added and removed,
+   * and, on the database's first vectors, fixes their dimensions and the settings they were made with.
+   */
+  private async write(
+    change: (client: pg.PoolClient, version: number) => Promise<{ added: string[]; removed: string[] }>,
+    dimensions: number,
+  ): Promise<number> {
+    const client = await reaching(() => this.pool.connect());
+    try {
+      return await reaching(async () => {
+        await client.query("BEGIN");
+        try {
+          const { rows } = await client.query<Settings & { version: string }>("SELECT version, embeddings, chunking FROM qa_state FOR UPDATE");
+          const state = rows[0]!;
+          const recorded = await change(client, Number(state.version));
+          const { rows: now } = await client.query<{ embeddings: unknown }>("SELECT embeddings FROM qa_state");
+          if (now[0]!.embeddings === null && dimensions > 0) {
+            await fitVectorColumn(client, dimensions);
+            const embeddings = { provider: this.model.provider, model: this.model.model, dimensions };
+            await client.query("UPDATE qa_state SET embeddings = $1, chunking = $2", [embeddings, this.chunking]);
+          }
+          const version = Number(state.version) + 1;
+          await client.query("UPDATE qa_state SET version = $1", [version]);
+          await client.query("INSERT INTO qa_changes (version, added, removed) VALUES ($1, $2, $3)", [version, recorded.added, recorded.removed]);
+          await client.query("COMMIT");
+          return version;
+        } catch (error) {
+          await client.query("ROLLBACK").catch(() => {});
+          throw error;
+        }
+      });
+    } finally {
+      client.release();
+    }
+  }
+
+  private emptyIndex(settings: Settings, version: number): CorpusIndex {
+    const embeddings = settings.embeddings ?? { provider: this.model.provider, model: this.model.model, dimensions: 0 };
+    return {
+      manifest: {
+        formatVersion: INDEX_FORMAT_VERSION,
+        embeddings,
+        chunking: settings.chunking ?? this.chunking,
+        documents: [],
+        builtAt: new Date().toISOString(),
+      },
+      documents: new Map(),
+      passages: new Map(),
+      vectors: new PostgresPassageVectors(this.model.embeddings, this.pool),
+      keywords: new PostgresKeywords(this.pool),
+      sentences: [],
+      sentenceVectors: new Float32Array(0),
+      documentSentences: new Map(),
+      passageLabels: new Map(),
+      saved: { store: "database", version },
+    };
+  }
+}
+
+function savedVersion(index: CorpusIndex): number {
+  if (index.saved.store !== "database") throw new Error("this index is not kept in a database");
+  return index.saved.version;
+}
+
+function dimensionsOf(added: IndexedDocument[]): number {
+  const first = added.find((a) => a.sentences.length > 0);
+  return first ? first.sentenceVectors.length / first.sentences.length : 0;
+}
+
+/** Writes one document with its passages (vector and terms) and sentences (vector). */
+async function insertDocument(client: pg.PoolClient, indexed: IndexedDocument, origin: DocumentOrigin): Promise<void> {
+  const { document, passages, sentences, passageVectors, sentenceVectors } = indexed;
+  const dimensions = passages.length > 0 ? passageVectors.length / passages.length : 0;
+  await client.query("INSERT INTO qa_documents (id, origin, path, sha256, document) VALUES ($1, $2, $3, $4, $5)", [
+    document.id,
+    origin,
+    document.path,
+    sha256(document.text),
+    document,
+  ]);
+  for (let from = 0; from < passages.length; from += ROWS_PER_INSERT) {
+    const rows = passages.slice(from, from + ROWS_PER_INSERT);
+    await client.query(
+      `INSERT INTO qa_passages (id, document_id, position, start_offset, end_offset, heading, text, embedding, terms)
+       SELECT id, $1, position, start_offset, end_offset, heading, text, embedding::vector, ${TERMS_SQL}
+       FROM unnest($2::text[], $3::int[], $4::int[], $5::int[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
+         AS row (id, position, start_offset, end_offset, heading, text, embedding, text_terms, heading_terms)`,
+      [
+        document.id,
+        rows.map((p) => p.id),
+        rows.map((_, i) => from + i),
+        rows.map((p) => p.start),
+        rows.map((p) => p.end),
+        rows.map((p) => p.heading),
+        rows.map((p) => p.text),
+        rows.map((_, i) => `[${passageVectors.subarray((from + i) * dimensions, (from + i + 1) * dimensions).join(",")}]`),
+        rows.map((p) => contentTerms(p.text).join(" ")),
+        rows.map((p) => contentTerms(p.heading).join(" ")),
+      ],
+    );
+  }
+  const width = sentences.length > 0 ? sentenceVectors.length / sentences.length : 0;
+  for (let from = 0; from < sentences.length; from += ROWS_PER_INSERT) {
+    const rows = sentences.slice(from, from + ROWS_PER_INSERT);
+    await client.query(
+      `INSERT INTO qa_sentences (document_id, position, passage_id, start_offset, end_offset, text, embedding)
+       SELECT $1, * FROM unnest($2::int[], $3::text[], $4::int[], $5::int[], $6::text[], $7::bytea[])`,
+      [
+        document.id,
+        rows.map((_, i) => from + i),
+        rows.map((s) => s.passageId),
+        rows.map((s) => s.start),
+        rows.map((s) => s.end),
+        rows.map((s) => s.text),
+        rows.map((_, i) => {
+          const row = sentenceVectors.subarray((from + i) * width, (from + i + 1) * width);
+          return Buffer.from(row.buffer, row.byteOffset, row.byteLength);
+        }),
+      ],
+    );
+  }
+}
+
+/** The documents `ids` (all, with null) as the database holds them, with their passages and sentence vectors. */
+async function readDocuments(client: pg.PoolClient, ids: string[] | null): Promise<IndexedDocument[]> {
+  const which = ids === null ? "" : "WHERE document_id = ANY($1)";
+  const parameters = ids === null ? [] : [ids];
+  const documents = await client.query<{ document: SourceDocument }>(
+    `SELECT document FROM qa_documents ${ids === null ? "" : "WHERE id = ANY($1)"} ORDER BY id`,
+    parameters,
+  );
+  const passages = await client.query<{ id: string; document_id: string; start_offset: number; end_offset: number; heading: string; text: string }>(
+    `SELECT id, document_id, start_offset, end_offset, heading, text FROM qa_passages ${which} ORDER BY document_id, position`,
+    parameters,
+  );
+  const sentences = await client.query<{ document_id: string; passage_id: string; start_offset: number; end_offset: number; text: string; embedding: Buffer }>(
+    `SELECT document_id, passage_id, start_offset, end_offset, text, embedding FROM qa_sentences ${which} ORDER BY document_id, position`,
+    parameters,
+  );
+  const byDocument = new Map(
+    documents.rows.map(({ document }): [string, { document: SourceDocument; passages: Passage[]; sentences: Omit<Sentence, "index">[]; vectors: Buffer[] }] => [
+      document.id,
+      { document, passages: [], sentences: [], vectors: [] },
+    ]),
+  );
+  for (const row of passages.rows) {
+    byDocument.get(row.document_id)?.passages.push({
+      id: row.id,
+      documentId: row.document_id,
+      start: row.start_offset,
+      end: row.end_offset,
+      heading: row.heading,
+      text: row.text,
+    });
+  }
+  for (const row of sentences.rows) {
+    const own = byDocument.get(row.document_id);
+    own?.sentences.push({ documentId: row.document_id, passageId: row.passage_id, start: row.start_offset, end: row.end_offset, text: row.text });
+    own?.vectors.push(row.embedding);
+  }
+  return [...byDocument.values()].map(({ document, passages: own, sentences: ownSentences, vectors }) => {
+    const bytes = Buffer.concat(vectors);
+    return {
+      document,
+      passages: own,
+      sentences: ownSentences,
+      sentenceVectors: new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)),
+      // Searched in the database, never read here.
+      passageVectors: new Float32Array(0),
+    };
+  });
+}

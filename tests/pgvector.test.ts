@@ -1,0 +1,190 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import pg from "pg";
+import { migrate, SCHEMA_VERSION } from "../src/index/postgres/schema.js";
+import { startPostgres, type TestPostgres } from "./support/postgres.js";
+import { waitUntilReady } from "./support/ready.js";
+import { freePort, startServeProcess, stopServeProcess, type ServeProcess } from "./support/serve-process.js";
+
+const TOKEN = "a-long-enough-admin-token";
+const LIGHTHOUSE = "# The Harrow Point lighthouse\n\nThe Harrow Point lighthouse was first lit in 1871, after two ships were lost on the reef.\n";
+const ARTICLE = resolve("corpus");
+
+let postgres: TestPostgres;
+let dirs: string[];
+let first: ServeProcess;
+let second: ServeProcess;
+
+function serveWithDatabase(url: string, port: number, dataDir: string): ServeProcess {
+  return startServeProcess(port, ARTICLE, dataDir, { VECTOR_STORE: "pgvector", DATABASE_URL: url, ADMIN_TOKEN: TOKEN, RATE_LIMIT_PER_MINUTE: "0" });
+}
+
+async function askAt(url: string, question: string): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${url}/ask`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ question }) });
+  return { status: response.status, body: await response.json() };
+}
+
+async function health(url: string): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${url}/healthz`);
+  return { status: response.status, body: await response.json() };
+}
+
+/** Polls `check` every 200 ms until it holds, for at most `timeoutMs`. */
+async function eventually(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("did not happen in time");
+    await new Promise((done) => setTimeout(done, 200));
+  }
+}
+
+/** Every citation quotes its document's text exactly at its offsets, as the server's own document route gives it. */
+async function expectExactCitations(url: string, citations: { documentId: string; start: number; end: number; quote: string }[]): Promise<void> {
+  for (const citation of citations) {
+    const document = await (await fetch(`${url}/documents/${encodeURIComponent(citation.documentId)}`)).json();
+    expect(document.text.slice(citation.start, citation.end)).toBe(citation.quote);
+  }
+}
+
+beforeAll(async () => {
+  postgres = await startPostgres();
+  dirs = await Promise.all([1, 2].map(() => mkdtemp(join(tmpdir(), "pgvector-"))));
+  // Two servers start at once on an empty database: one creates the schema and indexes the corpus, the other waits its turn.
+  first = serveWithDatabase(postgres.url, await freePort(), dirs[0]!);
+  second = serveWithDatabase(postgres.url, await freePort(), dirs[1]!);
+  await Promise.all([waitUntilReady(first), waitUntilReady(second)]);
+}, 240_000);
+
+afterAll(async () => {
+  await Promise.all([stopServeProcess(first?.proc), stopServeProcess(second?.proc)]);
+  await postgres?.close();
+  await Promise.all((dirs ?? []).map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+describe("VECTOR_STORE=pgvector", () => {
+  it("indexes the corpus once when two servers start on an empty database, and both answer from it", async () => {
+    const updates = [first, second].map((s) => (s.output.stdout.match(/Index updated/g) ?? []).length);
+    expect(updates.sort()).toEqual([0, 1]);
+    for (const served of [first, second]) {
+      const { status, body } = await health(served.url);
+      expect(status).toBe(200);
+      expect(body).toMatchObject({ status: "ready", documents: 1, index: "postgres+1" });
+    }
+  });
+
+  it("answers from the database with citations that quote the source exactly", async () => {
+    const { status, body } = await askAt(first.url, "How many people did ISKP kill in Moscow?");
+    expect(status).toBe(200);
+    expect(body.grounded).toBe(true);
+    expect(body.answer).toContain("137");
+    expect(body.passages.length).toBeGreaterThan(0);
+    await expectExactCitations(first.url, body.citations);
+  });
+
+  it("searches the database with any characters in the question, never an error", async () => {
+    for (const question of ["what's O'Brien's \\role | & ! <-> (ISKP)?", "'''", "\\\\"]) {
+      const { status } = await askAt(first.url, question);
+      expect(status).toBe(200);
+    }
+  });
+
+  it("shows a document uploaded through one server on the other, and a deletion through the other on the first", async () => {
+    const form = new FormData();
+    form.append("files", new Blob([LIGHTHOUSE]), "lighthouse.md");
+    const uploaded = await fetch(`${first.url}/documents`, { method: "POST", body: form, headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(uploaded.status).toBe(201);
+
+    let answer: any;
+    await eventually(async () => {
+      answer = (await askAt(second.url, "When was the Harrow Point lighthouse first lit?")).body;
+      return answer.citations?.some((c: { documentId: string }) => c.documentId === "lighthouse");
+    });
+    expect(answer.answer).toContain("1871");
+    await expectExactCitations(second.url, answer.citations);
+
+    const deleted = await fetch(`${second.url}/documents/lighthouse`, { method: "DELETE", headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(deleted.status).toBe(200);
+    await eventually(async () => (await fetch(`${first.url}/documents/lighthouse`)).status === 404);
+  });
+
+  it("keeps an uploaded document when a server starts over the same database with a corpus folder that lacks it", async () => {
+    const form = new FormData();
+    form.append("files", new Blob([LIGHTHOUSE]), "lighthouse.md");
+    expect((await fetch(`${first.url}/documents`, { method: "POST", body: form, headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(201);
+    const third = serveWithDatabase(postgres.url, await freePort(), dirs[1]!);
+    try {
+      await waitUntilReady(third);
+      expect((await fetch(`${third.url}/documents/lighthouse`)).status).toBe(200);
+      expect(third.output.stdout).not.toMatch(/Index updated/);
+    } finally {
+      await stopServeProcess(third.proc);
+    }
+  });
+
+  it("answers 503 with the error shape while the database is away, and answers again once it is back", async () => {
+    await postgres.stop();
+    try {
+      const { status, body } = await askAt(first.url, "How many people did ISKP kill in Moscow?");
+      expect(status).toBe(503);
+      expect(body.error.code).toBe("store_unavailable");
+      expect(JSON.stringify(body)).not.toMatch(/\n\s+at /);
+      await eventually(async () => (await health(first.url)).body.status === "unavailable");
+      expect((await health(first.url)).status).toBe(503);
+    } finally {
+      await postgres.restart();
+    }
+    await eventually(async () => (await askAt(first.url, "How many people did ISKP kill in Moscow?")).status === 200);
+    await eventually(async () => (await health(first.url)).body.status === "ready");
+  });
+});
+
+describe("a database that cannot be reached at start", () => {
+  it("keeps the server up and not ready, saying why, until the database is there, then serves", async () => {
+    const port = await freePort();
+    const dataDir = await mkdtemp(join(tmpdir(), "pgvector-late-"));
+    const served = serveWithDatabase(`postgres://postgres@127.0.0.1:${port}/postgres`, await freePort(), dataDir);
+    let late: TestPostgres | undefined;
+    try {
+      await eventually(async () => {
+        try {
+          return (await health(served.url)).body.status === "unavailable";
+        } catch {
+          return false; // Not listening yet.
+        }
+      }, 60_000);
+      const { status, body } = await health(served.url);
+      expect(status).toBe(503);
+      expect(body.reason).toMatch(/connection refused/);
+      expect((await askAt(served.url, "Who attacked Moscow?")).body.error.code).toBe("store_unavailable");
+      expect(served.proc.exitCode).toBeNull();
+
+      late = await startPostgres(port);
+      await waitUntilReady(served);
+      expect((await askAt(served.url, "How many people did ISKP kill in Moscow?")).body.answer).toContain("137");
+    } finally {
+      await stopServeProcess(served.proc);
+      await late?.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
+describe("schema migration", () => {
+  it("is applied once, whole, when several servers migrate at the same moment", async () => {
+    const own = await startPostgres();
+    const pools = [1, 2, 3].map(() => new pg.Pool({ connectionString: own.url, max: 1 }));
+    try {
+      await Promise.all(pools.map((pool) => migrate(pool)));
+      const { rows } = await pools[0]!.query("SELECT version FROM qa_schema");
+      expect(rows).toEqual([{ version: SCHEMA_VERSION }]);
+      const tables = await pools[0]!.query("SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name LIKE 'qa\\_%'");
+      expect(tables.rows[0].n).toBeGreaterThanOrEqual(6);
+    } finally {
+      await Promise.all(pools.map((pool) => pool.end()));
+      await own.close();
+    }
+  });
+});
+
