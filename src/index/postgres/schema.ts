@@ -6,10 +6,12 @@ import type pg from "pg";
  */
 const MIGRATIONS: string[] = [
   `CREATE EXTENSION IF NOT EXISTS vector;
-   -- One row: how many changes the index has had (servers poll it), and what its vectors and passages were made with.
+   -- One row: how many changes the index has had (servers poll it), how many passages it holds (for term
+   -- rarity), and what its vectors and passages were made with.
    CREATE TABLE qa_state (
      singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
      version bigint NOT NULL,
+     passages bigint NOT NULL DEFAULT 0,
      embeddings jsonb,
      chunking jsonb
    );

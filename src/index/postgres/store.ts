@@ -203,7 +203,7 @@ export class PostgresIndexStore implements IndexStore {
             await client.query("UPDATE qa_state SET embeddings = $1, chunking = $2", [embeddings, this.chunking]);
           }
           const version = Number(state.version) + 1;
-          await client.query("UPDATE qa_state SET version = $1", [version]);
+          await client.query("UPDATE qa_state SET version = $1, passages = (SELECT count(*) FROM qa_passages)", [version]);
           await client.query("INSERT INTO qa_changes (version, added, removed) VALUES ($1, $2, $3)", [version, recorded.added, recorded.removed]);
           await client.query("COMMIT");
           return version;

@@ -1,0 +1,47 @@
+import { PGlite } from "@electric-sql/pglite";
+import { vector } from "@electric-sql/pglite-pgvector";
+import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+
+/**
+ * Postgres with pgvector, compiled to WebAssembly (PGlite) and served over the Postgres wire protocol on
+ * a loopback port, so the service connects with the ordinary `pg` client exactly as to a Postgres server.
+ * For tests, benchmarks and trying VECTOR_STORE=pgvector without installing Postgres; not for production:
+ * it runs every query one after another, in one session (so advisory locks do not exclude).
+ */
+export interface PgliteServer {
+  url: string;
+  /** Closes the port, as a database going away does; the data stays. */
+  stop(): Promise<void>;
+  /** Opens the port again, on the same number, with the same data. */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Connections accepted at once: a few servers' pools, and a test's own. */
+const MAX_CONNECTIONS = 32;
+
+/** Serves a database kept in `dataDir` (in memory without it) on `port` (a free one with 0). */
+export async function servePglite(port = 0, dataDir?: string): Promise<PgliteServer> {
+  const db = await PGlite.create({ dataDir, extensions: { vector } });
+  const listen = async (on: number) => {
+    const server = new PGLiteSocketServer({ db, port: on, host: "127.0.0.1", maxConnections: MAX_CONNECTIONS });
+    await server.start();
+    return server;
+  };
+  let server: PGLiteSocketServer | undefined = await listen(port);
+  const bound = Number(server.getServerConn().split(":").pop());
+  return {
+    url: `postgres://postgres@127.0.0.1:${bound}/postgres`,
+    async stop() {
+      await server?.stop();
+      server = undefined;
+    },
+    async restart() {
+      server ??= await listen(bound);
+    },
+    async close() {
+      await server?.stop();
+      await db.close();
+    },
+  };
+}
