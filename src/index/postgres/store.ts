@@ -104,7 +104,11 @@ export class PostgresIndexStore implements IndexStore {
     const known = savedVersion(index);
     return this.snapshot(async (client, version, settings) => {
       if (version === known) return index;
-      if (settings.embeddings?.dimensions !== index.manifest.embeddings.dimensions && index.documents.size > 0) return undefined;
+      if (settings.embeddings && (settings.embeddings.provider !== this.model.provider || settings.embeddings.model !== this.model.model)) {
+        throw new Error(
+          `another server re-indexed the database with ${settings.embeddings.model}: every server of one database needs the same EMBEDDINGS_PROVIDER and EMBEDDINGS_MODEL`,
+        );
+      }
       const { rows } = await client.query<{ added: string[]; removed: string[] }>(
         "SELECT added, removed FROM qa_changes WHERE version > $1 ORDER BY version",
         [known],
