@@ -1,4 +1,6 @@
 import { PGlite } from "@electric-sql/pglite";
+import { fuzzystrmatch } from "@electric-sql/pglite/contrib/fuzzystrmatch";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { vector } from "@electric-sql/pglite-pgvector";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 
@@ -22,7 +24,8 @@ const MAX_CONNECTIONS = 32;
 
 /** Serves a database kept in `dataDir` (in memory without it) on `port` (a free one with 0). */
 export async function servePglite(port = 0, dataDir?: string): Promise<PgliteServer> {
-  const db = await PGlite.create({ dataDir, extensions: { vector } });
+  // The extensions the database store creates: pgvector, and for keyword search pg_trgm and fuzzystrmatch.
+  const db = await PGlite.create({ dataDir, extensions: { vector, pg_trgm, fuzzystrmatch } });
   const listen = async (on: number) => {
     const server = new PGLiteSocketServer({ db, port: on, host: "127.0.0.1", maxConnections: MAX_CONNECTIONS });
     await server.start();

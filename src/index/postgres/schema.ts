@@ -6,6 +6,9 @@ import type pg from "pg";
  */
 const MIGRATIONS: string[] = [
   `CREATE EXTENSION IF NOT EXISTS vector;
+   -- For keyword search: terms that nearly match a question's misspelt one (trigrams, then edit distance).
+   CREATE EXTENSION IF NOT EXISTS pg_trgm;
+   CREATE EXTENSION IF NOT EXISTS fuzzystrmatch;
    -- One row: how many changes the index has had (servers poll it), how many passages it holds (for term
    -- rarity), and what its vectors and passages were made with.
    CREATE TABLE qa_state (
@@ -50,6 +53,12 @@ const MIGRATIONS: string[] = [
      embedding bytea NOT NULL,
      PRIMARY KEY (document_id, position)
    );
+   -- Every term the passages hold, and how many passages hold it: BM25's document frequency.
+   CREATE TABLE qa_terms (
+     term text PRIMARY KEY,
+     passages integer NOT NULL
+   );
+   CREATE INDEX qa_terms_trigrams ON qa_terms USING gin (term gin_trgm_ops);
    -- What each version changed, so a server that read version n loads only what changed since.
    CREATE TABLE qa_changes (
      version bigint PRIMARY KEY,

@@ -87,8 +87,10 @@ export class PostgresIndexStore implements IndexStore {
     await this.write(async (client, version) => {
       if (version !== savedVersion(index)) throw new IndexMovedError("the database was changed while it was re-indexed");
       await client.query("DELETE FROM qa_documents");
+      await client.query("DELETE FROM qa_terms");
       await client.query("UPDATE qa_state SET embeddings = NULL, chunking = NULL");
       for (const document of added) await insertDocument(client, document, origins.get(document.document.id) ?? "corpus");
+      await countTerms(client, documents.map((d) => d.id), 1);
       return { added: documents.map((d) => d.id), removed: [] };
     }, dimensionsOf(added));
   }
@@ -128,8 +130,10 @@ export class PostgresIndexStore implements IndexStore {
     const version = await this.write(async (client, current) => {
       if (current !== savedVersion(index)) throw new IndexMovedError("the database was changed by another server since it was read");
       const replaced = [...change.removed, ...change.added.map((a) => a.document.id)];
+      await countTerms(client, replaced, -1);
       await client.query("DELETE FROM qa_documents WHERE id = ANY($1)", [replaced]);
       for (const document of change.added) await insertDocument(client, document, origin);
+      await countTerms(client, change.added.map((a) => a.document.id), 1);
       return { added: change.added.map((a) => a.document.id), removed: change.removed };
     }, dimensions);
     this.progress(`Index updated: ${describeDiff({ added: change.added.map((a) => a.document), removed: change.removed })}.`);
@@ -252,6 +256,17 @@ function savedVersion(index: CorpusIndex): number {
 function dimensionsOf(added: IndexedDocument[]): number {
   const first = added.find((a) => a.sentences.length > 0);
   return first ? first.sentenceVectors.length / first.sentences.length : 0;
+}
+
+/** Adds (`sign` 1) or takes away (-1) the passages of `documents` to or from each term's count of passages. */
+async function countTerms(client: pg.PoolClient, documents: string[], sign: 1 | -1): Promise<void> {
+  await client.query(
+    `INSERT INTO qa_terms (term, passages)
+     SELECT lexeme, $2 * count(*) FROM qa_passages, unnest(terms) WHERE document_id = ANY($1) GROUP BY lexeme
+     ON CONFLICT (term) DO UPDATE SET passages = qa_terms.passages + excluded.passages`,
+    [documents, sign],
+  );
+  if (sign < 0) await client.query("DELETE FROM qa_terms WHERE passages <= 0");
 }
 
 /** Writes one document with its passages (vector and terms) and sentences (vector). */
