@@ -140,6 +140,31 @@ describe("VECTOR_STORE=pgvector", () => {
   });
 });
 
+describe("a server started with other chunking", () => {
+  it("re-indexes every document of the database, uploads included, and the other servers answer from it", async () => {
+    const before = (await (await fetch(`${first.url}/documents`)).json()).documents;
+    const rechunked = startServeProcess(await freePort(), ARTICLE, dirs[1]!, {
+      VECTOR_STORE: "pgvector",
+      DATABASE_URL: postgres.url,
+      CHUNK_MAX_CHARS: "300",
+    });
+    try {
+      await waitUntilReady(rechunked);
+      expect(rechunked.output.stdout).toMatch(/Re-indexing the database: it was indexed with .*chunks of 1200 characters/);
+      const after = (await (await fetch(`${rechunked.url}/documents`)).json()).documents;
+      expect(after.map((d: { id: string }) => d.id).sort()).toEqual(before.map((d: { id: string }) => d.id).sort());
+      const passages = (list: { id: string; passages: number }[]) => list.find((d) => d.id === "iskp-moscow-attack")!.passages;
+      expect(passages(after)).toBeGreaterThan(passages(before));
+      await eventually(async () => passages((await (await fetch(`${first.url}/documents`)).json()).documents) === passages(after));
+      const { body } = await askAt(first.url, "How many people did ISKP kill in Moscow?");
+      expect(body.answer).toContain("137");
+      await expectExactCitations(first.url, body.citations);
+    } finally {
+      await stopServeProcess(rechunked.proc);
+    }
+  });
+});
+
 describe("a database that cannot be reached at start", () => {
   it("keeps the server up and not ready, saying why, until the database is there, then serves", async () => {
     const port = await freePort();

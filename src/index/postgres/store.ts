@@ -88,11 +88,13 @@ export class PostgresIndexStore implements IndexStore {
       if (version !== savedVersion(index)) throw new IndexMovedError("the database was changed while it was re-indexed");
       await client.query("DELETE FROM qa_documents");
       await client.query("DELETE FROM qa_terms");
-      await client.query("UPDATE qa_state SET embeddings = NULL, chunking = NULL");
+      const dimensions = dimensionsOf(added);
+      if (dimensions > 0) await this.recordSettings(client, dimensions);
+      else await client.query("UPDATE qa_state SET embeddings = NULL, chunking = NULL"); // Recorded with the first vectors.
       for (const document of added) await insertDocument(client, document, origins.get(document.document.id) ?? "corpus");
       await countTerms(client, documents.map((d) => d.id), 1);
       return { added: documents.map((d) => d.id), removed: [] };
-    }, dimensionsOf(added));
+    }, 0);
   }
 
   async load(): Promise<CorpusIndex> {
@@ -188,9 +190,16 @@ export class PostgresIndexStore implements IndexStore {
     }
   }
 
+  /** Gives the vector column `dimensions`, and records this server's embedding model and chunking as the database's. */
+  private async recordSettings(client: pg.PoolClient, dimensions: number): Promise<void> {
+    await fitVectorColumn(client, dimensions);
+    const embeddings = { provider: this.model.provider, model: this.model.model, dimensions };
+    await client.query("UPDATE qa_state SET embeddings = $1, chunking = $2", [embeddings, this.chunking]);
+  }
+
   /**
-   * Runs `change` in one transaction that also takes the next version, records what it added and removed,
-   * and, on the database's first vectors, fixes their dimensions and the settings they were made with.
+   * Runs `change` in one transaction that also takes the next version and records what it added and removed;
+   * before the database's first vectors, it fixes their dimensions and the settings they are made with.
    */
   private async write(
     change: (client: pg.PoolClient, version: number) => Promise<{ added: string[]; removed: string[] }>,
@@ -203,13 +212,8 @@ export class PostgresIndexStore implements IndexStore {
         try {
           const { rows } = await client.query<Settings & { version: string }>("SELECT version, embeddings, chunking FROM qa_state FOR UPDATE");
           const state = rows[0]!;
+          if (state.embeddings === null && dimensions > 0) await this.recordSettings(client, dimensions);
           const recorded = await change(client, Number(state.version));
-          const { rows: now } = await client.query<{ embeddings: unknown }>("SELECT embeddings FROM qa_state");
-          if (now[0]!.embeddings === null && dimensions > 0) {
-            await fitVectorColumn(client, dimensions);
-            const embeddings = { provider: this.model.provider, model: this.model.model, dimensions };
-            await client.query("UPDATE qa_state SET embeddings = $1, chunking = $2", [embeddings, this.chunking]);
-          }
           const version = Number(state.version) + 1;
           await client.query("UPDATE qa_state SET version = $1, passages = (SELECT count(*) FROM qa_passages)", [version]);
           await client.query("INSERT INTO qa_changes (version, added, removed) VALUES ($1, $2, $3)", [version, recorded.added, recorded.removed]);
