@@ -70,8 +70,23 @@ const MIGRATIONS: string[] = [
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
+/** The view the vector search reads. */
+export const PASSAGE_VECTORS = "qa_passage_vectors";
+
 /** Advisory lock keys of this service: one for migrating, one for changing the index. */
 export const LOCKS = { migrate: 727_100_1, change: 727_100_2 } as const;
+
+/**
+ * Lets go of the advisory lock `key` that `client` holds and returns the connection to its pool; a connection
+ * that cannot unlock (it broke) is closed instead, which lets go of the lock with it.
+ */
+export async function releaseLock(client: pg.PoolClient, key: number): Promise<void> {
+  const unlocked = await client.query("SELECT pg_advisory_unlock($1)", [key]).then(
+    () => true,
+    () => false,
+  );
+  client.release(!unlocked);
+}
 
 /**
  * Brings the schema up to SCHEMA_VERSION. Several servers may start at once: they take turns on an
@@ -106,8 +121,7 @@ export async function migrate(pool: pg.Pool): Promise<void> {
       }
     }
   } finally {
-    await client.query("SELECT pg_advisory_unlock_all()").catch(() => {});
-    client.release();
+    await releaseLock(client, LOCKS.migrate);
   }
 }
 
@@ -116,7 +130,7 @@ export async function migrate(pool: pg.Pool): Promise<void> {
  * of fixed dimensions); the caller has emptied the table when the dimensions change.
  */
 export async function fitVectorColumn(client: pg.PoolClient, dimensions: number): Promise<void> {
-  await client.query("DROP VIEW IF EXISTS qa_passage_vectors");
+  await client.query(`DROP VIEW IF EXISTS ${PASSAGE_VECTORS}`);
   await client.query("DROP INDEX IF EXISTS qa_passages_embedding");
   await client.query(`ALTER TABLE qa_passages ALTER COLUMN embedding TYPE vector(${Math.trunc(dimensions)})`);
   await client.query("CREATE INDEX qa_passages_embedding ON qa_passages USING hnsw (embedding vector_cosine_ops)");
@@ -126,5 +140,4 @@ export async function fitVectorColumn(client: pg.PoolClient, dimensions: number)
   );
 }
 
-/** The view the vector search reads. */
-export const PASSAGE_VECTORS = "qa_passage_vectors";
+

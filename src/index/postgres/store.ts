@@ -11,7 +11,7 @@ import type { CorpusIndex } from "../store.js";
 import { describeDiff, diffCorpus, IndexMovedError, type CorpusDiff } from "../updates.js";
 import { connectDatabase, describeFailure, isUnavailable, reaching } from "./database.js";
 import { PostgresKeywords, TERMS_SQL } from "./keywords.js";
-import { fitVectorColumn, LOCKS, migrate } from "./schema.js";
+import { fitVectorColumn, LOCKS, migrate, releaseLock } from "./schema.js";
 import { PostgresPassageVectors } from "./vectors.js";
 import { StoreUnavailableError } from "../store-unavailable.js";
 
@@ -58,9 +58,7 @@ export class PostgresIndexStore implements IndexStore {
       await reaching(() => client.query("SELECT pg_advisory_lock($1)", [LOCKS.change]));
       return await work();
     } finally {
-      // A lock whose connection is gone was let go with it.
-      await client.query("SELECT pg_advisory_unlock($1)", [LOCKS.change]).catch(() => {});
-      client.release();
+      await releaseLock(client, LOCKS.change);
     }
   }
 
