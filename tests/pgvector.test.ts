@@ -83,6 +83,15 @@ describe("VECTOR_STORE=pgvector", () => {
     await expectExactCitations(first.url, body.citations);
   });
 
+  it("answers many questions at once, through both servers, every one of them", async () => {
+    const questions = ["How many people did ISKP kill in Moscow?", "Who is Amira Jadoon?", "When was ISKP at its peak strength?", "What is ISKP?"];
+    const answers = await Promise.all(
+      Array.from({ length: 24 }, (_, i) => askAt((i % 2 === 0 ? first : second).url, questions[i % questions.length]!)),
+    );
+    expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
+    expect(answers.filter((a, i) => i % questions.length === 0).every((a) => a.body.answer.includes("137"))).toBe(true);
+  });
+
   it("searches the database with any characters in the question, never an error", async () => {
     for (const question of ["what's O'Brien's \\role | & ! <-> (ISKP)?", "'''", "\\\\"]) {
       const { status } = await askAt(first.url, question);

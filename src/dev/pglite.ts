@@ -28,6 +28,7 @@ export async function servePglite(port = 0, dataDir?: string): Promise<PgliteSer
   const db = await PGlite.create({ dataDir, extensions: { vector, pg_trgm, fuzzystrmatch } });
   const listen = async (on: number) => {
     const server = new PGLiteSocketServer({ db, port: on, host: "127.0.0.1", maxConnections: MAX_CONNECTIONS });
+    runSequencesWhole(server);
     await server.start();
     return server;
   };
@@ -46,5 +47,34 @@ export async function servePglite(port = 0, dataDir?: string): Promise<PgliteSer
       await server?.stop();
       await db.close();
     },
+  };
+}
+
+/** What of pglite-socket's (0.2.17) connection queue this reaches into: its `enqueue`, one protocol message at a time. */
+interface ConnectionQueue {
+  enqueue(handlerId: number, message: Uint8Array, onData: (data: Uint8Array) => void): Promise<number>;
+}
+
+/** Parse, Bind, Describe, Execute and Close: the messages of an extended-protocol query before its Sync. */
+const EXTENDED_QUERY_MESSAGES = new Set([0x50, 0x42, 0x44, 0x45, 0x43]);
+
+/**
+ * pglite-socket queues each protocol message on its own, and PGlite is one backend for every connection,
+ * so two connections' parameterised queries (Parse, Bind, …, Sync) interleave: one binds the other's
+ * statement ("portal does not exist", a keyword string read as a vector). This holds a connection's
+ * messages until the Sync that ends its query, and queues them as one.
+ */
+function runSequencesWhole(server: PGLiteSocketServer): void {
+  const queue = (server as unknown as { queryQueue: ConnectionQueue }).queryQueue;
+  const enqueue = queue.enqueue.bind(queue);
+  const held = new Map<number, Uint8Array[]>();
+  queue.enqueue = (handlerId, message, onData) => {
+    const waiting = held.get(handlerId) ?? [];
+    if (EXTENDED_QUERY_MESSAGES.has(message[0]!)) {
+      held.set(handlerId, [...waiting, message]);
+      return Promise.resolve(0);
+    }
+    held.delete(handlerId);
+    return enqueue(handlerId, waiting.length === 0 ? message : Buffer.concat([...waiting, message]), onData);
   };
 }
