@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/server/app.js";
+import { FeedbackFile } from "../src/server/feedback.js";
 
 let dataDir: string;
 let app: ReturnType<typeof createApp>;
@@ -19,7 +20,7 @@ const GOOD = {
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "feedback-"));
   // Feedback needs no index: a server still building it takes feedback all the same.
-  app = createApp({ pipeline: () => undefined, maxQuestionChars: 2000, rateLimitPerMinute: 0, dataDir: join(dataDir, "nested") });
+  app = createApp({ pipeline: () => undefined, maxQuestionChars: 2000, rateLimitPerMinute: 0, feedback: new FeedbackFile(join(dataDir, "nested", "feedback.jsonl")) });
 });
 afterAll(() => rm(dataDir, { recursive: true, force: true }));
 

@@ -92,6 +92,22 @@ describe("VECTOR_STORE=pgvector", () => {
     expect(answers.filter((a, i) => i % questions.length === 0).every((a) => a.body.answer.includes("137"))).toBe(true);
   });
 
+  it("keeps readers' verdicts in the database, whichever server they reach", async () => {
+    const verdict = { question: "How many people did ISKP kill in Moscow?", answer: "About 137 [1].", verdict: "up" };
+    for (const served of [first, second]) {
+      const posted = await fetch(`${served.url}/feedback`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(verdict) });
+      expect(posted.status).toBe(201);
+    }
+    const pool = new pg.Pool({ connectionString: postgres.url, max: 1 });
+    try {
+      const { rows } = await pool.query("SELECT verdict, entry FROM qa_feedback");
+      expect(rows).toHaveLength(2);
+      expect(rows[0].entry).toMatchObject({ question: verdict.question, verdict: "up" });
+    } finally {
+      await pool.end();
+    }
+  });
+
   it("searches the database with any characters in the question, never an error", async () => {
     for (const question of ["what's O'Brien's \\role | & ! <-> (ISKP)?", "'''", "\\\\"]) {
       const { status } = await askAt(first.url, question);
@@ -139,6 +155,12 @@ describe("VECTOR_STORE=pgvector", () => {
       expect(status).toBe(503);
       expect(body.error.code).toBe("store_unavailable");
       expect(JSON.stringify(body)).not.toMatch(/\n\s+at /);
+      const feedback = await fetch(`${first.url}/feedback`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ question: "Who attacked Moscow?", answer: "ISKP.", verdict: "up" }),
+      });
+      expect(feedback.status).toBe(503);
       await eventually(async () => (await health(first.url)).body.status === "unavailable");
       expect((await health(first.url)).status).toBe(503);
     } finally {

@@ -2,11 +2,14 @@ import cluster from "node:cluster";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 import { serve } from "@hono/node-server";
 import type { AskPipeline } from "../answer/ask.js";
 import { loadConfig, type Config } from "../config.js";
 import { watchLlm } from "../llm/availability.js";
 import { createApp } from "../server/app.js";
+import { FeedbackFile } from "../server/feedback.js";
+import { FeedbackTable } from "../server/feedback-table.js";
 import { joinWorkers, runWorkers } from "../server/workers.js";
 import { createPageRoutes } from "../server/page.js";
 import { buildIndexInWorker, describeProgress, type BuildProgress } from "../index/build-worker.js";
@@ -47,7 +50,7 @@ await runCli(async () => {
     health: () => ({ llm: llm.status(), ...(cluster.isWorker && { workers: peers.workers() }) }),
     maxQuestionChars: config.maxQuestionChars,
     rateLimitPerMinute: config.rateLimitPerMinute,
-    dataDir: config.dataDir,
+    feedback: config.store.kind === "pgvector" ? new FeedbackTable(config.store.databaseUrl) : new FeedbackFile(join(config.dataDir, "feedback.jsonl")),
     library: () => library,
     adminToken: config.adminToken,
     maxUploadBytes: config.maxUploadBytes,

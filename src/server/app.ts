@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
@@ -12,7 +11,7 @@ import { ApiError, clientErrorOf, errorBody } from "./errors.js";
 import type { DocumentLibrary } from "../library.js";
 import { documentRoutes } from "./documents.js";
 import { exampleQuestions } from "./example-questions.js";
-import { MAX_FEEDBACK_BYTES, readFeedback, recordFeedback } from "./feedback.js";
+import { feedbackEntry, MAX_FEEDBACK_BYTES, readFeedback, type FeedbackLog } from "./feedback.js";
 import { streamAnswer } from "./stream.js";
 
 export interface AppOptions {
@@ -26,8 +25,8 @@ export interface AppOptions {
   health?: () => Record<string, unknown>;
   maxQuestionChars: number;
   rateLimitPerMinute: number;
-  /** DATA_DIR: `POST /feedback` appends to feedback.jsonl in it; without it the route does not exist. */
-  dataDir?: string;
+  /** Where `POST /feedback` keeps verdicts; without it the route does not exist. */
+  feedback?: FeedbackLog;
   /** Adds and deletes documents (`POST /documents`, `DELETE /documents/:id`); undefined until the index is ready. */
   library?: () => DocumentLibrary | undefined;
   /** ADMIN_TOKEN: without it, adding and deleting documents answer 403. */
@@ -87,11 +86,10 @@ export function createApp(options: AppOptions): Hono {
     return streamAnswer(c, ready(), body);
   });
 
-  const { dataDir } = options;
-  if (dataDir) {
-    const file = join(dataDir, "feedback.jsonl");
+  const { feedback } = options;
+  if (feedback) {
     app.post("/feedback", bodyLimitOf(MAX_FEEDBACK_BYTES), ...rateLimitOf(options.rateLimitPerMinute, "feedback posts"), async (c) => {
-      await recordFeedback(file, await readFeedback(c, options.maxQuestionChars));
+      await feedback.record(feedbackEntry(await readFeedback(c, options.maxQuestionChars)));
       return c.json({ recorded: true }, 201);
     });
   }

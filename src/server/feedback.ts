@@ -47,14 +47,28 @@ export function readFeedback(c: Context, maxQuestionChars: number): Promise<Feed
   return readJsonBody(c, feedbackSchema(maxQuestionChars), '{"question": "...", "answer": "...", "verdict": "up"}');
 }
 
-/**
- * Appends one line of JSON per verdict, with the time it came, so the file reads as a dataset of real
- * questions to evaluate on later (`npm run eval` does not read it yet). One write per line: concurrent
- * posts do not interleave.
- */
-export async function recordFeedback(file: string, feedback: Feedback, now = new Date()): Promise<void> {
+/** One verdict as it is kept: the feedback, without an empty comment, and the time it came. */
+export type FeedbackEntry = Omit<Feedback, "comment"> & { comment?: string; time: string };
+
+export function feedbackEntry(feedback: Feedback, now = new Date()): FeedbackEntry {
   const { comment, ...rest } = feedback;
-  const line = { ...rest, ...(comment && { comment }), time: now.toISOString() };
-  await mkdir(dirname(file), { recursive: true });
-  await appendFile(file, `${JSON.stringify(line)}\n`, "utf8");
+  return { ...rest, ...(comment && { comment }), time: now.toISOString() };
+}
+
+/** Where verdicts are kept: a file under DATA_DIR, or the database every server shares. */
+export interface FeedbackLog {
+  record(entry: FeedbackEntry): Promise<void>;
+}
+
+/**
+ * One line of JSON per verdict, so the file reads as a dataset of real questions to evaluate on later
+ * (`npm run eval` does not read it yet). One write per line: concurrent posts do not interleave.
+ */
+export class FeedbackFile implements FeedbackLog {
+  constructor(readonly file: string) {}
+
+  async record(entry: FeedbackEntry): Promise<void> {
+    await mkdir(dirname(this.file), { recursive: true });
+    await appendFile(this.file, `${JSON.stringify(entry)}\n`, "utf8");
+  }
 }

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AskResponse } from "../../src/answer/types.js";
+import { FeedbackFile } from "../../src/server/feedback.js";
 import { openArticlePipeline } from "../support/pipeline.js";
 import type { RunningServer } from "../support/server.js";
 import { launchBrowser, SCREENS, screenshot, startChatServer } from "./support/browser.js";
@@ -21,7 +22,7 @@ beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "keep-and-share-"));
   const [pipeline, launched] = await Promise.all([openArticlePipeline(), launchBrowser()]);
   browser = launched;
-  server = await startChatServer(pipeline, { dataDir });
+  server = await startChatServer(pipeline, { feedback: new FeedbackFile(join(dataDir, "feedback.jsonl")) });
   killed = await askApi(server.url, KILLED);
 });
 afterAll(async () => {

@@ -59,6 +59,13 @@ const MIGRATIONS: string[] = [
      passages integer NOT NULL
    );
    CREATE INDEX qa_terms_trigrams ON qa_terms USING gin (term gin_trgm_ops);
+   -- Readers' verdicts on answers (POST /feedback), from every server.
+   CREATE TABLE qa_feedback (
+     id bigserial PRIMARY KEY,
+     received_at timestamptz NOT NULL,
+     verdict text NOT NULL,
+     entry json NOT NULL
+   );
    -- What each version changed, so a server that read version n loads only what changed since.
    CREATE TABLE qa_changes (
      version bigint PRIMARY KEY,
