@@ -75,7 +75,10 @@ await runCli(async () => {
     return opened;
   };
   if (config.store.kind === "pgvector") {
-    library = await openFromDatabase(config, open, log, (reason) => (unavailable = reason));
+    library = await openFromDatabase(config, open, log, {
+      building: (progress) => (building = progress),
+      unavailable: (reason) => (unavailable = reason),
+    });
   } else {
     library = await openFromFiles(config, open, log, {
       building: (progress) => (building = progress),
@@ -150,15 +153,29 @@ async function openFromFiles(
  * and not ready (/healthz says why) and tries again, waiting longer each time up to MAX_RETRY_MS, rather
  * than exit and be restarted in a loop.
  */
-async function openFromDatabase(config: Config, open: Opened, log: (message: string) => void, unavailable: (reason: string | undefined) => void): Promise<DocumentLibrary> {
+async function openFromDatabase(
+  config: Config,
+  open: Opened,
+  log: (message: string) => void,
+  report: { building: (progress: BuildProgress | undefined) => void; unavailable: (reason: string | undefined) => void },
+): Promise<DocumentLibrary> {
   for (let wait = 1000; ; wait = Math.min(wait * 2, MAX_RETRY_MS)) {
+    const startedAt = new Date().toISOString();
+    // What embedding the corpus's new documents has reached, for /healthz.
+    const progress = (message: string) => {
+      report.building(describeProgress(message, startedAt));
+      log(message);
+    };
     try {
-      const { index, model, store } = await openRetrieval(config, log);
-      unavailable(undefined);
-      return new DocumentLibrary(config, await open(await pipelineOver(config, index, model, log)), store, model, log);
+      const { index, model, store } = await openRetrieval(config, progress);
+      report.unavailable(undefined);
+      const library = new DocumentLibrary(config, await open(await pipelineOver(config, index, model, log)), store, model, log);
+      report.building(undefined);
+      return library;
     } catch (error) {
+      report.building(undefined);
       if (!(error instanceof StoreUnavailableError)) throw error;
-      unavailable(error.message);
+      report.unavailable(error.message);
       console.error(`Waiting for the database: ${error.message}. Trying again in ${wait / 1000} s.`);
       await sleep(wait);
     }
