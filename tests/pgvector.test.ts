@@ -227,6 +227,31 @@ describe("a database that cannot be reached at start", () => {
   }, 120_000);
 });
 
+describe("a database without pgvector", () => {
+  it("keeps the server up and not ready, saying which extensions it needs", async () => {
+    const bare = await startPostgres(0, { bare: true });
+    const dataDir = await mkdtemp(join(tmpdir(), "pgvector-bare-"));
+    const served = serveWithDatabase(bare.url, await freePort(), dataDir);
+    try {
+      await eventually(async () => {
+        try {
+          return (await health(served.url)).body.status === "unavailable";
+        } catch {
+          return false; // Not listening yet.
+        }
+      }, 60_000);
+      const { status, body } = await health(served.url);
+      expect(status).toBe(503);
+      expect(body.reason).toMatch(/extension "vector" is not available: the database needs pgvector, pg_trgm and fuzzystrmatch/);
+      expect(served.proc.exitCode).toBeNull();
+    } finally {
+      await stopServeProcess(served.proc);
+      await bare.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 90_000);
+});
+
 describe("schema migration", () => {
   it("is applied once, whole, when several servers migrate at the same moment", async () => {
     const own = await startPostgres();

@@ -14,7 +14,7 @@ await runCli(async (args) => {
   } catch {
     throw new Error("PGlite is a development dependency: install it with `npm ci` (not `npm ci --omit=dev`)");
   }
-  const server = await servePglite(port, values.dir);
+  const server = await servePglite(port, { dataDir: values.dir });
   console.log(`DATABASE_URL=${server.url}`);
   const stop = () => void server.close().then(() => process.exit(0));
   process.on("SIGINT", stop);

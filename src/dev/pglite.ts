@@ -22,10 +22,12 @@ export interface PgliteServer {
 /** Connections accepted at once: a few servers' pools, and a test's own. */
 const MAX_CONNECTIONS = 32;
 
-/** Serves a database kept in `dataDir` (in memory without it) on `port` (a free one with 0). */
-export async function servePglite(port = 0, dataDir?: string): Promise<PgliteServer> {
-  // The extensions the database store creates: pgvector, and for keyword search pg_trgm and fuzzystrmatch.
-  const db = await PGlite.create({ dataDir, extensions: { vector, pg_trgm, fuzzystrmatch } });
+/**
+ * Serves a database kept in `dataDir` (in memory without it) on `port` (a free one with 0), with the extensions
+ * the database store creates (pgvector, and for keyword search pg_trgm and fuzzystrmatch) unless `bare`.
+ */
+export async function servePglite(port = 0, { dataDir, bare = false }: { dataDir?: string; bare?: boolean } = {}): Promise<PgliteServer> {
+  const db = await PGlite.create({ dataDir, extensions: bare ? {} : { vector, pg_trgm, fuzzystrmatch } });
   const listen = async (on: number) => {
     const server = new PGLiteSocketServer({ db, port: on, host: "127.0.0.1", maxConnections: MAX_CONNECTIONS });
     runSequencesWhole(server);

@@ -38,7 +38,7 @@ export function connectDatabase(url: string): pg.Pool {
 const UNAVAILABLE_CODES = /^(E[A-Z]+|08...|28...|57P0[1-3]|3D000)$/;
 
 /** Whether `error` says the database cannot be reached or used now, rather than that a query was wrong. */
-export function isUnavailable(error: unknown): boolean {
+function isUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
   if (typeof code === "string" && UNAVAILABLE_CODES.test(code)) return true;
@@ -69,6 +69,12 @@ export function describeFailure(error: unknown): string {
       return `login refused: ${e.message}; check the user and password in DATABASE_URL`;
     case "3D000":
       return `${e.message}; create it or fix DATABASE_URL`;
+    case "0A000":
+    case "58P01":
+      // An extension the schema needs is not installed on the database server.
+      return /extension/i.test(e.message ?? "")
+        ? `${e.message}: the database needs pgvector, pg_trgm and fuzzystrmatch (the pgvector/pgvector images and managed Postgres offerings have all three)`
+        : (e.message ?? String(error));
     default:
       return e.message || String(error);
   }

@@ -9,7 +9,7 @@ import { INDEX_FORMAT_VERSION, sha256 } from "../manifest.js";
 import type { Progress } from "../progress.js";
 import type { CorpusIndex } from "../store.js";
 import { describeDiff, diffCorpus, IndexMovedError, type CorpusDiff } from "../updates.js";
-import { connectDatabase, describeFailure, isUnavailable, reaching } from "./database.js";
+import { connectDatabase, describeFailure, reaching } from "./database.js";
 import { PostgresKeywords, TERMS_SQL } from "./keywords.js";
 import { fitVectorColumn, LOCKS, migrate, releaseLock } from "./schema.js";
 import { PostgresPassageVectors } from "./vectors.js";
@@ -39,15 +39,18 @@ export class PostgresIndexStore implements IndexStore {
     private readonly progress: Progress,
   ) {}
 
-  /** Connects to `url` and brings its schema up to date; StoreUnavailableError when it cannot be reached. */
+  /**
+   * Connects to `url` and brings its schema up to date. Throws StoreUnavailableError when that fails, whether
+   * the database cannot be reached or cannot take the schema (an extension missing, a newer schema): both
+   * are the database's to fix, and a server waits for that rather than exit.
+   */
   static async open(url: string, model: EmbeddingModel, chunking: ChunkingSettings, progress: Progress): Promise<PostgresIndexStore> {
     const pool = connectDatabase(url);
     try {
       await migrate(pool);
     } catch (error) {
       await pool.end().catch(() => {});
-      if (isUnavailable(error)) throw new StoreUnavailableError(`cannot use the database at DATABASE_URL: ${describeFailure(error)}`);
-      throw new Error(`cannot prepare the database at DATABASE_URL: ${describeFailure(error)}`);
+      throw new StoreUnavailableError(`cannot use the database at DATABASE_URL: ${describeFailure(error)}`);
     }
     return new PostgresIndexStore(pool, model, chunking, progress);
   }
