@@ -31,6 +31,18 @@ async function health(url: string): Promise<{ status: number; body: any }> {
   return { status: response.status, body: await response.json() };
 }
 
+/** `/healthz` of a server that has just been started, once it says the database is unavailable. */
+async function healthOnceUnavailable(url: string): Promise<{ status: number; body: any }> {
+  await eventually(async () => {
+    try {
+      return (await health(url)).body.status === "unavailable";
+    } catch {
+      return false; // Not listening yet.
+    }
+  }, 60_000);
+  return health(url);
+}
+
 /** Polls `check` every 200 ms until it holds, for at most `timeoutMs`. */
 async function eventually(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -203,14 +215,7 @@ describe("a database that cannot be reached at start", () => {
     const served = serveWithDatabase(`postgres://postgres@127.0.0.1:${port}/postgres`, await freePort(), dataDir);
     let late: TestPostgres | undefined;
     try {
-      await eventually(async () => {
-        try {
-          return (await health(served.url)).body.status === "unavailable";
-        } catch {
-          return false; // Not listening yet.
-        }
-      }, 60_000);
-      const { status, body } = await health(served.url);
+      const { status, body } = await healthOnceUnavailable(served.url);
       expect(status).toBe(503);
       expect(body.reason).toMatch(/connection refused/);
       expect((await askAt(served.url, "Who attacked Moscow?")).body.error.code).toBe("store_unavailable");
@@ -233,14 +238,7 @@ describe("a database without pgvector", () => {
     const dataDir = await mkdtemp(join(tmpdir(), "pgvector-bare-"));
     const served = serveWithDatabase(bare.url, await freePort(), dataDir);
     try {
-      await eventually(async () => {
-        try {
-          return (await health(served.url)).body.status === "unavailable";
-        } catch {
-          return false; // Not listening yet.
-        }
-      }, 60_000);
-      const { status, body } = await health(served.url);
+      const { status, body } = await healthOnceUnavailable(served.url);
       expect(status).toBe(503);
       expect(body.reason).toMatch(/extension "vector" is not available: the database needs pgvector, pg_trgm and fuzzystrmatch/);
       expect(served.proc.exitCode).toBeNull();
