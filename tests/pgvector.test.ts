@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
+import { connectDatabase } from "../src/index/postgres/database.js";
 import { migrate, SCHEMA_VERSION } from "../src/index/postgres/schema.js";
 import { startPostgres, type TestPostgres } from "./support/postgres.js";
 import { waitUntilReady } from "./support/ready.js";
@@ -248,6 +249,30 @@ describe("a database without pgvector", () => {
       await rm(dataDir, { recursive: true, force: true });
     }
   }, 90_000);
+});
+
+describe("a connection that breaks while a server holds it", () => {
+  it("fails its next query instead of ending the process", async () => {
+    const own = await startPostgres();
+    const pool = connectDatabase(own.url);
+    const uncaught: Error[] = [];
+    const listener = (error: Error) => uncaught.push(error);
+    process.on("uncaughtException", listener);
+    try {
+      // As the change lock's connection is held between queries.
+      const client = await pool.connect();
+      await client.query("SELECT 1");
+      await own.stop();
+      await new Promise((done) => setTimeout(done, 500));
+      expect(uncaught).toEqual([]);
+      await expect(client.query("SELECT 1")).rejects.toThrow();
+      client.release(true);
+    } finally {
+      process.off("uncaughtException", listener);
+      await pool.end();
+      await own.close();
+    }
+  });
 });
 
 describe("schema migration", () => {

@@ -14,9 +14,8 @@ const POOL_SIZE = 4;
 const CONNECT_TIMEOUT_MS = 5000;
 
 /**
- * A pool of connections to `url`. A connection that breaks while idle (the database restarted) is
- * dropped and replaced on the next query, never an unhandled error; every new one searches with
- * PG_EF_SEARCH candidates.
+ * A pool of connections to `url`. A connection that breaks (the database restarted) is dropped and
+ * replaced on the next query, never an unhandled error; every new one searches with PG_EF_SEARCH candidates.
  */
 export function connectDatabase(url: string): pg.Pool {
   // Idle connections do not keep a command (`npm run eval`) from ending.
@@ -31,6 +30,9 @@ export function connectDatabase(url: string): pg.Pool {
     },
   });
   pool.on("error", () => {});
+  // A connection that breaks while checked out but between queries (the lock's, a snapshot's) emits an error
+  // of its own, which would end the process unheard; its next query fails instead, and the pool drops it.
+  pool.on("connect", (client) => client.on("error", () => {}));
   return pool;
 }
 
