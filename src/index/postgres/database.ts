@@ -6,7 +6,7 @@ import { StoreUnavailableError } from "../store-unavailable.js";
  * graph (m 16, ef_construction 64), recall@10 was 0.9845 at 100 and 0.9910 at 200 (`npm run bench:recall --
  * --store pgvector`); pgvector's own default, 40, gave 0.854.
  */
-export const PG_EF_SEARCH = 200;
+const PG_EF_SEARCH = 200;
 
 /** Connections each server keeps: questions run their two searches side by side, a few questions at a time. */
 const POOL_SIZE = 4;

@@ -173,22 +173,8 @@ export class PostgresIndexStore implements IndexStore {
   }
 
   /** Runs `read` on one consistent view of the database, with the version and settings of that view. */
-  private async snapshot<T>(read: (client: pg.PoolClient, version: number, settings: Settings) => Promise<T>): Promise<T> {
-    const client = await reaching(() => this.pool.connect());
-    try {
-      return await reaching(async () => {
-        await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-        try {
-          const { rows } = await client.query<Settings & { version: string }>("SELECT version, embeddings, chunking FROM qa_state");
-          const state = rows[0]!;
-          return await read(client, Number(state.version), state);
-        } finally {
-          await client.query("COMMIT");
-        }
-      });
-    } finally {
-      client.release();
-    }
+  private snapshot<T>(read: (client: pg.PoolClient, version: number, settings: Settings) => Promise<T>): Promise<T> {
+    return this.transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "", (client, state) => read(client, state.version, state));
   }
 
   /** Gives the vector column `dimensions`, and records this server's embedding model and chunking as the database's. */
@@ -202,24 +188,35 @@ export class PostgresIndexStore implements IndexStore {
    * Runs `change` in one transaction that also takes the next version and records what it added and removed;
    * before the database's first vectors, it fixes their dimensions and the settings they are made with.
    */
-  private async write(
+  private write(
     change: (client: pg.PoolClient, version: number) => Promise<{ added: string[]; removed: string[] }>,
     dimensions: number,
   ): Promise<number> {
+    return this.transaction("BEGIN", "FOR UPDATE", async (client, state) => {
+      if (state.embeddings === null && dimensions > 0) await this.recordSettings(client, dimensions);
+      const recorded = await change(client, state.version);
+      const version = state.version + 1;
+      await client.query("UPDATE qa_state SET version = $1, passages = (SELECT count(*) FROM qa_passages)", [version]);
+      await client.query("INSERT INTO qa_changes (version, added, removed) VALUES ($1, $2, $3)", [version, recorded.added, recorded.removed]);
+      return version;
+    });
+  }
+
+  /**
+   * Runs `work` in a transaction opened by `begin`, with the state row as the transaction sees it (read `lock`,
+   * e.g. FOR UPDATE); commits when it returns, rolls back when it throws. Failures to reach the database are
+   * StoreUnavailableError.
+   */
+  private async transaction<T>(begin: string, lock: string, work: (client: pg.PoolClient, state: Settings & { version: number }) => Promise<T>): Promise<T> {
     const client = await reaching(() => this.pool.connect());
     try {
       return await reaching(async () => {
-        await client.query("BEGIN");
+        await client.query(begin);
         try {
-          const { rows } = await client.query<Settings & { version: string }>("SELECT version, embeddings, chunking FROM qa_state FOR UPDATE");
-          const state = rows[0]!;
-          if (state.embeddings === null && dimensions > 0) await this.recordSettings(client, dimensions);
-          const recorded = await change(client, Number(state.version));
-          const version = Number(state.version) + 1;
-          await client.query("UPDATE qa_state SET version = $1, passages = (SELECT count(*) FROM qa_passages)", [version]);
-          await client.query("INSERT INTO qa_changes (version, added, removed) VALUES ($1, $2, $3)", [version, recorded.added, recorded.removed]);
+          const { rows } = await client.query<Settings & { version: string }>(`SELECT version, embeddings, chunking FROM qa_state ${lock}`);
+          const result = await work(client, { ...rows[0]!, version: Number(rows[0]!.version) });
           await client.query("COMMIT");
-          return version;
+          return result;
         } catch (error) {
           await client.query("ROLLBACK").catch(() => {});
           throw error;
