@@ -81,13 +81,16 @@ export async function ask(pipeline: AskPipeline, request: AskRequest): Promise<A
   const citations = addReadingAids(pipeline.index, checked.citations, question, answerKind);
   const answered = performance.now();
 
+  const grounded = draft.grounded && checked.citations.length > 0;
   return {
     ...draft,
     ...checked,
     citations,
     ...(answerKind && { answerKind }),
-    grounded: draft.grounded && checked.citations.length > 0,
+    grounded,
     confidence: round(confidence, 1000),
+    support: !grounded ? "none" : confidence >= pipeline.extractive.settings.directConfidence ? "direct" : "related",
+    unmatched: [],
     ...(standaloneQuestion !== undefined && { standaloneQuestion }),
     passages: retrieval.passages,
     timings: { retrieveMs: round(retrieved - started, 10), answerMs: round(answered - retrieved, 10), totalMs: round(answered - started, 10) },

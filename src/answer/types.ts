@@ -62,9 +62,21 @@ export interface Answerer {
   answer(request: AnswerRequest): Promise<Draft>;
 }
 
+/**
+ * How a reader should take an answer: `direct`, the quote answers the question; `related`, the closest the
+ * documents come, which may not answer it; `none`, declined (the closest passages are listed to look at).
+ */
+export type Support = "direct" | "related" | "none";
+
 /** The body of `POST /ask` and of the stream's `done` event. */
 export interface AskResponse extends Draft {
   confidence: number;
+  support: Support;
+  /**
+   * The question's content words that neither the quoted sentences nor their passages contain (by form,
+   * lemma, synonym or derived form), most informative first; for a decline, those the closest passage lacks.
+   */
+  unmatched: string[];
   /** What the question's wording asks for (a quantity, a time, a name), when it says. */
   answerKind?: AnswerKind;
   standaloneQuestion?: string;

@@ -18,6 +18,8 @@ export const MAX_QUESTION_PARTS = 4;
 export interface ExtractiveSettings {
   /** Below this probability that the best sentence answers, the answer is "not covered" (ANSWER_MIN_CONFIDENCE). */
   minConfidence: number;
+  /** At or above this probability a grounded answer is `direct`; between the two thresholds, `related` (ANSWER_DIRECT_CONFIDENCE). */
+  directConfidence: number;
   /** The runner-up is quoted too when the ranker scores it within this many logits of the best. */
   secondSentenceMargin: number;
 }

@@ -19,6 +19,8 @@ export interface ExtractiveOptions {
   scorerPath: string;
   /** Overrides the scorer's own decline threshold. */
   minConfidence?: number;
+  /** Overrides the scorer's own threshold for a `direct` answer. */
+  directConfidence?: number;
   cacheDir: string;
 }
 
@@ -40,6 +42,7 @@ export async function openExtractiveAnswerer(
         ];
   const settings = {
     minConfidence: options.minConfidence ?? scorer.file.threshold,
+    directConfidence: options.directConfidence ?? scorer.file.directThreshold ?? 0.5,
     secondSentenceMargin: scorer.file.secondSentenceMargin,
   };
   return { extractive: new ExtractiveAnswerer(resources, scorer, model.embeddings, settings), warnings };
