@@ -3,7 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { serve } from "@hono/node-server";
+import { createAdaptorServer } from "@hono/node-server";
 import type { AskPipeline } from "../answer/ask.js";
 import { loadConfig, type Config } from "../config.js";
 import { watchLlm } from "../llm/availability.js";
@@ -48,6 +48,7 @@ await runCli(async () => {
     building: () => building,
     unavailable: () => unavailable,
     health: () => ({ llm: llm.status(), ...(cluster.isWorker && { workers: peers.workers() }) }),
+    processes: () => peers.readiness(),
     maxQuestionChars: config.maxQuestionChars,
     rateLimitPerMinute: config.rateLimitPerMinute,
     feedback: config.store.kind === "pgvector" ? new FeedbackTable(config.store.databaseUrl) : new FeedbackFile(join(config.dataDir, "feedback.jsonl")),
@@ -57,15 +58,22 @@ await runCli(async () => {
     page: await createPageRoutes(),
   });
   const started = performance.now();
-  // Plain HTTP: `serve` makes a node:http server unless told otherwise.
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server;
+  // Plain HTTP: the adaptor makes a node:http server unless told otherwise.
+  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
   stopOnSignals(server);
-  const address = await listening(server, config);
-  console.log(`Listening on http://${address.address}:${address.port} (answers once the index is ready)`);
-  server.on("error", (error) => {
-    console.error(`error: the server failed: ${error.message}`);
-    process.exit(1);
-  });
+  const startListening = async () => {
+    const address = await listening(server, config);
+    console.log(`Listening on http://${address.address}:${address.port}${library ? "" : " (answers once the index is ready)"}`);
+    server.on("error", (error) => {
+      console.error(`error: the server failed: ${error.message}`);
+      process.exit(1);
+    });
+  };
+  const listenFirst = await peers.listenBeforeReady();
+  if (listenFirst) {
+    await startListening();
+    peers.report({ status: "starting", listening: true });
+  }
 
   const log = (message: string) => console.log(message);
   const open = async (opened: AskPipeline): Promise<AskPipeline> => {
@@ -86,9 +94,10 @@ await runCli(async () => {
     });
   }
   const pipeline = library.current;
+  if (!listenFirst) await startListening();
   const report = () => {
     const { index } = library!.current;
-    peers.report({ pid: process.pid, status: "ready", index: versionOf(index), documents: index.documents.size });
+    peers.report({ status: "ready", listening: true, index: versionOf(index), documents: index.documents.size });
   };
   report();
   library.onSwap(report);
@@ -206,8 +215,9 @@ function followStore(library: DocumentLibrary, log: (message: string) => void, u
   timer.unref();
 }
 
-/** Resolves once `server` listens; rejects with one line saying what to do when it cannot. */
+/** Listens on the configured port and host; resolves once `server` listens; rejects with one line saying what to do when it cannot. */
 function listening(server: Server, config: Config): Promise<AddressInfo> {
+  server.listen(config.port, config.host);
   return new Promise((resolve, reject) => {
     const failed = (error: NodeJS.ErrnoException) => reject(new Error(describeListenError(error, config)));
     server.once("error", failed);

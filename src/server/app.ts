@@ -13,6 +13,7 @@ import { documentRoutes } from "./documents.js";
 import { exampleQuestions } from "./example-questions.js";
 import { feedbackEntry, MAX_FEEDBACK_BYTES, readFeedback, type FeedbackLog } from "./feedback.js";
 import { streamAnswer } from "./stream.js";
+import type { ProcessReadiness } from "./workers.js";
 
 export interface AppOptions {
   /** The pipeline once the index is loaded; undefined while it is still being built. */
@@ -21,6 +22,8 @@ export interface AppOptions {
   building?: () => BuildProgress | undefined;
   /** Why the index's store cannot be used now (its database is unreachable); undefined while it can. */
   unavailable?: () => string | undefined;
+  /** With several server processes: how many of those taking connections can answer. */
+  processes?: () => ProcessReadiness | undefined;
   /** Extra facts for `/healthz`, such as whether the configured LLM answers. */
   health?: () => Record<string, unknown>;
   maxQuestionChars: number;
@@ -66,7 +69,10 @@ export function createApp(options: AppOptions): Hono {
     // A load balancer should send questions elsewhere while this server cannot reach its store.
     const unavailable = options.unavailable?.();
     if (unavailable) return c.json({ status: "unavailable", reason: unavailable, ...facts }, 503);
-    if (pipeline) return c.json({ status: "ready", ...facts, ...(build && { rebuilding: build }) });
+    // Ready only when a request may reach any process that takes connections and be answered there.
+    const processes = options.processes?.();
+    if (pipeline && processes && processes.ready < processes.total) return c.json({ status: "starting", processes, ...facts }, 503);
+    if (pipeline) return c.json({ status: "ready", ...facts, ...(processes && { processes }), ...(build && { rebuilding: build }) });
     return build ? c.json({ status: "building", progress: build, ...facts }, 503) : c.json({ status: "loading", ...facts }, 503);
   });
 
