@@ -12,6 +12,7 @@ import { FeedbackFile } from "../server/feedback.js";
 import { FeedbackTable } from "../server/feedback-table.js";
 import { joinWorkers, runWorkers } from "../server/workers.js";
 import { createPageRoutes } from "../server/page.js";
+import { ExampleQuestions } from "../server/example-questions.js";
 import { buildIndexInWorker, describeProgress, type BuildProgress } from "../index/build-worker.js";
 import { createEmbeddings } from "../embeddings/index.js";
 import { diffCorpus, versionOf, worthUpdating } from "../index/updates.js";
@@ -43,6 +44,7 @@ await runCli(async () => {
   /** Why the store cannot be used now (the database is unreachable), while it cannot. */
   let unavailable: string | undefined;
   const llm = watchLlm(config);
+  const examples = new ExampleQuestions();
   const app = createApp({
     pipeline: () => library?.current ?? interim,
     building: () => building,
@@ -56,6 +58,7 @@ await runCli(async () => {
     adminToken: config.adminToken,
     maxUploadBytes: config.maxUploadBytes,
     page: await createPageRoutes(),
+    examples,
   });
   const started = performance.now();
   // Plain HTTP: the adaptor makes a node:http server unless told otherwise.
@@ -94,6 +97,10 @@ await runCli(async () => {
     });
   }
   const pipeline = library.current;
+  // The start screen's questions are checked against this version before it counts as ready, and again at each change.
+  const checkExamples = () => examples.check(library!.current).catch((error: Error) => log(`Cannot check the example questions: ${error.message}`));
+  await checkExamples();
+  library.onSwap(() => void checkExamples());
   if (!listenFirst) await startListening();
   const report = () => {
     const { index } = library!.current;

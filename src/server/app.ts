@@ -10,7 +10,7 @@ import { readAskRequest } from "./ask-request.js";
 import { ApiError, clientErrorOf, errorBody } from "./errors.js";
 import type { DocumentLibrary } from "../library.js";
 import { documentRoutes } from "./documents.js";
-import { exampleQuestions } from "./example-questions.js";
+import { ExampleQuestions } from "./example-questions.js";
 import { feedbackEntry, MAX_FEEDBACK_BYTES, readFeedback, type FeedbackLog } from "./feedback.js";
 import { streamAnswer } from "./stream.js";
 import type { ProcessReadiness } from "./workers.js";
@@ -36,6 +36,8 @@ export interface AppOptions {
   adminToken?: string;
   /** MAX_UPLOAD_BYTES: the largest `POST /documents` body. */
   maxUploadBytes?: number;
+  /** The questions `GET /examples` offers, chosen as each version of the index is ready; chosen on first request without it. */
+  examples?: ExampleQuestions;
   /** Routes of the chat page, mounted at `/`. */
   page?: Hono;
 }
@@ -78,7 +80,8 @@ export function createApp(options: AppOptions): Hono {
 
   app.route("/documents", documentRoutes({ ready, library: options.library, adminToken: options.adminToken, maxUploadBytes: options.maxUploadBytes ?? 0 }));
 
-  app.get("/examples", (c) => c.json({ questions: exampleQuestions(ready().index.passages.values()) }));
+  const examples = options.examples ?? new ExampleQuestions();
+  app.get("/examples", async (c) => c.json({ questions: await examples.for(ready()) }));
 
   const limits = [bodyLimitOf(MAX_BODY_BYTES), ...rateLimitOf(options.rateLimitPerMinute, "questions")] as const;
 
