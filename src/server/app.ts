@@ -1,8 +1,5 @@
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
-import { getConnInfo } from "@hono/node-server/conninfo";
-import { rateLimiter } from "hono-rate-limiter";
 import { ask, type AskPipeline } from "../answer/ask.js";
 import type { BuildProgress } from "../index/build-worker.js";
 import { versionOf } from "../index/updates.js";
@@ -11,6 +8,7 @@ import { ApiError, clientErrorOf, errorBody } from "./errors.js";
 import type { DocumentLibrary } from "../library.js";
 import { documentRoutes } from "./documents.js";
 import { exampleQuestions } from "./example-questions.js";
+import { bodyLimitOf, rateLimitOf } from "./limits.js";
 import { feedbackEntry, MAX_FEEDBACK_BYTES, readFeedback, type FeedbackLog } from "./feedback.js";
 import { streamAnswer } from "./stream.js";
 
@@ -105,37 +103,4 @@ export function createApp(options: AppOptions): Hono {
     return c.json(errorBody("internal_error", "something went wrong on our side"), 500);
   });
   return app;
-}
-
-function bodyLimitOf(maxSize: number) {
-  return bodyLimit({
-    maxSize,
-    onError: () => {
-      throw new ApiError(413, "payload_too_large", `the request body must be at most ${maxSize / 1024} KiB`);
-    },
-  });
-}
-
-/** Per client address; each route that uses it counts on its own. None when `perMinute` is 0. */
-function rateLimitOf(perMinute: number, what: string) {
-  if (perMinute <= 0) return [];
-  return [
-    rateLimiter({
-      windowMs: 60_000,
-      limit: perMinute,
-      standardHeaders: "draft-6",
-      keyGenerator: (c) => clientAddress(c),
-      handler: () => {
-        throw new ApiError(429, "rate_limited", `at most ${perMinute} ${what} a minute; slow down`);
-      },
-    }),
-  ];
-}
-
-function clientAddress(c: Parameters<Parameters<typeof rateLimiter>[0]["keyGenerator"]>[0]): string {
-  try {
-    return getConnInfo(c).remote.address ?? "unknown";
-  } catch {
-    return "local";
-  }
 }
