@@ -54,6 +54,7 @@ await runCli(async () => {
     library: () => library,
     adminToken: config.adminToken,
     maxUploadBytes: config.maxUploadBytes,
+    publicUrl: config.publicUrl,
     page: await createPageRoutes(),
   });
   const started = performance.now();

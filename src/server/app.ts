@@ -10,6 +10,7 @@ import { documentRoutes } from "./documents.js";
 import { exampleQuestions } from "./example-questions.js";
 import { bodyLimitOf, rateLimitOf } from "./limits.js";
 import { feedbackEntry, MAX_FEEDBACK_BYTES, readFeedback, type FeedbackLog } from "./feedback.js";
+import { openAIRoutes } from "./openai/routes.js";
 import { streamAnswer } from "./stream.js";
 
 export interface AppOptions {
@@ -31,6 +32,8 @@ export interface AppOptions {
   adminToken?: string;
   /** MAX_UPLOAD_BYTES: the largest `POST /documents` body. */
   maxUploadBytes?: number;
+  /** PUBLIC_URL: where citation links of `/v1` and `/mcp` point; the address each request came to when unset. */
+  publicUrl?: string;
   /** Routes of the chat page, mounted at `/`. */
   page?: Hono;
 }
@@ -83,6 +86,8 @@ export function createApp(options: AppOptions): Hono {
     const body = await readAskRequest(c, options.maxQuestionChars);
     return streamAnswer(c, ready(), body);
   });
+
+  app.route("/v1", openAIRoutes({ ready, answer: ask, maxQuestionChars: options.maxQuestionChars, limits, publicUrl: options.publicUrl }));
 
   const { feedback } = options;
   if (feedback) {
