@@ -10,6 +10,7 @@ import { documentRoutes } from "./documents.js";
 import { exampleQuestions } from "./example-questions.js";
 import { bodyLimitOf, rateLimitOf } from "./limits.js";
 import { feedbackEntry, MAX_FEEDBACK_BYTES, readFeedback, type FeedbackLog } from "./feedback.js";
+import { mcpRoutes } from "./mcp.js";
 import { openAIRoutes } from "./openai/routes.js";
 import { streamAnswer } from "./stream.js";
 
@@ -88,6 +89,7 @@ export function createApp(options: AppOptions): Hono {
   });
 
   app.route("/v1", openAIRoutes({ ready, answer: ask, maxQuestionChars: options.maxQuestionChars, limits, publicUrl: options.publicUrl }));
+  app.route("/mcp", mcpRoutes({ ready, answer: ask, maxQuestionChars: options.maxQuestionChars, limits, publicUrl: options.publicUrl }));
 
   const { feedback } = options;
   if (feedback) {
