@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { ask, type AskPipeline } from "../answer/ask.js";
+import type { AskPipeline } from "../answer/ask.js";
 import type { BuildProgress } from "../index/build-worker.js";
 import { versionOf } from "../index/updates.js";
 import { readAskRequest } from "./ask-request.js";
@@ -11,6 +11,7 @@ import { exampleQuestions } from "./example-questions.js";
 import { bodyLimitOf, rateLimitOf } from "./limits.js";
 import { feedbackEntry, MAX_FEEDBACK_BYTES, readFeedback, type FeedbackLog } from "./feedback.js";
 import { mcpRoutes } from "./mcp.js";
+import { ServiceMetrics } from "./metrics.js";
 import { openAIRoutes } from "./openai/routes.js";
 import { streamAnswer } from "./stream.js";
 
@@ -43,6 +44,8 @@ const MAX_BODY_BYTES = 256 * 1024;
 
 export function createApp(options: AppOptions): Hono {
   const app = new Hono();
+  const metrics = new ServiceMetrics(options.pipeline);
+  app.use(metrics.middleware);
 
   const ready = (): AskPipeline => {
     const pipeline = options.pipeline();
@@ -78,18 +81,23 @@ export function createApp(options: AppOptions): Hono {
 
   const limits = [bodyLimitOf(MAX_BODY_BYTES), ...rateLimitOf(options.rateLimitPerMinute, "questions")] as const;
 
+  const answerAsk = metrics.answering("ask");
+  const answerStream = metrics.answering("stream");
   app.post("/ask", ...limits, async (c) => {
     const body = await readAskRequest(c, options.maxQuestionChars);
-    return c.json(await ask(ready(), { question: body.question, history: body.history, signal: c.req.raw.signal }));
+    return c.json(await answerAsk(ready(), { question: body.question, history: body.history, signal: c.req.raw.signal }));
   });
 
   app.post("/ask/stream", ...limits, async (c) => {
     const body = await readAskRequest(c, options.maxQuestionChars);
-    return streamAnswer(c, ready(), body);
+    return streamAnswer(c, answerStream, ready(), body);
   });
 
-  app.route("/v1", openAIRoutes({ ready, answer: ask, maxQuestionChars: options.maxQuestionChars, limits, publicUrl: options.publicUrl }));
-  app.route("/mcp", mcpRoutes({ ready, answer: ask, maxQuestionChars: options.maxQuestionChars, limits, publicUrl: options.publicUrl }));
+  app.route("/v1", openAIRoutes({ ready, answer: metrics.answering("openai"), maxQuestionChars: options.maxQuestionChars, limits, publicUrl: options.publicUrl }));
+  app.route("/mcp", mcpRoutes({ ready, answer: metrics.answering("mcp"), maxQuestionChars: options.maxQuestionChars, limits, publicUrl: options.publicUrl }));
+
+  // Prometheus text; with several server processes, every one's figures, whichever is scraped.
+  app.get("/metrics", async (c) => c.body(await metrics.scrape(), 200, { "content-type": metrics.contentType }));
 
   const { feedback } = options;
   if (feedback) {
