@@ -94,7 +94,9 @@ export function createApp(options: AppOptions): Hono {
   });
 
   app.route("/v1", openAIRoutes({ ready, answer: metrics.answering("openai"), maxQuestionChars: options.maxQuestionChars, limits, publicUrl: options.publicUrl }));
-  app.route("/mcp", mcpRoutes({ ready, answer: metrics.answering("mcp"), maxQuestionChars: options.maxQuestionChars, limits, publicUrl: options.publicUrl }));
+  // An MCP client sends several requests per question (initialize, tools/list, ...): they count on their own.
+  const mcpLimits = [bodyLimitOf(MAX_BODY_BYTES), ...rateLimitOf(options.rateLimitPerMinute, "MCP requests")];
+  app.route("/mcp", mcpRoutes({ ready, answer: metrics.answering("mcp"), maxQuestionChars: options.maxQuestionChars, limits: mcpLimits, publicUrl: options.publicUrl }));
 
   // Prometheus text; with several server processes, every one's figures, whichever is scraped.
   app.get("/metrics", async (c) => c.body(await metrics.scrape(), 200, { "content-type": metrics.contentType }));
