@@ -19,8 +19,8 @@ export interface OpenAIRoutesOptions {
   publicUrl?: string;
 }
 
-/** When the model was made, as `/v1/models` says: this service's first release of the interface. */
-const MODEL_CREATED = 1_764_633_600;
+/** `created` of the model in `/v1/models`: a fixed time (the day this API was added), so listings do not change between starts. */
+const MODEL_CREATED = 1_796_169_600;
 
 /**
  * `/v1`: the Chat Completions API, close enough to OpenAI's that its clients work unchanged with this as
