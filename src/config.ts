@@ -33,6 +33,7 @@ const schema = z.object({
   CHUNK_MAX_CHARS: z.preprocess(blankAsUnset, number(1200).pipe(z.number().int().min(200))),
   ANSWER_SCORER: z.preprocess(blankAsUnset, z.string().default("models/answer-scorer.json")),
   ANSWER_MIN_CONFIDENCE: z.preprocess(blankAsUnset, z.coerce.number().min(0).max(1).optional()),
+  ANSWER_DIRECT_CONFIDENCE: z.preprocess(blankAsUnset, z.coerce.number().min(0).max(1).optional()),
   MAX_QUESTION_CHARS: z.preprocess(blankAsUnset, number(2000).pipe(z.number().int().positive())),
   RATE_LIMIT_PER_MINUTE: z.preprocess(blankAsUnset, number(120).pipe(z.number().int().min(0))),
   WORKERS: z.preprocess(blankAsUnset, number(availableParallelism()).pipe(z.number().int().min(1).max(64))),
@@ -81,6 +82,8 @@ export interface Config {
   answerScorer: string;
   /** Overrides the scorer's decline threshold (a probability) when set. */
   answerMinConfidence?: number;
+  /** Overrides the scorer's threshold (a probability) at which a grounded answer is `direct` rather than `related`. */
+  answerDirectConfidence?: number;
   maxQuestionChars: number;
   rateLimitPerMinute: number;
   /** Server processes sharing the port (node:cluster), each answering from the same saved index. */
@@ -129,6 +132,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
     chunkMaxChars: s.CHUNK_MAX_CHARS,
     answerScorer: resolve(s.ANSWER_SCORER),
     answerMinConfidence: s.ANSWER_MIN_CONFIDENCE,
+    answerDirectConfidence: s.ANSWER_DIRECT_CONFIDENCE,
     maxQuestionChars: s.MAX_QUESTION_CHARS,
     rateLimitPerMinute: s.RATE_LIMIT_PER_MINUTE,
     workers: s.WORKERS,

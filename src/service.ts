@@ -83,7 +83,7 @@ export async function pipelineOver(config: Config, index: CorpusIndex, model: Em
   const { extractive, warnings } = await openExtractiveAnswerer(
     index,
     model,
-    { scorerPath: config.answerScorer, minConfidence: config.answerMinConfidence, cacheDir: config.cacheDir },
+    { scorerPath: config.answerScorer, minConfidence: config.answerMinConfidence, directConfidence: config.answerDirectConfidence, cacheDir: config.cacheDir },
     progress,
   );
   return {

@@ -13,7 +13,16 @@ import { openArticlePipeline } from "./support/pipeline.js";
  * Floors for the offline mode on the article's golden set: what it measures now (see the README),
  * less a little slack, so a regression cannot land unnoticed.
  */
-const FLOORS = { answerHit: 0.72, citationHit: 0.7, unanswerableDeclined: 0.38, answerableWronglyDeclinedAtMost: 0.23, answerabilityAuc: 0.63 };
+const FLOORS = {
+  answerHit: 0.72,
+  citationHit: 0.7,
+  unanswerableDeclined: 0.38,
+  answerableWronglyDeclinedAtMost: 0.23,
+  answerabilityAuc: 0.63,
+  directPrecision: 0.85,
+  directCoverage: 0.22,
+  unanswerableDirectAtMost: 1,
+};
 
 describe("the golden set for the article", () => {
   let summary: Summary;
@@ -49,6 +58,14 @@ describe("the golden set for the article", () => {
       expect(r.confidence).toBeGreaterThanOrEqual(0);
       expect(r.confidence).toBeLessThanOrEqual(1);
     }
+  });
+
+  it("calls an answer direct only when it is nearly always right, and almost never for what the article does not say", () => {
+    expect(summary.direct.precision).toBeGreaterThanOrEqual(FLOORS.directPrecision);
+    expect(summary.direct.coverage).toBeGreaterThanOrEqual(FLOORS.directCoverage);
+    expect(summary.unanswerableDirect).toBeLessThanOrEqual(FLOORS.unanswerableDirectAtMost);
+    const injured = results.find((r) => r.question === "How many people were injured in the Moscow attack?")!;
+    expect(injured.support).not.toBe("direct");
   });
 
   it("always declines questions that have nothing to do with the article", () => {

@@ -48,6 +48,19 @@ describe("POST /ask", () => {
     expect(body.confidence).toBeLessThanOrEqual(1);
   });
 
+  it("says how well the documents support each answer, and which of the question's words the quote lacks", async () => {
+    const killed = (await (await askJson({ question: "How many people were killed in the Moscow attack?" })).json()) as AskResponse;
+    expect(killed.support).toBe("direct");
+    expect(killed.unmatched).toEqual([]);
+    // The article gives the dead, not the injured: the closest quote is shown for what it is.
+    const injured = (await (await askJson({ question: "How many people were injured in the Moscow attack?" })).json()) as AskResponse;
+    expect(injured.support).not.toBe("direct");
+    if (injured.grounded) expect(injured.unmatched).toContain("injured");
+    const declined = (await (await askJson({ question: "What is the capital of France?" })).json()) as AskResponse;
+    expect(declined.support).toBe("none");
+    expect(declined.unmatched).toEqual(expect.arrayContaining(["capital", "France"]));
+  });
+
   it("finds exact rare terms the embedding model does not know", async () => {
     for (const [question, expected] of [
       ["858 audio and video outputs", "858"],
@@ -176,13 +189,24 @@ describe("what a reader needs around a quote", () => {
 });
 
 describe("other routes", () => {
-  it("offers the article's question headings as example questions", async () => {
+  it("offers as examples only question headings that it answers directly", async () => {
     const response = await app.request("/examples");
     expect(response.status).toBe(200);
     const { questions } = (await response.json()) as { questions: string[] };
-    expect(questions).toHaveLength(4);
-    expect(questions[0]).toBe("What does ISKP’s Moscow attack tell us about the terrorism landscape in Afghanistan?");
-    for (const question of questions) expect(question.endsWith("?")).toBe(true);
+    const headings = new Set([...pipeline.index.passages.values()].map((p) => p.heading));
+    expect(questions.length).toBeGreaterThan(0);
+    expect(questions.length).toBeLessThanOrEqual(4);
+    for (const question of questions) {
+      expect(headings.has(question), question).toBe(true);
+      const body = (await (await askJson({ question })).json()) as AskResponse;
+      expect(body.support, question).toBe("direct");
+    }
+  });
+
+  it("offers no example at all rather than one it would not answer directly", async () => {
+    const strict = await openArticlePipeline({ ANSWER_DIRECT_CONFIDENCE: "1" });
+    const strictApp = createApp({ pipeline: () => strict, maxQuestionChars: 2000, rateLimitPerMinute: 0 });
+    expect(await (await strictApp.request("/examples")).json()).toEqual({ questions: [] });
   });
 
   it("serves a document so a citation can be checked", async () => {

@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import { FEATURE_NAMES } from "../src/answer/extractive/features.js";
 import { fitLogistic, logit } from "../src/answer/extractive/logistic.js";
 import { AnswerScorer } from "../src/answer/extractive/scorer.js";
-import { chooseThreshold, heldOutFigures, type Prediction } from "../src/answer/extractive/train.js";
+import { chooseDirectRule, chooseThreshold, DIRECT_PRECISION, heldOutFigures, supportFigures, type Prediction } from "../src/answer/extractive/train.js";
+import { supportOf } from "../src/answer/support.js";
 import { rocAuc } from "../src/eval/metrics.js";
 
 /** A fixed pseudo-random sequence, so the data is the same on every run. */
@@ -48,8 +49,8 @@ describe("held-out figures and the default threshold", () => {
     unanswerable,
     confidence,
     top: [
-      { logit: 2, positive, mentions: positive },
-      ...(second ? [{ logit: 2 - second.lead, positive: second.positive, mentions: second.positive }] : []),
+      { logit: 2, positive, mentions: positive, unmatchedRarity: 0, lacksKind: false },
+      ...(second ? [{ logit: 2 - second.lead, positive: second.positive, mentions: second.positive, unmatchedRarity: 0, lacksKind: false }] : []),
     ],
   });
   const predictions = [
@@ -76,6 +77,57 @@ describe("held-out figures and the default threshold", () => {
   });
 });
 
+describe("support levels", () => {
+  const settings = { directConfidence: 0.6, directUnmatchedRarity: 0.7 };
+
+  it("calls a confident answer direct, a less confident one related, and a decline none", () => {
+    const sure = { confidence: 0.8, unmatched: [], lacksAskedKind: false };
+    expect(supportOf(true, sure, settings)).toBe("direct");
+    expect(supportOf(true, { ...sure, confidence: 0.4 }, settings)).toBe("related");
+    expect(supportOf(false, { ...sure, confidence: 0.9 }, settings)).toBe("none");
+  });
+
+  it("never calls an answer direct that lacks the date, number or name the question asks for", () => {
+    expect(supportOf(true, { confidence: 0.95, unmatched: [], lacksAskedKind: true }, settings)).toBe("related");
+  });
+
+  it("never calls an answer direct while its quote lacks a rare question word, however confident", () => {
+    const sure = { confidence: 0.95, lacksAskedKind: false };
+    expect(supportOf(true, { ...sure, unmatched: [{ word: "injured", rarity: 1 }] }, settings)).toBe("related");
+    // A common word the quote lacks does not stand in the way.
+    expect(supportOf(true, { ...sure, unmatched: [{ word: "people", rarity: 0.2 }] }, settings)).toBe("direct");
+  });
+
+  const held = (unanswerable: boolean, confidence: number, positive: boolean, unmatchedRarity = 0): Prediction => ({
+    id: "",
+    group: "a",
+    unanswerable,
+    confidence,
+    top: [{ logit: 2, positive, mentions: positive, unmatchedRarity, lacksKind: false }],
+  });
+
+  it("chooses the lowest direct threshold at which held-out direct answers are right often enough", () => {
+    // Right answers at 0.9, 0.8 and 0.7; wrong ones at 0.65 and 0.5: above 0.65, every direct answer is right.
+    const predictions = [held(false, 0.9, true), held(false, 0.8, true), held(true, 0.65, false), held(false, 0.7, true), held(false, 0.5, false)];
+    const { rule, reached } = chooseDirectRule(predictions, 0.1, 1);
+    expect(reached).toBe(true);
+    const figures = supportFigures(predictions, 0.1, rule, 1);
+    expect(figures.directPrecision).toBeGreaterThanOrEqual(DIRECT_PRECISION);
+    expect(rule.threshold).toBeGreaterThan(0.65);
+    expect(rule.threshold).toBeLessThanOrEqual(0.7);
+    expect(figures.directCoverage).toBeCloseTo(3 / 4);
+  });
+
+  it("uses the unmatched words when they tell right answers from wrong ones that the confidence cannot", () => {
+    // Every wrong answer lacks a rare question word; confidence alone cannot separate them.
+    const predictions = [held(false, 0.9, true), held(true, 0.9, false, 1), held(false, 0.8, true, 0.2), held(true, 0.8, false, 0.95)];
+    const { rule, reached } = chooseDirectRule(predictions, 0.1, 1);
+    expect(reached).toBe(true);
+    expect(rule.unmatchedRarity).toBeLessThanOrEqual(0.9);
+    expect(supportFigures(predictions, 0.1, rule, 1)).toMatchObject({ directPrecision: 1, directCoverage: 1, unanswerableNotDirect: 1 });
+  });
+});
+
 describe("the shipped answer scorer", () => {
   const path = "models/answer-scorer.json";
 
@@ -86,6 +138,8 @@ describe("the shipped answer scorer", () => {
     expect(file.embeddings).toEqual({ provider: "local", model: "universal-sentence-encoder-lite" });
     expect(file.threshold).toBeGreaterThan(0);
     expect(file.threshold).toBeLessThan(1);
+    expect(file.direct.threshold).toBeGreaterThanOrEqual(file.threshold);
+    expect(file.heldOut).toHaveProperty("support");
     expect(file.heldOut).toMatchObject({ method: "leave one article out" });
     expect(Object.keys(file.heldOut.perArticle as object).length).toBeGreaterThanOrEqual(2);
   });

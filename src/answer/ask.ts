@@ -4,6 +4,7 @@ import { MAX_EMBEDDED_CHARS, type HybridRetriever, type RankedPassage, type Retr
 import { enforceCitations } from "./citations.js";
 import { definitionTarget, expectedAnswerKind } from "./extractive/answer-type.js";
 import { addReadingAids } from "./reading-aids.js";
+import { supportOf } from "./support.js";
 import { Turns, yieldToEventLoop } from "./turns.js";
 import type { ExtractiveAnswerer } from "./extractive/answerer.js";
 import type { Answerer, AskResponse, HistoryTurn } from "./types.js";
@@ -82,6 +83,7 @@ export async function ask(pipeline: AskPipeline, request: AskRequest): Promise<A
   const answered = performance.now();
 
   const grounded = draft.grounded && checked.citations.length > 0;
+  const unmatched = pipeline.extractive.unmatched(retrieval, checked.citations);
   return {
     ...draft,
     ...checked,
@@ -89,8 +91,12 @@ export async function ask(pipeline: AskPipeline, request: AskRequest): Promise<A
     ...(answerKind && { answerKind }),
     grounded,
     confidence: round(confidence, 1000),
-    support: !grounded ? "none" : confidence >= pipeline.extractive.settings.directConfidence ? "direct" : "related",
-    unmatched: [],
+    support: supportOf(
+      grounded,
+      { confidence, unmatched, lacksAskedKind: answerKind !== null && citations.every((c) => c.answerSpan === undefined) },
+      pipeline.extractive.settings,
+    ),
+    unmatched: unmatched.map((w) => w.word),
     ...(standaloneQuestion !== undefined && { standaloneQuestion }),
     passages: retrieval.passages,
     timings: { retrieveMs: round(retrieved - started, 10), answerMs: round(answered - retrieved, 10), totalMs: round(answered - started, 10) },

@@ -65,6 +65,9 @@ function printSummary(s: Summary): void {
     ["unanswerable declined", pct(s.unanswerableDeclined)],
     ["answerable wrongly declined", pct(s.answerableWronglyDeclined)],
     ["answerabilityAuc", s.answerabilityAuc.toFixed(3)],
+    ["direct: answers, right (precision), answerable answered so (coverage)", level(s.direct)],
+    ["related: answers, right, answerable answered so", level(s.related)],
+    ["unanswerable shown direct", String(s.unanswerableDirect)],
     ["latency p50 / p95", `${s.latencyP50Ms.toFixed(1)} ms / ${s.latencyP95Ms.toFixed(1)} ms`],
   ];
   const width = Math.max(...rows.map(([name]) => name.length));
@@ -73,9 +76,13 @@ function printSummary(s: Summary): void {
 }
 
 function printArticles(byArticle: Map<string, Summary>): void {
-  console.log("\n| article | questions | answer hit | unanswerable declined | answerable wrongly declined | answerabilityAuc |\n|---|---|---|---|---|---|");
+  console.log(
+    "\n| article | questions | answer hit | unanswerable declined | answerable wrongly declined | answerabilityAuc | direct: precision / coverage | related: precision / coverage | unanswerable shown direct |\n|---|---|---|---|---|---|---|---|---|",
+  );
   for (const [article, s] of byArticle) {
-    console.log(`| ${article} | ${s.questions} | ${pct(s.answerHit)} | ${pct(s.unanswerableDeclined)} | ${pct(s.answerableWronglyDeclined)} | ${s.answerabilityAuc.toFixed(3)} |`);
+    console.log(
+      `| ${article} | ${s.questions} | ${pct(s.answerHit)} | ${pct(s.unanswerableDeclined)} | ${pct(s.answerableWronglyDeclined)} | ${s.answerabilityAuc.toFixed(3)} | ${pct(s.direct.precision)} / ${pct(s.direct.coverage)} | ${pct(s.related.precision)} / ${pct(s.related.coverage)} | ${s.unanswerableDirect} |`,
+    );
   }
 }
 
@@ -85,6 +92,10 @@ function printCalibration({ best, curve }: ReturnType<typeof calibrateThreshold>
   for (const point of curve.filter((_, i) => i % step === 0 || curve[i] === best)) {
     console.log(`| ${point.threshold.toFixed(3)}${point === best ? " (best)" : ""} | ${pct(point.declined)} | ${pct(point.wronglyDeclined)} |`);
   }
+}
+
+function level(f: Summary["direct"]): string {
+  return `${f.answers}, ${pct(f.precision)}, ${pct(f.coverage)}`;
 }
 
 function pct(x: number): string {

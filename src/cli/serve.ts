@@ -3,7 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { serve } from "@hono/node-server";
+import { createAdaptorServer } from "@hono/node-server";
 import type { AskPipeline } from "../answer/ask.js";
 import { loadConfig, type Config } from "../config.js";
 import { watchLlm } from "../llm/availability.js";
@@ -12,6 +12,7 @@ import { FeedbackFile } from "../server/feedback.js";
 import { FeedbackTable } from "../server/feedback-table.js";
 import { joinWorkers, runWorkers } from "../server/workers.js";
 import { createPageRoutes } from "../server/page.js";
+import { ExampleQuestions } from "../server/example-questions.js";
 import { buildIndexInWorker, describeProgress, type BuildProgress } from "../index/build-worker.js";
 import { createEmbeddings } from "../embeddings/index.js";
 import { diffCorpus, versionOf, worthUpdating } from "../index/updates.js";
@@ -47,11 +48,13 @@ await runCli(async () => {
   /** Why the store cannot be used now (the database is unreachable), while it cannot. */
   let unavailable: string | undefined;
   const llm = watchLlm(config);
+  const examples = new ExampleQuestions();
   const app = createApp({
     pipeline: () => library?.current ?? interim,
     building: () => building,
     unavailable: () => unavailable,
     health: () => ({ llm: llm.status(), ...(cluster.isWorker && { workers: peers.workers() }) }),
+    processes: () => peers.readiness(),
     maxQuestionChars: config.maxQuestionChars,
     rateLimitPerMinute: config.rateLimitPerMinute,
     feedback: config.store.kind === "pgvector" ? new FeedbackTable(config.store.databaseUrl) : new FeedbackFile(join(config.dataDir, "feedback.jsonl")),
@@ -60,17 +63,25 @@ await runCli(async () => {
     maxUploadBytes: config.maxUploadBytes,
     publicUrl: config.publicUrl,
     page: await createPageRoutes(),
+    examples,
   });
   const started = performance.now();
-  // Plain HTTP: `serve` makes a node:http server unless told otherwise.
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server;
+  // Plain HTTP: the adaptor makes a node:http server unless told otherwise.
+  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
   stopOnSignals(server);
-  const address = await listening(server, config);
-  console.log(`Listening on http://${address.address}:${address.port} (answers once the index is ready)`);
-  server.on("error", (error) => {
-    console.error(`error: the server failed: ${error.message}`);
-    process.exit(1);
-  });
+  const startListening = async () => {
+    const address = await listening(server, config);
+    console.log(`Listening on http://${address.address}:${address.port}${library ? "" : " (answers once the index is ready)"}`);
+    server.on("error", (error) => {
+      console.error(`error: the server failed: ${error.message}`);
+      process.exit(1);
+    });
+  };
+  const listenFirst = await peers.listenBeforeReady();
+  if (listenFirst) {
+    await startListening();
+    peers.report({ status: "starting", listening: true });
+  }
 
   const log = (message: string) => console.log(message);
   const open = async (opened: AskPipeline): Promise<AskPipeline> => {
@@ -91,9 +102,14 @@ await runCli(async () => {
     });
   }
   const pipeline = library.current;
+  // The start screen's questions are checked against this version before it counts as ready, and again at each change.
+  const checkExamples = () => examples.check(library!.current).catch((error: Error) => log(`Cannot check the example questions: ${error.message}`));
+  await checkExamples();
+  library.onSwap(() => void checkExamples());
+  if (!listenFirst) await startListening();
   const report = () => {
     const { index } = library!.current;
-    peers.report({ pid: process.pid, status: "ready", index: versionOf(index), documents: index.documents.size });
+    peers.report({ status: "ready", listening: true, index: versionOf(index), documents: index.documents.size });
   };
   report();
   library.onSwap(report);
@@ -211,8 +227,9 @@ function followStore(library: DocumentLibrary, log: (message: string) => void, u
   timer.unref();
 }
 
-/** Resolves once `server` listens; rejects with one line saying what to do when it cannot. */
+/** Listens on the configured port and host; resolves once `server` listens; rejects with one line saying what to do when it cannot. */
 function listening(server: Server, config: Config): Promise<AddressInfo> {
+  server.listen(config.port, config.host);
   return new Promise((resolve, reject) => {
     const failed = (error: NodeJS.ErrnoException) => reject(new Error(describeListenError(error, config)));
     server.once("error", failed);

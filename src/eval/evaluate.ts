@@ -1,6 +1,6 @@
 import { ask, type AskPipeline } from "../answer/ask.js";
 import { isExact } from "../answer/citations.js";
-import type { Citation } from "../answer/types.js";
+import type { Citation, Support } from "../answer/types.js";
 import type { EvalQuestion } from "./dataset.js";
 import { answerContains, covers, goldRank, percentile, rocAuc, share } from "./metrics.js";
 
@@ -20,6 +20,8 @@ export interface QuestionResult {
   latencyMs: number;
   /** The response's calibrated probability that the answer is right. */
   confidence: number;
+  support: Support;
+  unmatched: string[];
 }
 
 export interface Summary {
@@ -38,6 +40,17 @@ export interface Summary {
   answerabilityAuc: number;
   latencyP50Ms: number;
   latencyP95Ms: number;
+  /** For `direct` and `related` answers: how many there were, the share right (answer hit), and the share of answerable questions they answered right. */
+  direct: LevelFigures;
+  related: LevelFigures;
+  /** Unanswerable questions shown `direct`: each is a wrong answer dressed as a right one. */
+  unanswerableDirect: number;
+}
+
+export interface LevelFigures {
+  answers: number;
+  precision: number;
+  coverage: number;
 }
 
 export interface EvaluateOptions {
@@ -68,6 +81,8 @@ export async function evaluate(
       citations: response.citations.length,
       latencyMs: response.timings.totalMs,
       confidence: response.confidence,
+      support: response.support,
+      unmatched: response.unmatched,
     });
     options.onProgress?.(results.length, questions.length);
   }
@@ -98,7 +113,16 @@ export function summarize(results: QuestionResult[], k: number): Summary {
     ),
     latencyP50Ms: percentile(latencies, 50),
     latencyP95Ms: percentile(latencies, 95),
+    direct: levelFigures(results, "direct"),
+    related: levelFigures(results, "related"),
+    unanswerableDirect: unanswerable.filter((r) => r.support === "direct").length,
   };
+}
+
+function levelFigures(results: QuestionResult[], level: Support): LevelFigures {
+  const at = results.filter((r) => r.support === level);
+  const right = at.filter((r) => !r.unanswerable && r.answerHit).length;
+  return { answers: at.length, precision: share(right, at.length), coverage: share(right, results.filter((r) => !r.unanswerable).length) };
 }
 
 /** The summary of each article's questions (SQuAD), by article title. */

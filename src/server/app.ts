@@ -7,13 +7,14 @@ import { readAskRequest } from "./ask-request.js";
 import { ApiError, clientErrorOf, errorBody } from "./errors.js";
 import type { DocumentLibrary } from "../library.js";
 import { documentRoutes } from "./documents.js";
-import { exampleQuestions } from "./example-questions.js";
+import { ExampleQuestions } from "./example-questions.js";
 import { bodyLimitOf, rateLimitOf } from "./limits.js";
 import { feedbackEntry, MAX_FEEDBACK_BYTES, readFeedback, type FeedbackLog } from "./feedback.js";
 import { mcpRoutes } from "./mcp.js";
 import { ServiceMetrics } from "./metrics.js";
 import { openAIRoutes } from "./openai/routes.js";
 import { streamAnswer } from "./stream.js";
+import type { ProcessReadiness } from "./workers.js";
 
 export interface AppOptions {
   /** The pipeline once the index is loaded; undefined while it is still being built. */
@@ -22,6 +23,8 @@ export interface AppOptions {
   building?: () => BuildProgress | undefined;
   /** Why the index's store cannot be used now (its database is unreachable); undefined while it can. */
   unavailable?: () => string | undefined;
+  /** With several server processes: how many of those taking connections can answer. */
+  processes?: () => ProcessReadiness | undefined;
   /** Extra facts for `/healthz`, such as whether the configured LLM answers. */
   health?: () => Record<string, unknown>;
   maxQuestionChars: number;
@@ -34,6 +37,8 @@ export interface AppOptions {
   adminToken?: string;
   /** MAX_UPLOAD_BYTES: the largest `POST /documents` body. */
   maxUploadBytes?: number;
+  /** The questions `GET /examples` offers, chosen as each version of the index is ready; chosen on first request without it. */
+  examples?: ExampleQuestions;
   /** PUBLIC_URL: where citation links of `/v1` and `/mcp` point; the address each request came to when unset. */
   publicUrl?: string;
   /** Routes of the chat page, mounted at `/`. */
@@ -71,13 +76,17 @@ export function createApp(options: AppOptions): Hono {
     // A load balancer should send questions elsewhere while this server cannot reach its store.
     const unavailable = options.unavailable?.();
     if (unavailable) return c.json({ status: "unavailable", reason: unavailable, ...facts }, 503);
-    if (pipeline) return c.json({ status: "ready", ...facts, ...(build && { rebuilding: build }) });
+    // Ready only when a request may reach any process that takes connections and be answered there.
+    const processes = options.processes?.();
+    if (pipeline && processes && processes.ready < processes.total) return c.json({ status: "starting", processes, ...facts }, 503);
+    if (pipeline) return c.json({ status: "ready", ...facts, ...(processes && { processes }), ...(build && { rebuilding: build }) });
     return build ? c.json({ status: "building", progress: build, ...facts }, 503) : c.json({ status: "loading", ...facts }, 503);
   });
 
   app.route("/documents", documentRoutes({ ready, library: options.library, adminToken: options.adminToken, maxUploadBytes: options.maxUploadBytes ?? 0 }));
 
-  app.get("/examples", (c) => c.json({ questions: exampleQuestions(ready().index.passages.values()) }));
+  const examples = options.examples ?? new ExampleQuestions();
+  app.get("/examples", async (c) => c.json({ questions: await examples.for(ready()) }));
 
   const limits = [bodyLimitOf(MAX_BODY_BYTES), ...rateLimitOf(options.rateLimitPerMinute, "questions")] as const;
 

@@ -4,9 +4,18 @@ import cluster, { type Worker } from "node:cluster";
 export interface WorkerState {
   pid: number;
   status: "starting" | "ready";
+  /** Whether it takes connections: the primary hands it requests only then. */
+  listening: boolean;
   /** The version of the index it answers from (`versionOf`); absent until it has one. */
   index?: string;
   documents?: number;
+}
+
+/** How many of the processes that take connections can answer; `/healthz` is ready only when all can. */
+export interface ProcessReadiness {
+  ready: number;
+  /** The processes that take connections. */
+  total: number;
 }
 
 type FromWorker = { type: "state"; state: WorkerState };
@@ -14,6 +23,9 @@ type ToWorker = { type: "workers"; workers: WorkerState[] };
 
 /** A stopping primary waits this long for its workers to finish their requests before it exits anyway. */
 const STOP_DEADLINE_MS = 6000;
+
+/** How long a starting process waits for the primary's first word on its peers before it listens anyway. */
+const PEERS_WAIT_MS = 2000;
 
 /**
  * The primary of `count` server processes sharing one port: starts them, tells each what every one answers
@@ -29,7 +41,7 @@ export function runWorkers(count: number): void {
   };
   const start = () => {
     const worker = cluster.fork();
-    states.set(worker, { pid: worker.process.pid!, status: "starting" });
+    states.set(worker, { pid: worker.process.pid!, status: "starting", listening: false });
     worker.on("message", (message: FromWorker) => {
       if (message?.type !== "state") return;
       states.set(worker, message.state);
@@ -66,21 +78,52 @@ export function runWorkers(count: number): void {
   for (let i = 0; i < count; i++) start();
 }
 
-/**
- * In a server process started by `runWorkers`: `report` tells the primary this process's state, and
- * `workers()` is every process's, as the primary last said (empty outside a cluster).
- */
-export function joinWorkers(): { report: (state: WorkerState) => void; workers: () => WorkerState[] } {
+/** A server process's view of the others, and its way of telling them about itself. */
+export interface Peers {
+  report(state: Omit<WorkerState, "pid">): void;
+  /** Every process's state, as the primary last said, with this one's as it last reported (empty outside a cluster). */
+  workers(): WorkerState[];
+  /**
+   * Whether this process should take connections before it can answer. The first processes of a start do,
+   * so that `/healthz` and the page answer while the index is built; a process started to replace one that
+   * died, while others answer, does not: the primary would hand it requests it can only refuse.
+   */
+  listenBeforeReady(): Promise<boolean>;
+  /** Outside a cluster, undefined: this process alone decides. */
+  readiness(): ProcessReadiness | undefined;
+}
+
+/** In a server process started by `runWorkers` (or alone, when there is no cluster). */
+export function joinWorkers(): Peers {
   let workers: WorkerState[] = [];
+  let own: WorkerState = { pid: process.pid, status: "starting", listening: false };
+  let heard: () => void = () => {};
+  const firstWord = new Promise<void>((done) => (heard = done));
   if (cluster.isWorker) {
     process.on("message", (message: ToWorker) => {
-      if (message?.type === "workers") workers = message.workers;
+      if (message?.type !== "workers") return;
+      workers = message.workers;
+      heard();
     });
   }
+  const view = () => (cluster.isWorker ? [...workers.filter((w) => w.pid !== own.pid), own].sort((a, b) => a.pid - b.pid) : []);
+  const report = (state: Omit<WorkerState, "pid">) => {
+    own = { pid: process.pid, ...state };
+    if (cluster.isWorker && process.connected) process.send!({ type: "state", state: own } satisfies FromWorker);
+  };
   return {
-    report: (state) => {
-      if (cluster.isWorker && process.connected) process.send!({ type: "state", state } satisfies FromWorker);
+    report,
+    workers: view,
+    listenBeforeReady: async () => {
+      if (!cluster.isWorker) return true;
+      report({ status: "starting", listening: false });
+      await Promise.race([firstWord, new Promise((done) => setTimeout(done, PEERS_WAIT_MS).unref())]);
+      return !workers.some((w) => w.pid !== own.pid && w.status === "ready" && w.listening);
     },
-    workers: () => workers,
+    readiness: () => {
+      if (!cluster.isWorker) return undefined;
+      const listening = view().filter((w) => w.listening);
+      return { ready: listening.filter((w) => w.status === "ready").length, total: listening.length };
+    },
   };
 }

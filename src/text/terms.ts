@@ -12,6 +12,18 @@ const STOP_WORDS = new Set([
   ...["article", "document", "documents", "text", "say", "says", "tell", "mention", "mentions", "describe", "describes"],
 ]);
 
+/**
+ * Words that frame a question about the documents rather than name what it asks ("according to the
+ * passage", "in this piece", "what happened in…", which asks for an event without naming one). Kept apart from the stop words, which the trained scorer's
+ * features depend on.
+ */
+const FRAMING = new Set(["according", "passage", "passages", "piece", "mentioned", "stated", "happen", "happens", "happened", "happening"]);
+
+/** True for a word that frames a question about the documents instead of naming its topic. */
+export function isFraming(word: string): boolean {
+  return FRAMING.has(word.toLowerCase());
+}
+
 /** Dotted initialisms ("U.S.", "U.K."), then words: letters and digits with inner hyphens and apostrophes ("al-Qaeda", "ISKP’s"). */
 const WORD = /(?:\p{Lu}\.){2,}|[\p{L}\p{N}]+(?:[-'’][\p{L}\p{N}]+)*/gu;
 /** An acronym in capitals is a name even when it spells a stop word ("US" policy, not "us"). */

@@ -6,7 +6,9 @@ import { yieldToEventLoop } from "../turns.js";
 import { citeSentence } from "../citations.js";
 import { NOT_FOUND_ANSWER, type AnswerRequest, type Answerer, type Draft } from "../types.js";
 import { splitQuestion } from "./compound.js";
-import { analyzeQuestion, candidatesOf, featureRows, type FeatureResources } from "./features.js";
+import { analyzeQuestion, candidatesOf, featureRows, unmatchedWords, type FeatureResources, type UnmatchedWord } from "./features.js";
+import { contentTerms } from "../../text/terms.js";
+import type { Span } from "../../text/span.js";
 import type { AnswerScorer } from "./scorer.js";
 
 /**
@@ -20,6 +22,8 @@ export interface ExtractiveSettings {
   minConfidence: number;
   /** At or above this probability a grounded answer is `direct`; between the two thresholds, `related` (ANSWER_DIRECT_CONFIDENCE). */
   directConfidence: number;
+  /** No answer is `direct` while the quote lacks a question word at least this rare (IDF as a share of the highest). */
+  directUnmatchedRarity: number;
   /** The runner-up is quoted too when the ranker scores it within this many logits of the best. */
   secondSentenceMargin: number;
 }
@@ -78,6 +82,21 @@ export class ExtractiveAnswerer implements Answerer {
       : { confidence: Math.max(0, ...parts.map((p) => p.confidence)), sentences: [] };
   }
 
+  /**
+   * The question's words that the cited text lacks, rarest first: the quotes and the retrieved passages
+   * they sit in; for a decline (no quotes), the closest passage.
+   */
+  unmatched(retrieval: Pick<AnswerRequest, "question" | "passages" | "questionVector">, cited: (Span & { documentId: string; quote: string })[]): UnmatchedWord[] {
+    const { data } = this.resources;
+    const around =
+      cited.length > 0
+        ? retrieval.passages.filter((p) => cited.some((c) => c.documentId === p.documentId && p.start < c.end && c.start < p.end))
+        : retrieval.passages.slice(0, 1);
+    const terms = new Set([...around.flatMap((p) => [...(data.passageTerms.get(p.id) ?? [])]), ...cited.flatMap((c) => contentTerms(c.quote))]);
+    const unmatched = unmatchedWords(analyzeQuestion(retrieval.question, retrieval.questionVector, this.resources), terms);
+    return unmatched.map((w) => ({ ...w, word: asWritten(retrieval.question, w.word) }));
+  }
+
   /** Each question a compound question asks ("When did it happen, and who explains it?"), assessed on its own. */
   private async assessParts(request: Pick<AnswerRequest, "question" | "passages" | "questionVector">): Promise<Assessment[]> {
     const parts = splitQuestion(request.question);
@@ -107,4 +126,10 @@ export class ExtractiveAnswerer implements Answerer {
     const kept = ranked.slice(0, 2).filter((r) => best.logit - r.logit <= this.settings.secondSentenceMargin);
     return { confidence: this.scorer.confidence(rows, ranked), sentences: kept.map((r) => candidates[r.row]!.sentence) };
   }
+}
+
+/** `word` (found lower-cased) as the question spells it: "France", not "france". */
+function asWritten(question: string, word: string): string {
+  const at = question.toLowerCase().indexOf(word);
+  return at < 0 ? word : question.slice(at, at + word.length);
 }

@@ -3,7 +3,7 @@ import type { WordVectors } from "../../embeddings/word-vectors.js";
 import type { Sentence } from "../../ingest/types.js";
 import type { RankedPassage } from "../../retrieve/hybrid.js";
 import type { AnswerKind } from "../../text/entities.js";
-import { contentTerms, contentWords, type ContentWord, isStopWordTypo, isTypoOf, lemmaOf, normalizeTerm } from "../../text/terms.js";
+import { contentTerms, contentWords, type ContentWord, isFraming, isStopWordTypo, isTypoOf, lemmaOf, normalizeTerm } from "../../text/terms.js";
 import type { WordNet } from "../../text/wordnet.js";
 import { definitionStrength, definitionTarget, expectedAnswerKind } from "./answer-type.js";
 import type { SentenceData } from "./sentence-data.js";
@@ -67,6 +67,8 @@ export const MAX_QUESTION_TERMS = 32;
 /** A content term of the question, how rare it is in the corpus, and what else may stand for it. */
 interface QuestionTerm {
   term: string;
+  /** The question's own word for it, as a reader would recognise it. */
+  word: string;
   weight: number;
   vector?: ArrayLike<number>;
   /** Terms of WordNet's synonyms and derivationally related forms of the word. */
@@ -120,6 +122,7 @@ export function analyzeQuestion(question: string, questionVector: number[], { da
     const forms = [word, lemmaOf(word)];
     byTerm.set(term, {
       term,
+      word,
       weight: data.idf.idf(term),
       vector: data.termVectors.get(term) ?? wordVectors.vector(word),
       related: termsOf(forms.flatMap((f) => [...wordNet.related(f)]), term),
@@ -292,6 +295,25 @@ function matchOf(term: QuestionTerm, candidate: string, data: SentenceData): num
   if (!term.vector || !vector) return 0;
   const cosine = dot(term.vector, vector);
   return Math.min(1, Math.max(0, (cosine - SYNONYM_FLOOR) / (SYNONYM_CEILING - SYNONYM_FLOOR))) * WORDNET_MATCH;
+}
+
+/** A question word that a text lacks, and how rare it is: its IDF as a share of the highest (a word the corpus never uses). */
+export interface UnmatchedWord {
+  word: string;
+  rarity: number;
+}
+
+/**
+ * The question's words that `terms` lacks, rarest first: not as the same term (form or lemma), a typo of
+ * it, nor a WordNet synonym or derived form. Words that frame a question about the documents ("according
+ * to the passage") are left out: no text is expected to contain them.
+ */
+export function unmatchedWords(question: AnalyzedQuestion, terms: Set<string>): UnmatchedWord[] {
+  const found = (t: QuestionTerm) => terms.has(t.term) || [...t.related].some((r) => terms.has(r)) || [...terms].some((c) => isTypoOf(t.term, c));
+  return question.terms
+    .filter((t) => !isFraming(t.word) && !found(t))
+    .sort((a, b) => b.weight - a.weight)
+    .map((t) => ({ word: t.word, rarity: t.weight / question.maxIdf }));
 }
 
 /** Share of the question's neighbouring term pairs that the sentence also has side by side (or one word apart). */

@@ -42,7 +42,8 @@ export async function openExtractiveAnswerer(
         ];
   const settings = {
     minConfidence: options.minConfidence ?? scorer.file.threshold,
-    directConfidence: options.directConfidence ?? scorer.file.directThreshold ?? 0.5,
+    directConfidence: options.directConfidence ?? scorer.file.direct.threshold,
+    directUnmatchedRarity: scorer.file.direct.unmatchedRarity,
     secondSentenceMargin: scorer.file.secondSentenceMargin,
   };
   return { extractive: new ExtractiveAnswerer(resources, scorer, model.embeddings, settings), warnings };

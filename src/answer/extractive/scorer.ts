@@ -20,8 +20,13 @@ const scorerSchema = z.object({
   answerability: logisticSchema,
   /** The default of ANSWER_MIN_CONFIDENCE, chosen on held-out articles. */
   threshold: z.number().min(0).max(1),
-  /** The default of ANSWER_DIRECT_CONFIDENCE: the lowest at which at least 80% of held-out direct answers are right. */
-  directThreshold: z.number().min(0).max(1).optional(),
+  /** When a grounded answer is `direct` rather than `related`, chosen on held-out articles. */
+  direct: z.object({
+    /** The default of ANSWER_DIRECT_CONFIDENCE. */
+    threshold: z.number().min(0).max(1),
+    /** A quote that lacks a question word at least this rare (IDF over the highest IDF) is never direct. */
+    unmatchedRarity: z.number().min(0),
+  }),
   /** A second sentence is quoted when its probability is within this of the best one's. */
   secondSentenceMargin: z.number().min(0).max(1),
   embeddings: z.object({ provider: z.string(), model: z.string() }),

@@ -1,7 +1,8 @@
 import type { EvalQuestion } from "../../eval/dataset.js";
 import { answerContains, covers, rocAuc, share } from "../../eval/metrics.js";
 import type { HybridRetriever, RankedPassage } from "../../retrieve/hybrid.js";
-import { analyzeQuestion, candidatesOf, featureRows, type FeatureResources } from "./features.js";
+import { analyzeQuestion, candidatesOf, FEATURE_NAMES, featureRows, unmatchedWords, type FeatureResources } from "./features.js";
+import { contentTerms } from "../../text/terms.js";
 import { fitConditionalLogit, fitLogistic, logit, sigmoid, type LogisticModel } from "./logistic.js";
 import { answerabilityRow, rankRows } from "./scorer.js";
 
@@ -16,6 +17,8 @@ export interface TrainingQuestion {
   positives: boolean[];
   /** Per row: whether that sentence's text contains a gold answer text, as `npm run eval` counts an answer hit. */
   mentions: boolean[];
+  /** Per row: the rarity of the rarest question word that sentence and its passage lack (0 for none), as `support` judges a quote. */
+  unmatchedRarity: number[];
   /** Asked of the other articles only: unanswerable by construction, learned from but never counted in figures. */
   offTopic?: boolean;
 }
@@ -51,6 +54,10 @@ export async function collectTrainingQuestions(
         rows: featureRows(analyzed, candidates, resources),
         positives: candidates.map((c) => !offTopic && q.answerSpans.some((span) => covers(c.sentence, span))),
         mentions: candidates.map((c) => !offTopic && answerContains(c.sentence.text, q.answers)),
+        unmatchedRarity: candidates.map((c) => {
+          const terms = new Set([...resources.data.passageTerms.get(c.passage.id)!, ...contentTerms(c.sentence.text)]);
+          return Math.max(0, ...unmatchedWords(analyzed, terms).map((w) => w.rarity));
+        }),
         ...(offTopic && { offTopic }),
       });
     };
@@ -97,9 +104,12 @@ export interface Prediction {
   group: string;
   unanswerable: boolean;
   confidence: number;
-  /** The ranker's two best sentences: its score, and whether it contains a gold answer span and text. */
-  top: { logit: number; positive: boolean; mentions: boolean }[];
+  /** The ranker's two best sentences: its score, whether it contains a gold answer span and text, and what of the question it lacks. */
+  top: { logit: number; positive: boolean; mentions: boolean; unmatchedRarity: number; lacksKind: boolean }[];
 }
+
+const KIND_ASKED = FEATURE_NAMES.indexOf("kindAsked");
+const KIND_NEW = FEATURE_NAMES.indexOf("kindNew");
 
 export function predict(scorer: FittedScorer, q: TrainingQuestion): Prediction {
   const ranked = rankRows(scorer.ranker, q.rows);
@@ -108,7 +118,13 @@ export function predict(scorer: FittedScorer, q: TrainingQuestion): Prediction {
     group: q.group,
     unanswerable: q.unanswerable,
     confidence: sigmoid(logit(scorer.answerability, answerabilityRow(q.rows, ranked))),
-    top: ranked.slice(0, 2).map((r) => ({ logit: r.logit, positive: q.positives[r.row]!, mentions: q.mentions[r.row]! })),
+    top: ranked.slice(0, 2).map((r) => ({
+      logit: r.logit,
+      positive: q.positives[r.row]!,
+      mentions: q.mentions[r.row]!,
+      unmatchedRarity: q.unmatchedRarity[r.row]!,
+      lacksKind: q.rows[r.row]![KIND_ASKED]! === 1 && q.rows[r.row]![KIND_NEW]! === 0,
+    })),
   };
 }
 
@@ -191,4 +207,78 @@ export function reliability(predictions: Prediction[]): { from: number; to: numb
       right: share(band.filter((p) => !p.unanswerable && p.top[0]!.positive).length, band.length),
     };
   });
+}
+
+/** The share of held-out `direct` answers that must be right: the direct threshold is the lowest that reaches it. */
+export const DIRECT_PRECISION = 0.8;
+
+/** Rarities tried for the rule that a quote lacking a question word this rare is not direct; above 1, no such rule. */
+const UNMATCHED_RARITIES = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01];
+
+/** How held-out answers fall into the support levels, at given thresholds. */
+export interface SupportFigures {
+  /** Share of answerable questions answered `direct`, and right. */
+  directCoverage: number;
+  /** Share of `direct` answers that are right (an unanswerable question answered direct is wrong). */
+  directPrecision: number;
+  directAnswers: number;
+  /** The same for `related`: shown as the closest passage, which may not answer. */
+  relatedCoverage: number;
+  relatedPrecision: number;
+  relatedAnswers: number;
+  /** Share of unanswerable questions that are not `direct` (declined or related). */
+  unanswerableNotDirect: number;
+}
+
+export interface DirectRule {
+  threshold: number;
+  unmatchedRarity: number;
+}
+
+export function supportFigures(predictions: Prediction[], minConfidence: number, rule: DirectRule, margin: number): SupportFigures {
+  const quoted = (p: Prediction) => p.top.filter((t) => p.top[0]!.logit - t.logit <= margin);
+  const right = (p: Prediction) => !p.unanswerable && quoted(p).some((t) => t.positive);
+  const grounded = predictions.filter((p) => p.confidence >= minConfidence);
+  const isDirect = (p: Prediction) =>
+    p.confidence >= rule.threshold && Math.max(...quoted(p).map((t) => t.unmatchedRarity)) < rule.unmatchedRarity && quoted(p).some((t) => !t.lacksKind);
+  const direct = grounded.filter(isDirect);
+  const related = grounded.filter((p) => !isDirect(p));
+  const answerable = predictions.filter((p) => !p.unanswerable).length;
+  const unanswerable = predictions.filter((p) => p.unanswerable);
+  return {
+    directCoverage: share(direct.filter(right).length, answerable),
+    directPrecision: share(direct.filter(right).length, direct.length),
+    directAnswers: direct.length,
+    relatedCoverage: share(related.filter(right).length, answerable),
+    relatedPrecision: share(related.filter(right).length, related.length),
+    relatedAnswers: related.length,
+    unanswerableNotDirect: share(unanswerable.filter((p) => !direct.includes(p)).length, unanswerable.length),
+  };
+}
+
+/** At most this share of held-out unanswerable questions may be answered `direct`: a wrong answer dressed as a right one. */
+export const MAX_UNANSWERABLE_DIRECT = 0.05;
+
+/**
+ * The direct rule, chosen on `reference` (held-out predictions of questions like the ones users ask): for
+ * each unmatched-word rarity, the lowest threshold at which at least DIRECT_PRECISION of direct answers are
+ * right and at most MAX_UNANSWERABLE_DIRECT of unanswerable questions are direct; of those, the pair that
+ * answers the most questions directly and right (of equals, the one that lets more words go unmatched).
+ * When no pair gets there, the most precise one that still answers some directly.
+ */
+export function chooseDirectRule(reference: Prediction[], minConfidence: number, margin: number): { rule: DirectRule; reached: boolean } {
+  const tried = [...UNMATCHED_RARITIES].reverse().flatMap((unmatchedRarity) =>
+    THRESHOLDS.filter((t) => t >= minConfidence).map((threshold) => ({
+      rule: { threshold, unmatchedRarity },
+      figures: supportFigures(reference, minConfidence, { threshold, unmatchedRarity }, margin),
+    })),
+  );
+  const good = (f: SupportFigures) => f.directAnswers > 0 && f.directPrecision >= DIRECT_PRECISION && 1 - f.unanswerableNotDirect <= MAX_UNANSWERABLE_DIRECT;
+  const reaching = UNMATCHED_RARITIES.flatMap((r) => tried.find((t) => t.rule.unmatchedRarity === r && good(t.figures)) ?? []);
+  if (reaching.length > 0) {
+    const ordered = [...reaching].reverse();
+    return { rule: ordered.reduce((a, b) => (b.figures.directCoverage > a.figures.directCoverage ? b : a)).rule, reached: true };
+  }
+  const answering = tried.filter((t) => t.figures.directAnswers > 0);
+  return { rule: answering.reduce((a, b) => (b.figures.directPrecision > a.figures.directPrecision ? b : a)).rule, reached: false };
 }
