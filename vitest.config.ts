@@ -13,6 +13,7 @@ const UNIT = [
   "tests/llm/prompts.test.ts",
   "tests/llm/protocol.test.ts",
   "tests/llm/quotes.test.ts",
+  "tests/openai-mapping.test.ts",
 ];
 
 /**

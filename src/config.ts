@@ -13,6 +13,7 @@ const blankAsUnset = (value: unknown) => (value === "" ? undefined : value);
 const schema = z.object({
   PORT: z.preprocess(blankAsUnset, z.coerce.number().int().min(0).max(65535).default(3000)),
   HOST: z.preprocess(blankAsUnset, z.string().default("127.0.0.1")),
+  PUBLIC_URL: z.preprocess(blankAsUnset, z.url().optional()),
   CORPUS_DIR: z.preprocess(blankAsUnset, z.string().default("corpus")),
   DATA_DIR: z.preprocess(blankAsUnset, z.string().default("data")),
   CACHE_DIR: z.preprocess(blankAsUnset, z.string().default("node_modules/.cache/grounded-qa")),
@@ -54,6 +55,8 @@ const schema = z.object({
 export interface Config {
   port: number;
   host: string;
+  /** Where people open this service (scheme, host, port, no trailing slash); citation links start with it. */
+  publicUrl?: string;
   corpusDir: string;
   dataDir: string;
   /** Derived files that do not depend on the corpus (the converted word vectors). */
@@ -106,6 +109,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
   return {
     port: s.PORT,
     host: s.HOST,
+    publicUrl: s.PUBLIC_URL?.replace(/\/+$/, ""),
     corpusDir: resolve(s.CORPUS_DIR),
     dataDir: resolve(s.DATA_DIR),
     cacheDir: resolve(s.CACHE_DIR),

@@ -17,6 +17,7 @@ import { buildIndexInWorker, describeProgress, type BuildProgress } from "../ind
 import { createEmbeddings } from "../embeddings/index.js";
 import { diffCorpus, versionOf, worthUpdating } from "../index/updates.js";
 import { DocumentLibrary } from "../library.js";
+import { relayClusterMetrics } from "../server/cluster-metrics.js";
 import { FileIndexStore } from "../index/files-store.js";
 import { StoreUnavailableError } from "../index/store-unavailable.js";
 import { openPipeline, openRetrieval, openSavedIndex, pipelineOver } from "../service.js";
@@ -32,6 +33,9 @@ const FOLLOW_INTERVAL_MS = 1000;
 
 /** The longest wait between attempts to reach a database that could not be reached at start. */
 const MAX_RETRY_MS = 30_000;
+
+// With several server processes, the primary gathers every one's metrics for whichever one is scraped.
+if (cluster.isPrimary) relayClusterMetrics();
 
 await runCli(async () => {
   const config = loadConfig();
@@ -57,6 +61,7 @@ await runCli(async () => {
     library: () => library,
     adminToken: config.adminToken,
     maxUploadBytes: config.maxUploadBytes,
+    publicUrl: config.publicUrl,
     page: await createPageRoutes(),
     examples,
   });

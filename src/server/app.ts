@@ -1,9 +1,6 @@
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
-import { getConnInfo } from "@hono/node-server/conninfo";
-import { rateLimiter } from "hono-rate-limiter";
-import { ask, type AskPipeline } from "../answer/ask.js";
+import type { AskPipeline } from "../answer/ask.js";
 import type { BuildProgress } from "../index/build-worker.js";
 import { versionOf } from "../index/updates.js";
 import { readAskRequest } from "./ask-request.js";
@@ -11,7 +8,11 @@ import { ApiError, clientErrorOf, errorBody } from "./errors.js";
 import type { DocumentLibrary } from "../library.js";
 import { documentRoutes } from "./documents.js";
 import { ExampleQuestions } from "./example-questions.js";
+import { bodyLimitOf, rateLimitOf } from "./limits.js";
 import { feedbackEntry, MAX_FEEDBACK_BYTES, readFeedback, type FeedbackLog } from "./feedback.js";
+import { mcpRoutes } from "./mcp.js";
+import { ServiceMetrics } from "./metrics.js";
+import { openAIRoutes } from "./openai/routes.js";
 import { streamAnswer } from "./stream.js";
 import type { ProcessReadiness } from "./workers.js";
 
@@ -38,6 +39,8 @@ export interface AppOptions {
   maxUploadBytes?: number;
   /** The questions `GET /examples` offers, chosen as each version of the index is ready; chosen on first request without it. */
   examples?: ExampleQuestions;
+  /** PUBLIC_URL: where citation links of `/v1` and `/mcp` point; the address each request came to when unset. */
+  publicUrl?: string;
   /** Routes of the chat page, mounted at `/`. */
   page?: Hono;
 }
@@ -46,6 +49,8 @@ const MAX_BODY_BYTES = 256 * 1024;
 
 export function createApp(options: AppOptions): Hono {
   const app = new Hono();
+  const metrics = new ServiceMetrics(options.pipeline);
+  app.use(metrics.middleware);
 
   const ready = (): AskPipeline => {
     const pipeline = options.pipeline();
@@ -85,15 +90,25 @@ export function createApp(options: AppOptions): Hono {
 
   const limits = [bodyLimitOf(MAX_BODY_BYTES), ...rateLimitOf(options.rateLimitPerMinute, "questions")] as const;
 
+  const answerAsk = metrics.answering("ask");
+  const answerStream = metrics.answering("stream");
   app.post("/ask", ...limits, async (c) => {
     const body = await readAskRequest(c, options.maxQuestionChars);
-    return c.json(await ask(ready(), { question: body.question, history: body.history, signal: c.req.raw.signal }));
+    return c.json(await answerAsk(ready(), { question: body.question, history: body.history, signal: c.req.raw.signal }));
   });
 
   app.post("/ask/stream", ...limits, async (c) => {
     const body = await readAskRequest(c, options.maxQuestionChars);
-    return streamAnswer(c, ready(), body);
+    return streamAnswer(c, answerStream, ready(), body);
   });
+
+  app.route("/v1", openAIRoutes({ ready, answer: metrics.answering("openai"), maxQuestionChars: options.maxQuestionChars, limits, publicUrl: options.publicUrl }));
+  // An MCP client sends several requests per question (initialize, tools/list, ...): they count on their own.
+  const mcpLimits = [bodyLimitOf(MAX_BODY_BYTES), ...rateLimitOf(options.rateLimitPerMinute, "MCP requests")];
+  app.route("/mcp", mcpRoutes({ ready, answer: metrics.answering("mcp"), maxQuestionChars: options.maxQuestionChars, limits: mcpLimits, publicUrl: options.publicUrl }));
+
+  // Prometheus text; with several server processes, every one's figures, whichever is scraped.
+  app.get("/metrics", async (c) => c.body(await metrics.scrape(), 200, { "content-type": metrics.contentType }));
 
   const { feedback } = options;
   if (feedback) {
@@ -114,37 +129,4 @@ export function createApp(options: AppOptions): Hono {
     return c.json(errorBody("internal_error", "something went wrong on our side"), 500);
   });
   return app;
-}
-
-function bodyLimitOf(maxSize: number) {
-  return bodyLimit({
-    maxSize,
-    onError: () => {
-      throw new ApiError(413, "payload_too_large", `the request body must be at most ${maxSize / 1024} KiB`);
-    },
-  });
-}
-
-/** Per client address; each route that uses it counts on its own. None when `perMinute` is 0. */
-function rateLimitOf(perMinute: number, what: string) {
-  if (perMinute <= 0) return [];
-  return [
-    rateLimiter({
-      windowMs: 60_000,
-      limit: perMinute,
-      standardHeaders: "draft-6",
-      keyGenerator: (c) => clientAddress(c),
-      handler: () => {
-        throw new ApiError(429, "rate_limited", `at most ${perMinute} ${what} a minute; slow down`);
-      },
-    }),
-  ];
-}
-
-function clientAddress(c: Parameters<Parameters<typeof rateLimiter>[0]["keyGenerator"]>[0]): string {
-  try {
-    return getConnInfo(c).remote.address ?? "unknown";
-  } catch {
-    return "local";
-  }
 }

@@ -1,14 +1,14 @@
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
-import { ask, type AskPipeline } from "../answer/ask.js";
+import type { ask, AskPipeline } from "../answer/ask.js";
 import type { AskRequestBody } from "./ask-request.js";
 import { clientErrorOf, errorBody } from "./errors.js";
 
 /**
  * `POST /ask/stream`: `passages`, then `delta` events with answer text, then `done` with the same
- * body as `POST /ask`, or `error`. A client that goes away aborts the work through the signal.
+ * body as `POST /ask`, or `error`. `answer` is `ask`, or `ask` with what the server counts of it. A client that goes away aborts the work through the signal.
  */
-export function streamAnswer(c: Context, pipeline: AskPipeline, body: AskRequestBody): Response {
+export function streamAnswer(c: Context, answer: typeof ask, pipeline: AskPipeline, body: AskRequestBody): Response {
   return streamSSE(c, async (stream) => {
     const aborted = new AbortController();
     stream.onAbort(() => aborted.abort());
@@ -18,7 +18,7 @@ export function streamAnswer(c: Context, pipeline: AskPipeline, body: AskRequest
       written = written.then(() => (aborted.signal.aborted ? undefined : stream.writeSSE({ event, data: JSON.stringify(data) })));
     };
     try {
-      const response = await ask(pipeline, {
+      const response = await answer(pipeline, {
         question: body.question,
         history: body.history,
         signal: aborted.signal,
