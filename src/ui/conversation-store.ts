@@ -16,7 +16,7 @@ const TURNS_KEPT = 100;
 export function loadConversation(): SavedTurn[] {
   try {
     const saved: unknown = JSON.parse(localStorage.getItem(KEY) ?? "[]");
-    return Array.isArray(saved) ? saved.filter(isSavedTurn) : [];
+    return Array.isArray(saved) ? saved.filter(isSavedTurn).map(withSupport) : [];
   } catch {
     return [];
   }
@@ -41,6 +41,11 @@ export function forgetConversation(): void {
   } catch {
     // Storage turned off: there is nothing saved to forget.
   }
+}
+
+/** A turn kept before answers said how well the documents support them: as sure as the page showed it then. */
+function withSupport({ question, response }: SavedTurn): SavedTurn {
+  return { question, response: { ...response, support: response.support ?? (response.grounded ? "direct" : "none"), unmatched: response.unmatched ?? [] } };
 }
 
 function isSavedTurn(value: unknown): value is SavedTurn {

@@ -19,16 +19,18 @@ export function isQuotedAnswer(response: AskResponse): boolean {
  * An extractive answer as quotations: a lead naming what they answer, then each quote set off as a
  * quote with its section, the sentence before it (dimmed) when it opens by pointing back, and the
  * words that answer in a <mark>. A quote the previous answer already showed is not repeated.
+ * A `related` answer may not answer at all: it gets no lead and no marked words, which would claim it does.
  */
 export function quotations(response: AskResponse, shownBefore: Citation[], chip: (citation: Citation) => HTMLElement): HTMLElement[] {
+  const sure = response.support !== "related";
   const repeated = (c: Citation) => shownBefore.some((b) => b.documentId === c.documentId && b.start === c.start && b.end === c.end);
   const fresh = response.citations.filter((c) => !repeated(c));
   const parts: HTMLElement[] = [];
-  if (fresh.length > 0) parts.push(h("p", { class: "lead" }, LEADS[response.answerKind ?? "other"]));
+  if (fresh.length > 0 && sure) parts.push(h("p", { class: "lead" }, LEADS[response.answerKind ?? "other"]));
   for (const citation of response.citations) {
     if (repeated(citation)) {
       // Still point at the words that answer this question, which may not be what the last one asked.
-      const answer = citation.answerSpan ? [": ", ...quoteText(citation).filter((part) => part instanceof HTMLElement)] : [];
+      const answer = citation.answerSpan && sure ? [": ", ...quoteText(citation, sure).filter((part) => part instanceof HTMLElement)] : [];
       parts.push(h("p", { class: "same-passage" }, "Same passage as above ", chip(citation), ...answer));
       continue;
     }
@@ -39,7 +41,7 @@ export function quotations(response: AskResponse, shownBefore: Citation[], chip:
       );
     }
     figure.append(
-      h("blockquote", {}, h("p", {}, ...quoteText(citation), " ", chip(citation))),
+      h("blockquote", {}, h("p", {}, ...quoteText(citation, sure), " ", chip(citation))),
       h("figcaption", { class: "quote-source" }, ...sourceLine(citation)),
     );
     parts.push(figure);
@@ -47,9 +49,9 @@ export function quotations(response: AskResponse, shownBefore: Citation[], chip:
   return parts;
 }
 
-/** The quote, with the part that answers in a <mark> that names itself to a screen reader (see styles.css). */
-function quoteText({ quote, start, answerSpan }: Citation): (Node | string)[] {
-  if (!answerSpan) return [quote];
+/** The quote, with the part that answers in a <mark> that names itself to a screen reader (see styles.css), when `marked`. */
+function quoteText({ quote, start, answerSpan }: Citation, marked: boolean): (Node | string)[] {
+  if (!answerSpan || !marked) return [quote];
   const from = answerSpan.start - start;
   const to = answerSpan.end - start;
   return [quote.slice(0, from), h("mark", { class: "answer-part" }, quote.slice(from, to)), quote.slice(to)];

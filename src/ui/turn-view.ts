@@ -1,6 +1,7 @@
 import type { AskResponse, Citation } from "../answer/types.js";
 import { answerActions } from "./answer-actions.js";
 import type { CitationPreview } from "./citation-preview.js";
+import { confidenceLine } from "./confidence.js";
 import { h } from "./dom.js";
 import { isQuotedAnswer, quotations } from "./quotations.js";
 import { sourceCards } from "./source-cards.js";
@@ -58,9 +59,14 @@ export class TurnView {
       button.addEventListener("click", () => open(citation, button));
       return button;
     };
-    this.answer.className = "answer grounded";
+    const related = response.support === "related";
+    this.answer.className = `answer grounded ${related ? "related" : "direct"}`;
     this.answer.replaceChildren(
+      ...(related ? [h("p", { class: "support-note" }, `The documents may not answer this directly. ${closest(citations.length)}`)] : []),
       ...(isQuotedAnswer(response) ? quotations(response, shownBefore, chip) : [answerText(response.answer, citations, chip)]),
+      ...(related && response.unmatched.length > 0 ? [h("p", { class: "unmatched" }, `${notIn(citations.length)} ${response.unmatched.join(", ")}`)] : []),
+      // Answers kept by a version of the page from before confidence was sent have none to show.
+      ...(Number.isFinite(response.confidence) ? [confidenceLine(response.confidence)] : []),
       h("h3", { class: "sources-heading" }, "Sources"),
       sourceCards(citations, open),
     );
@@ -125,6 +131,14 @@ export class TurnView {
       again,
     );
   }
+}
+
+function closest(count: number): string {
+  return count === 1 ? "The closest passage:" : "The closest passages:";
+}
+
+function notIn(count: number): string {
+  return count === 1 ? "Not in this passage:" : "Not in these passages:";
 }
 
 /** A model's answer in its own words, each `[n]` a chip. */

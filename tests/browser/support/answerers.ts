@@ -106,3 +106,22 @@ export class FailingAnswerer implements Answerer {
     return this.inner.answer(request);
   }
 }
+
+/**
+ * Answers like `inner` but with the confidence given, which is what decides whether the pipeline calls a
+ * grounded answer `direct` or `related`: so a test can show either on the same quote.
+ */
+export class ConfidenceAnswerer implements Answerer {
+  readonly mode: Answerer["mode"];
+
+  constructor(
+    private readonly inner: Answerer,
+    private readonly confidence: number,
+  ) {
+    this.mode = inner.mode;
+  }
+
+  async answer(request: AnswerRequest): Promise<Draft> {
+    return { ...(await this.inner.answer(request)), confidence: this.confidence };
+  }
+}
