@@ -12,6 +12,9 @@ const NAMES = {
   passages: { one: "Passage", all: "Closest passages" },
 } as const;
 
+// Room above a passage scrolled to the top of the panel, as a line's worth of the text before it.
+const MARK_MARGIN_PX = 16;
+
 /** What the panel steps through: an answer's citations, or the passages closest to a question it declined. */
 export type SpanKind = keyof typeof NAMES;
 
@@ -124,7 +127,10 @@ export class SourcePanel {
     const first = marks[0];
     if (!first) return;
     // A passage can be taller than the panel on a phone: then its start is what to see, not its middle.
+    // Only the text scrolls: scrollIntoView would also scroll the page, taking the panel's header out of sight.
+    const top = first.getBoundingClientRect().top - this.text.getBoundingClientRect().top + this.text.scrollTop;
     const height = marks.at(-1)!.getBoundingClientRect().bottom - first.getBoundingClientRect().top;
-    first.scrollIntoView({ block: height <= this.text.clientHeight ? "center" : "start" });
+    const room = this.text.clientHeight - height;
+    this.text.scrollTop = room >= 0 ? top - room / 2 : top - MARK_MARGIN_PX;
   }
 }
