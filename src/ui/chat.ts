@@ -121,11 +121,14 @@ export class Chat {
     }
   }
 
-  /** A finished answer, shown with what the answer before it cited, so a repeated quote is not shown twice. */
+  /**
+   * A finished answer, shown with what the answer right above it cited, so a repeated quote is not shown twice.
+   * Right above: a stopped or failed turn in between shows no quote to point back to.
+   */
   private show(turn: Turn, response: AskResponse, titles: ReadonlyMap<string, string>): void {
     const at = this.turns.indexOf(turn);
-    const before = this.turns.slice(0, at === -1 ? undefined : at).findLast((t) => t.response)?.response;
-    if (response.grounded) turn.view.showAnswer(response, before?.citations ?? [], this.open, this.preview);
+    const above = at === -1 ? this.turns.at(-1) : this.turns[at - 1];
+    if (response.grounded) turn.view.showAnswer(response, above?.response?.citations ?? [], this.open, this.preview);
     else turn.view.showNotFound(response, titles, this.open);
   }
 

@@ -18,12 +18,16 @@ export function isQuotedAnswer(response: AskResponse): boolean {
 /**
  * An extractive answer as quotations: a lead naming what they answer, then each quote set off as a
  * quote with its section, the sentence before it (dimmed) when it opens by pointing back, and the
- * words that answer in a <mark>. A quote the previous answer already showed is not repeated.
+ * words that answer in a <mark>. An answer that quotes just what the answer above it did says so instead of repeating it.
  * A `related` answer may not answer at all: it gets no lead and no marked words, which would claim it does.
  */
 export function quotations(response: AskResponse, shownBefore: Citation[], chip: (citation: Citation) => HTMLElement): HTMLElement[] {
   const sure = response.support !== "related";
-  const repeated = (c: Citation) => shownBefore.some((b) => b.documentId === c.documentId && b.start === c.start && b.end === c.end);
+  // Only an answer that is wholly the passage above says so: one that brings new quotes shows them all, so
+  // that it never opens by pointing back at a quote it repeats only because the follow-up was searched with the last question.
+  const same = (c: Citation) => shownBefore.some((b) => b.documentId === c.documentId && b.start === c.start && b.end === c.end);
+  const wholly = response.citations.every(same);
+  const repeated = (c: Citation) => wholly && same(c);
   const fresh = response.citations.filter((c) => !repeated(c));
   const parts: HTMLElement[] = [];
   if (fresh.length > 0 && sure) parts.push(h("p", { class: "lead" }, LEADS[response.answerKind ?? "other"]));

@@ -49,6 +49,7 @@ export class TurnView {
    * card per citation follows, then Copy and feedback. `shownBefore` is what the previous answer cited.
    */
   showAnswer(response: AskResponse, shownBefore: Citation[], openSource: OpenSource, preview: CitationPreview): void {
+    this.showSearched(response);
     const { citations } = response;
     const open = (citation: Citation, opener: HTMLElement) => openSource("citations", citations, citations.indexOf(citation), opener);
     const chip = (citation: Citation) => {
@@ -80,6 +81,7 @@ export class TurnView {
    * `titles` maps document ids to titles, since a passage carries only the id.
    */
   showNotFound(response: AskResponse, titles: ReadonlyMap<string, string>, openSource: OpenSource): void {
+    this.showSearched(response);
     this.answer.className = "answer not-found";
     this.answer.replaceChildren(h("p", { class: "badge" }, "Not found in the documents"), h("p", { class: "answer-text" }, response.answer));
     const actions = answerActions(this.question, response);
@@ -113,6 +115,13 @@ export class TurnView {
       ),
       actions,
     );
+  }
+
+  /** A follow-up is searched with words from before it ("and Russia?" with the last question): the reader sees which. */
+  private showSearched({ standaloneQuestion }: AskResponse): void {
+    this.element.querySelector(".searched-for")?.remove();
+    if (!standaloneQuestion || standaloneQuestion.trim() === this.question.trim()) return;
+    this.answer.before(h("p", { class: "searched-for" }, `Searched for: ${standaloneQuestion}`));
   }
 
   showStopped(): void {
