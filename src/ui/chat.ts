@@ -32,14 +32,17 @@ export class Chat {
     this.preview.hide();
     this.sources.open(kind, spans, index, opener);
   };
+  private readonly waiting = byId<HTMLElement>("composer-wait");
   private turns: Turn[] = [];
   private answering: AbortController | undefined;
+  // Assumed until the server says otherwise, so that a ready server is never waited for.
+  private serverReady = true;
 
   constructor(private readonly sources: SourcePanel) {
     this.form.addEventListener("submit", (event) => {
       event.preventDefault();
       const question = this.input.value.trim();
-      if (question === "" || this.answering) return;
+      if (question === "" || this.answering || !this.serverReady) return;
       this.input.value = "";
       void this.ask(question);
     });
@@ -59,7 +62,23 @@ export class Chat {
 
   /** Asks `question` as if typed, unless an answer is still coming. */
   askNow(question: string): void {
-    if (!this.answering) void this.ask(question);
+    if (!this.answering && this.serverReady) void this.ask(question);
+  }
+
+  /** The server cannot answer yet (`line` says why): Ask waits, and what is typed stays to be sent. */
+  wait(line: string): void {
+    this.serverReady = false;
+    this.send.disabled = true;
+    this.waiting.textContent = line;
+    this.waiting.hidden = false;
+  }
+
+  ready(): void {
+    if (this.serverReady) return;
+    this.serverReady = true;
+    this.send.disabled = false;
+    this.waiting.hidden = true;
+    this.announce("Ready to answer.");
   }
 
   /** Shows the conversation saved by the last visit, as it was left. */

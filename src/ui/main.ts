@@ -1,6 +1,7 @@
 import { Chat } from "./chat.js";
 import { documentsDrawer } from "./documents-drawer.js";
-import { showExamples, showLibrary } from "./library.js";
+import { showExamples, showLibrary, showLibraryWaiting } from "./library.js";
+import { whenReady } from "./readiness.js";
 import { SourcePanel } from "./source-panel.js";
 
 const sources = new SourcePanel();
@@ -11,5 +12,12 @@ documentsDrawer(() => {
 });
 chat.focus();
 void chat.restore();
-void showLibrary();
-void showExamples((question) => chat.askNow(question));
+// The list and the examples come from the index: they are asked for once it is ready, without a reload.
+void whenReady((line) => {
+  chat.wait(line);
+  showLibraryWaiting(line);
+}).then(() => {
+  chat.ready();
+  void showLibrary();
+  void showExamples((question) => chat.askNow(question));
+});
