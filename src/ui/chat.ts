@@ -3,7 +3,7 @@ import { ApiFailure, streamAnswer } from "./api.js";
 import { CitationPreview } from "./citation-preview.js";
 import { forgetConversation, loadConversation, saveConversation } from "./conversation-store.js";
 import { byId } from "./dom.js";
-import { documentTitles } from "./library.js";
+import { documentFacts, type DocumentFacts } from "./library.js";
 import type { SourcePanel } from "./source-panel.js";
 import { TurnView, type OpenSource } from "./turn-view.js";
 
@@ -85,10 +85,10 @@ export class Chat {
   async restore(): Promise<void> {
     const saved = loadConversation();
     if (saved.length === 0) return;
-    const titles = saved.some((turn) => !turn.response.grounded) ? await documentTitles() : new Map<string, string>();
+    const facts = await documentFacts(saved.flatMap((turn) => documentIds(turn.response)));
     for (const { question, response } of saved) {
       const turn: Turn = { question, view: new TurnView(question), response };
-      this.show(turn, response, titles);
+      this.show(turn, response, facts);
       this.turns.push(turn);
       this.turnList.append(turn.view.element);
     }
@@ -122,7 +122,7 @@ export class Chat {
         answering.signal,
       );
       const response = turn.response;
-      this.show(turn, response, response.grounded ? new Map() : await documentTitles());
+      this.show(turn, response, await documentFacts(documentIds(response)));
       this.save();
       this.announce(response.grounded ? "Answer ready." : "Not found in the documents.");
     } catch (error) {
@@ -144,11 +144,11 @@ export class Chat {
    * A finished answer, shown with what the answer right above it cited, so a repeated quote is not shown twice.
    * Right above: a stopped or failed turn in between shows no quote to point back to.
    */
-  private show(turn: Turn, response: AskResponse, titles: ReadonlyMap<string, string>): void {
+  private show(turn: Turn, response: AskResponse, facts: DocumentFacts): void {
     const at = this.turns.indexOf(turn);
     const above = at === -1 ? this.turns.at(-1) : this.turns[at - 1];
-    if (response.grounded) turn.view.showAnswer(response, above?.response?.citations ?? [], this.open, this.preview);
-    else turn.view.showNotFound(response, titles, this.open);
+    if (response.grounded) turn.view.showAnswer(response, above?.response?.citations ?? [], facts.markdown, this.open, this.preview);
+    else turn.view.showNotFound(response, facts.titles, this.open);
   }
 
   private save(): void {
@@ -215,4 +215,9 @@ export class Chat {
   private scrollToEnd(following: boolean): void {
     if (following) this.scroller.scrollTop = this.scroller.scrollHeight;
   }
+}
+
+/** The documents an answer shows: its citations', or for a decline, its closest passages'. */
+function documentIds(response: AskResponse): string[] {
+  return response.grounded ? response.citations.map((c) => c.documentId) : response.passages.map((p) => p.documentId);
 }

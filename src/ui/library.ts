@@ -72,15 +72,38 @@ export function matchingDocuments(documents: DocumentSummary[], query: string): 
   return documents.filter((d) => words.every((w) => `${d.title} ${d.path}`.toLowerCase().includes(w)));
 }
 
+/** What the page needs to know of a document a citation or passage names, which carry only its id. */
+export interface DocumentFacts {
+  /** Each document's title by id. */
+  titles: ReadonlyMap<string, string>;
+  /** The ids of Markdown documents, whose quotes are shown with their emphasis. */
+  markdown: ReadonlySet<string>;
+}
+
+let facts: Promise<DocumentFacts> | undefined;
+
 /**
- * Each document's title by id, for passages, which carry only the id. Read afresh each time, as the
- * documents can change while the page is open; empty when the list cannot be read, since a title
- * is a help and the passage's own heading stands in for it.
+ * The facts of every document, read once and again when `ids` holds one not known yet (added since) or
+ * after `forgetDocumentFacts`. Empty when the list cannot be read: a title is a help, and a passage's
+ * own heading stands in for it; a quote then shows as plain text.
  */
-export async function documentTitles(): Promise<Map<string, string>> {
-  try {
-    return new Map((await fetchDocuments()).documents.map((d) => [d.id, d.title]));
-  } catch {
-    return new Map();
-  }
+export async function documentFacts(ids: string[] = []): Promise<DocumentFacts> {
+  const known = facts && (await facts);
+  if (known && ids.every((id) => known.titles.has(id))) return known;
+  facts = fetchDocuments().then(
+    ({ documents }) => ({
+      titles: new Map(documents.map((d) => [d.id, d.title])),
+      markdown: new Set(documents.filter((d) => d.format === "markdown").map((d) => d.id)),
+    }),
+    () => {
+      facts = undefined;
+      return { titles: new Map(), markdown: new Set() };
+    },
+  );
+  return facts;
+}
+
+/** Documents were added, replaced or deleted: their facts are read afresh when next needed. */
+export function forgetDocumentFacts(): void {
+  facts = undefined;
 }

@@ -1,6 +1,6 @@
 import { Chat } from "./chat.js";
 import { documentsDrawer } from "./documents-drawer.js";
-import { showExamples, showLibrary, showLibraryWaiting } from "./library.js";
+import { forgetDocumentFacts, showExamples, showLibrary, showLibraryWaiting } from "./library.js";
 import { whenReady } from "./readiness.js";
 import { SourcePanel } from "./source-panel.js";
 
@@ -8,6 +8,7 @@ const sources = new SourcePanel();
 const chat = new Chat(sources);
 documentsDrawer(() => {
   sources.forgetDocuments();
+  forgetDocumentFacts();
   void showLibrary();
 });
 chat.focus();

@@ -3,6 +3,7 @@ import { answerActions } from "./answer-actions.js";
 import type { CitationPreview } from "./citation-preview.js";
 import { confidenceLine } from "./confidence.js";
 import { h } from "./dom.js";
+import { markdownAnswer } from "./markdown-view.js";
 import { isQuotedAnswer, quotations } from "./quotations.js";
 import { sourceCards } from "./source-cards.js";
 import type { SourceSpan, SpanKind } from "./source-panel.js";
@@ -48,7 +49,7 @@ export class TurnView {
    * An extractive answer shows as quotations; a model's answer as its text with chips. Either way a
    * card per citation follows, then Copy and feedback. `shownBefore` is what the previous answer cited.
    */
-  showAnswer(response: AskResponse, shownBefore: Citation[], openSource: OpenSource, preview: CitationPreview): void {
+  showAnswer(response: AskResponse, shownBefore: Citation[], markdown: ReadonlySet<string>, openSource: OpenSource, preview: CitationPreview): void {
     this.showSearched(response);
     const { citations } = response;
     const open = (citation: Citation, opener: HTMLElement) => openSource("citations", citations, citations.indexOf(citation), opener);
@@ -56,7 +57,7 @@ export class TurnView {
       const button = h("button", { type: "button", class: "chip" }, `[${citation.id}]`);
       // No title attribute: the preview is the chip's tooltip. It is attached first, so that a long press
       // that showed it can keep its click from also opening the panel.
-      preview.attach(button, citation);
+      preview.attach(button, citation, markdown);
       button.addEventListener("click", () => open(citation, button));
       return button;
     };
@@ -64,12 +65,12 @@ export class TurnView {
     this.answer.className = `answer grounded ${related ? "related" : "direct"}`;
     this.answer.replaceChildren(
       ...(related ? [h("p", { class: "support-note" }, `The documents may not answer this directly. ${closest(citations.length)}`)] : []),
-      ...(isQuotedAnswer(response) ? quotations(response, shownBefore, chip) : [answerText(response.answer, citations, chip)]),
+      ...(isQuotedAnswer(response) ? quotations(response, shownBefore, markdown, chip) : [answerText(response.answer, citations, chip)]),
       ...(related && response.unmatched.length > 0 ? [h("p", { class: "unmatched" }, `${notIn(citations.length)} ${response.unmatched.join(", ")}`)] : []),
       // Answers kept by a version of the page from before confidence was sent have none to show.
       ...(Number.isFinite(response.confidence) ? [confidenceLine(response.confidence)] : []),
       h("h3", { class: "sources-heading" }, "Sources"),
-      sourceCards(citations, open),
+      sourceCards(citations, markdown, open),
     );
     if (response.degraded) this.answer.append(h("p", { class: "muted note" }, `Answered without the language model: ${response.degraded.reason}`));
     this.answer.append(answerActions(this.question, response));
@@ -150,18 +151,20 @@ function notIn(count: number): string {
   return count === 1 ? "Not in this passage:" : "Not in these passages:";
 }
 
-/** A model's answer in its own words, each `[n]` a chip. */
-function answerText(answer: string, citations: Citation[], chip: (citation: Citation) => HTMLElement): HTMLParagraphElement {
-  const text = h("p", { class: "answer-text" });
-  let last = 0;
-  for (const marker of answer.matchAll(MARKER)) {
-    const citation = citations.find((c) => c.id === Number(marker[1]));
-    if (!citation) continue;
-    text.append(answer.slice(last, marker.index), chip(citation));
-    last = marker.index + marker[0].length;
-  }
-  text.append(answer.slice(last));
-  return text;
+/** A model's answer in its own words, as Markdown, each `[n]` a chip. */
+function answerText(answer: string, citations: Citation[], chip: (citation: Citation) => HTMLElement): HTMLElement {
+  return markdownAnswer(answer, (text) => {
+    const parts: (Node | string)[] = [];
+    let last = 0;
+    for (const marker of text.matchAll(MARKER)) {
+      const citation = citations.find((c) => c.id === Number(marker[1]));
+      if (!citation) continue;
+      parts.push(text.slice(last, marker.index), chip(citation));
+      last = marker.index + marker[0].length;
+    }
+    parts.push(text.slice(last));
+    return parts;
+  });
 }
 
 /** The start of a passage on one line, cut after a whole word. */

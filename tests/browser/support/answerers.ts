@@ -125,3 +125,19 @@ export class ConfidenceAnswerer implements Answerer {
     return { ...(await this.inner.answer(request)), confidence: this.confidence };
   }
 }
+
+/** Answers as a language model often writes, in Markdown (bold, a list, code), citing the first sentence of the top passage. */
+export class MarkdownAnswerer implements Answerer {
+  readonly mode = "llm" as const;
+
+  constructor(
+    private readonly index: CorpusIndex,
+    private readonly answer_: string,
+  ) {}
+
+  async answer(request: AnswerRequest): Promise<Draft> {
+    const citation = citeFirstSentence(this.index, request.passages[0]!.id, 1);
+    request.onDelta?.(this.answer_);
+    return { answer: this.answer_, grounded: true, mode: this.mode, citations: [citation], confidence: 0.9 };
+  }
+}
