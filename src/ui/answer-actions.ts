@@ -1,14 +1,19 @@
-import type { AskResponse } from "../answer/types.js";
+import type { AskResponse, Citation } from "../answer/types.js";
 import { ApiFailure, sendFeedback, type FeedbackBody } from "./api.js";
 import { h } from "./dom.js";
 
 /**
- * The answer as text to paste elsewhere, each quote numbered with where to find it
- * (`document:start-end`, the offsets `GET /documents/:id` counts in), so the paste stays checkable.
+ * The answer as text to paste elsewhere, each quote numbered with where a reader finds it: the document's
+ * title, its page in a PDF and the section heading, as a person would cite it, not the index's ids and offsets.
  */
 export function answerAsText(response: AskResponse): string {
-  const quotes = response.citations.map((c) => `[${c.id}] “${c.quote}” (${c.documentId}:${c.start}-${c.end})`);
+  const quotes = response.citations.map((c) => `[${c.id}] ${whereQuoted(c)}: “${c.quote}”`);
   return [response.answer, ...(quotes.length > 0 ? ["", ...quotes] : [])].join("\n");
+}
+
+/** "Title, page 3, “Section heading”": the section left out before the first heading, where it is the title. */
+export function whereQuoted({ title, page, heading }: Citation): string {
+  return [title, ...(page === undefined ? [] : [`page ${page}`]), ...(heading && heading !== title ? [`“${heading}”`] : [])].join(", ");
 }
 
 /** Copy, and a thumbs up or down with an optional comment, under a finished answer. */

@@ -72,7 +72,7 @@ for (const [screen, options] of Object.entries(SCREENS)) {
       await page.close();
     });
 
-    it("copies the answer with its numbered quotes and where they are", async () => {
+    it("copies the answer with its numbered quotes and where a reader finds them: title and section", async () => {
       const page = await context.newPage();
       await page.goto(server.url);
       await ask(page, KILLED);
@@ -80,7 +80,8 @@ for (const [screen, options] of Object.entries(SCREENS)) {
       await expect.poll(() => page.locator(".action-status").textContent()).toContain("Copied");
       const copied = await page.evaluate(() => navigator.clipboard.readText());
       const c = killed.citations[0]!;
-      expect(copied).toBe(`${killed.answer}\n\n[1] “${c.quote}” (${c.documentId}:${c.start}-${c.end})`);
+      expect(copied).toBe(`${killed.answer}\n\n[1] ${c.title}, “${c.heading}”: “${c.quote}”`);
+      expect(copied).not.toContain(`${c.documentId}:`);
       await page.getByRole("button", { name: "New chat" }).click();
       await page.close();
     });
