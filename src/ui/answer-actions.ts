@@ -16,8 +16,14 @@ export function whereQuoted({ title, page, heading }: Citation): string {
   return [title, ...(page === undefined ? [] : [`page ${page}`]), ...(heading && heading !== title ? [`“${heading}”`] : [])].join(", ");
 }
 
+/** The verdict sent on an answer, kept with the conversation so that a reload still shows it; `changed` saves it. */
+export interface KeptVerdict {
+  verdict?: FeedbackBody["verdict"];
+  changed: () => void;
+}
+
 /** Copy, and a thumbs up or down with an optional comment, under a finished answer. */
-export function answerActions(question: string, response: AskResponse): HTMLElement {
+export function answerActions(question: string, response: AskResponse, kept: KeptVerdict): HTMLElement {
   const status = h("span", { class: "action-status", role: "status" });
   const copy = h("button", { type: "button", class: "action" }, "Copy");
   copy.addEventListener("click", async () => {
@@ -41,14 +47,25 @@ export function answerActions(question: string, response: AskResponse): HTMLElem
       const citations = response.citations.map(({ id, documentId, start, end, quote }) => ({ id, documentId, start, end, quote }));
       await sendFeedback({ question, answer: response.answer, grounded: response.grounded, citations, verdict, ...(comment && { comment }) });
       form.remove();
-      for (const button of [up, down]) button.disabled = true;
+      sent(verdict);
       status.textContent = "Thank you: your feedback was sent.";
+      kept.verdict = verdict;
+      kept.changed();
     });
     bar.append(form);
     form.querySelector("textarea")!.focus();
   };
+  const sent = (verdict: FeedbackBody["verdict"]) => {
+    up.setAttribute("aria-pressed", String(verdict === "up"));
+    down.setAttribute("aria-pressed", String(verdict === "down"));
+    for (const button of [up, down]) button.disabled = true;
+  };
   up.addEventListener("click", () => choose("up"));
   down.addEventListener("click", () => choose("down"));
+  if (kept.verdict) {
+    sent(kept.verdict);
+    status.textContent = "Your feedback was sent.";
+  }
   return bar;
 }
 

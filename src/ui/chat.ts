@@ -1,4 +1,5 @@
 import type { AskResponse, HistoryTurn } from "../answer/types.js";
+import type { KeptVerdict } from "./answer-actions.js";
 import { ApiFailure, streamAnswer } from "./api.js";
 import { CitationPreview } from "./citation-preview.js";
 import { forgetConversation, loadConversation, saveConversation } from "./conversation-store.js";
@@ -13,6 +14,7 @@ const MAX_HISTORY_TURNS = 20;
 interface Turn {
   question: string;
   view: TurnView;
+  kept: KeptVerdict;
   /** Set once the answer is complete; only complete answers are sent back as history. */
   response?: AskResponse;
 }
@@ -86,8 +88,9 @@ export class Chat {
     const saved = loadConversation();
     if (saved.length === 0) return;
     const facts = await documentFacts(saved.flatMap((turn) => documentIds(turn.response)));
-    for (const { question, response } of saved) {
-      const turn: Turn = { question, view: new TurnView(question), response };
+    for (const { question, response, verdict } of saved) {
+      const kept = this.keptVerdict(verdict);
+      const turn: Turn = { question, view: new TurnView(question, kept), kept, response };
       this.show(turn, response, facts);
       this.turns.push(turn);
       this.turnList.append(turn.view.element);
@@ -98,7 +101,8 @@ export class Chat {
 
   private async ask(question: string): Promise<void> {
     const history = this.history();
-    const turn: Turn = { question, view: new TurnView(question) };
+    const kept = this.keptVerdict(undefined);
+    const turn: Turn = { question, view: new TurnView(question, kept), kept };
     this.turns.push(turn);
     this.empty.hidden = true;
     this.turnList.append(turn.view.element);
@@ -152,7 +156,11 @@ export class Chat {
   }
 
   private save(): void {
-    saveConversation(this.turns.flatMap((turn) => (turn.response ? [{ question: turn.question, response: turn.response }] : [])));
+    saveConversation(this.turns.flatMap(({ question, response, kept }) => (response ? [{ question, response, verdict: kept.verdict }] : [])));
+  }
+
+  private keptVerdict(verdict: KeptVerdict["verdict"]): KeptVerdict {
+    return { verdict, changed: () => this.save() };
   }
 
   private retry(turn: Turn): void {

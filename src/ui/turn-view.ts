@@ -1,5 +1,5 @@
 import type { AskResponse, Citation } from "../answer/types.js";
-import { answerActions } from "./answer-actions.js";
+import { answerActions, type KeptVerdict } from "./answer-actions.js";
 import type { CitationPreview } from "./citation-preview.js";
 import { confidenceLine } from "./confidence.js";
 import { h } from "./dom.js";
@@ -22,7 +22,10 @@ export class TurnView {
   private readonly answer: HTMLDivElement;
   private streamed: Text | undefined;
 
-  constructor(private readonly question: string) {
+  constructor(
+    private readonly question: string,
+    private readonly kept: KeptVerdict,
+  ) {
     this.answer = h("div", { class: "answer" });
     this.element = h("article", { class: "turn" }, h("p", { class: "question" }, question), this.answer);
     this.showProgress("Searching the documents…");
@@ -73,7 +76,7 @@ export class TurnView {
       sourceCards(citations, markdown, open),
     );
     if (response.degraded) this.answer.append(h("p", { class: "muted note" }, `Answered without the language model: ${response.degraded.reason}`));
-    this.answer.append(answerActions(this.question, response));
+    this.answer.append(answerActions(this.question, response, this.kept));
   }
 
   /**
@@ -85,7 +88,7 @@ export class TurnView {
     this.showSearched(response);
     this.answer.className = "answer not-found";
     this.answer.replaceChildren(h("p", { class: "badge" }, "Not found in the documents"), h("p", { class: "answer-text" }, response.answer));
-    const actions = answerActions(this.question, response);
+    const actions = answerActions(this.question, response, this.kept);
     const passages = response.passages.slice(0, CLOSEST_SHOWN);
     if (passages.length === 0) return void this.answer.append(actions);
 

@@ -123,6 +123,17 @@ for (const [screen, options] of Object.entries(SCREENS)) {
       await expect.poll(async () => (await feedbackLines()).length).toBe(before + 2);
       expect((await feedbackLines()).at(-1)).toMatchObject({ question: FRANCE, grounded: false, verdict: "up", citations: [] });
       expect((await feedbackLines()).at(-1)).not.toHaveProperty("comment");
+
+      // After a reload each answer still shows the verdict sent on it, and does not ask for it again.
+      await page.reload();
+      await page.locator(".turn .answer.not-found").waitFor();
+      for (const [turn, name] of [[0, "Bad answer"], [1, "Good answer"]] as const) {
+        const button = page.locator(".turn").nth(turn).getByRole("button", { name });
+        await expect(button.getAttribute("aria-pressed")).resolves.toBe("true");
+        await expect(button.isDisabled()).resolves.toBe(true);
+        await expect(page.locator(".turn").nth(turn).locator(".action-status").textContent()).resolves.toBe("Your feedback was sent.");
+      }
+      await page.getByRole("button", { name: "New chat" }).click();
       await page.close();
     });
   });
