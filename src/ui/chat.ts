@@ -4,6 +4,7 @@ import { ApiFailure, streamAnswer } from "./api.js";
 import { CitationPreview } from "./citation-preview.js";
 import { forgetConversation, loadConversation, saveConversation } from "./conversation-store.js";
 import { byId } from "./dom.js";
+import { conversationAsMarkdown, download } from "./export.js";
 import { documentFacts, type DocumentFacts } from "./library.js";
 import type { SourcePanel } from "./source-panel.js";
 import { TurnView, type OpenSource } from "./turn-view.js";
@@ -56,6 +57,7 @@ export class Chat {
     });
     this.stopButton.addEventListener("click", () => this.answering?.abort());
     byId("new-chat").addEventListener("click", () => this.clear());
+    byId("export").addEventListener("click", () => this.export());
   }
 
   focus(): void {
@@ -96,10 +98,12 @@ export class Chat {
       this.turnList.append(turn.view.element);
     }
     this.empty.hidden = true;
+    this.offerRegenerate();
     this.scrollToEnd(true);
   }
 
   private async ask(question: string): Promise<void> {
+    this.turns.at(-1)?.view.offerRegenerate(undefined);
     const history = this.history();
     const kept = this.keptVerdict(undefined);
     const turn: Turn = { question, view: new TurnView(question, kept), kept };
@@ -128,6 +132,7 @@ export class Chat {
       const response = turn.response;
       this.show(turn, response, await documentFacts(documentIds(response)));
       this.save();
+      this.offerRegenerate();
       this.announce(response.grounded ? "Answer ready." : "Not found in the documents.");
     } catch (error) {
       if (answering.signal.aborted) {
@@ -161,6 +166,20 @@ export class Chat {
 
   private keptVerdict(verdict: KeptVerdict["verdict"]): KeptVerdict {
     return { verdict, changed: () => this.save() };
+  }
+
+  /** The finished turns as a Markdown file; with none yet, says so instead of downloading an empty one. */
+  private export(): void {
+    const finished = this.turns.flatMap(({ question, response }) => (response ? [{ question, response }] : []));
+    if (finished.length === 0) return this.announce("Nothing to export yet: ask a question first.");
+    download("conversation.md", conversationAsMarkdown(finished));
+    this.announce("Exported the conversation as conversation.md.");
+  }
+
+  /** Only the last answer can be asked for again: a later one was answered with it as history. */
+  private offerRegenerate(): void {
+    const last = this.turns.at(-1);
+    if (last?.response) last.view.offerRegenerate(() => this.retry(last));
   }
 
   private retry(turn: Turn): void {

@@ -128,6 +128,16 @@ export class TurnView {
     this.answer.before(h("p", { class: "searched-for" }, `Searched for: ${standaloneQuestion}`));
   }
 
+  /** Offers Regenerate under the answer, or takes it away (`undefined`) once a newer turn follows. */
+  offerRegenerate(regenerate: (() => void) | undefined): void {
+    this.answer.querySelector(".regenerate")?.remove();
+    const actions = this.answer.querySelector(".actions");
+    if (!regenerate || !actions) return;
+    const button = h("button", { type: "button", class: "action regenerate" }, "Regenerate");
+    button.addEventListener("click", regenerate);
+    actions.firstElementChild!.after(button);
+  }
+
   showStopped(): void {
     if (!this.streamed) this.answer.replaceChildren();
     this.answer.className = "answer stopped";

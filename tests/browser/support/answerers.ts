@@ -141,3 +141,18 @@ export class MarkdownAnswerer implements Answerer {
     return { answer: this.answer_, grounded: true, mode: this.mode, citations: [citation], confidence: 0.9 };
   }
 }
+
+/** Answers in words of its own that change each time it is asked, as a language model's may, citing the top passage's first sentence. */
+export class CountingAnswerer implements Answerer {
+  readonly mode = "llm" as const;
+  asked = 0;
+
+  constructor(private readonly index: CorpusIndex) {}
+
+  async answer(request: AnswerRequest): Promise<Draft> {
+    const citation = citeFirstSentence(this.index, request.passages[0]!.id, 1);
+    const answer = `Answer number ${++this.asked} [1].`;
+    request.onDelta?.(answer);
+    return { answer, grounded: true, mode: this.mode, citations: [citation], confidence: 0.9 };
+  }
+}
