@@ -3,7 +3,7 @@ const POLL_MS = 1000;
 
 /**
  * Resolves once `/healthz` says the server is ready to answer, calling `waiting` with a line for the reader
- * each time it says it is not: the index building (with how far it has got), loading, or its store out of reach.
+ * each time it says it is not: the index building (with how far it has got), loading, its processes starting, or its store out of reach.
  */
 export async function whenReady(waiting: (line: string) => void): Promise<void> {
   for (;;) {
@@ -29,6 +29,9 @@ async function notReadyLine(): Promise<string | undefined> {
       const progress = health.progress;
       return typeof progress?.total === "number" ? `Building the index: ${progress.done} of ${progress.total} ${progress.what} embedded…` : "Building the index…";
     }
+    // Several server processes: the index is ready but not yet in every one of them.
+    case "starting":
+      return "Starting the server…";
     case "unavailable":
       return `The index cannot be read now: ${health.reason ?? "its store is out of reach"}.`;
     default:
