@@ -104,6 +104,7 @@ export class Chat {
 
   private async ask(question: string): Promise<void> {
     this.turns.at(-1)?.view.offerRegenerate(undefined);
+    this.turns.at(-1)?.view.offerEdit(undefined);
     const history = this.history();
     const kept = this.keptVerdict(undefined);
     const turn: Turn = { question, view: new TurnView(question, kept), kept };
@@ -176,17 +177,20 @@ export class Chat {
     this.announce("Exported the conversation as conversation.md.");
   }
 
-  /** Only the last answer can be asked for again: a later one was answered with it as history. */
+  /** Only the last answer can be asked for again, or its question changed: a later one was answered with it as history. */
   private offerRegenerate(): void {
     const last = this.turns.at(-1);
-    if (last?.response) last.view.offerRegenerate(() => this.retry(last));
+    if (!last?.response) return;
+    last.view.offerRegenerate(() => this.retry(last));
+    last.view.offerEdit((question) => this.retry(last, question));
   }
 
-  private retry(turn: Turn): void {
+  /** Asks `turn`'s question again, or `question` instead, in its place. */
+  private retry(turn: Turn, question = turn.question): void {
     if (this.answering) return;
     this.turns = this.turns.filter((t) => t !== turn);
     turn.view.element.remove();
-    void this.ask(turn.question);
+    void this.ask(question);
   }
 
   /** Starts over: stops any answer in progress and forgets every turn. */

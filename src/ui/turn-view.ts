@@ -128,6 +128,37 @@ export class TurnView {
     this.answer.before(h("p", { class: "searched-for" }, `Searched for: ${standaloneQuestion}`));
   }
 
+  /**
+   * Offers Edit beside the question, or takes it away (`undefined`) once a newer turn follows: the question
+   * becomes a box to change it in, and Send asks the changed question in this turn's place.
+   */
+  offerEdit(resend: ((question: string) => void) | undefined): void {
+    this.element.querySelector(".edit-question")?.remove();
+    if (!resend) return;
+    const edit = h("button", { type: "button", class: "action edit-question", "aria-label": "Edit question" }, "Edit");
+    edit.addEventListener("click", () => {
+      const shown = this.element.querySelector<HTMLElement>(".question")!;
+      const box = h("textarea", { class: "edit-box", rows: "2", "aria-label": "Edit your question" });
+      box.value = this.question;
+      const cancel = h("button", { type: "button", class: "secondary" }, "Cancel");
+      const form = h("form", { class: "edit-form" }, box, h("div", { class: "feedback-row" }, cancel, h("button", { type: "submit" }, "Send")));
+      const restore = () => {
+        form.replaceWith(shown);
+        shown.after(edit);
+        edit.focus();
+      };
+      cancel.addEventListener("click", restore);
+      form.addEventListener("submit", (event) => {
+        event.preventDefault();
+        if (box.value.trim() !== "") resend(box.value.trim());
+      });
+      shown.replaceWith(form);
+      edit.remove();
+      box.focus();
+    });
+    this.element.querySelector(".question")?.after(edit);
+  }
+
   /** Offers Regenerate under the answer, or takes it away (`undefined`) once a newer turn follows. */
   offerRegenerate(regenerate: (() => void) | undefined): void {
     this.answer.querySelector(".regenerate")?.remove();

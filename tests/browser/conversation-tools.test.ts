@@ -10,6 +10,7 @@ import { ask, askApi, recordQuestions } from "./support/chat-page.js";
 
 const KILLED = "How many people did ISKP kill in Moscow?";
 const WHEN = "When did the attack in Moscow happen?";
+const JADOON = "Who is Amira Jadoon?";
 
 let pipeline: AskPipeline;
 let browser: Browser;
@@ -46,6 +47,29 @@ describe("working with a conversation", () => {
     await expect(page.locator(".turn .question").allTextContents()).resolves.toEqual([KILLED, WHEN]);
     expect(sent).toHaveLength(3);
     expect(sent[2]).toEqual(sent[1]);
+    await page.getByRole("button", { name: "New chat" }).click();
+  });
+
+  it("edits the last question and sends it in that turn's place, with the same history; Cancel leaves it as it was", async () => {
+    await page.goto(counting.url);
+    const sent = recordQuestions(page);
+    await ask(page, KILLED);
+    await ask(page, WHEN);
+    await expect(page.locator(".turn").first().getByRole("button", { name: "Edit question" }).count()).resolves.toBe(0);
+    const last = page.locator(".turn").last();
+
+    await last.getByRole("button", { name: "Edit question" }).click();
+    await expect(last.getByLabel("Edit your question").inputValue()).resolves.toBe(WHEN);
+    await last.getByRole("button", { name: "Cancel" }).click();
+    await expect(last.locator(".question").textContent()).resolves.toBe(WHEN);
+
+    await last.getByRole("button", { name: "Edit question" }).click();
+    await last.getByLabel("Edit your question").fill(JADOON);
+    await last.getByRole("button", { name: "Send" }).click();
+    await page.locator(".turn").last().locator(".answer.grounded").waitFor();
+    await expect(page.locator(".turn .question").allTextContents()).resolves.toEqual([KILLED, JADOON]);
+    expect(sent.map((s) => s.question)).toEqual([KILLED, WHEN, JADOON]);
+    expect(sent[2]!.history).toEqual(sent[1]!.history);
     await page.getByRole("button", { name: "New chat" }).click();
   });
 
