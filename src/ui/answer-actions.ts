@@ -1,18 +1,29 @@
-import type { AskResponse } from "../answer/types.js";
+import type { AskResponse, Citation } from "../answer/types.js";
 import { ApiFailure, sendFeedback, type FeedbackBody } from "./api.js";
 import { h } from "./dom.js";
 
 /**
- * The answer as text to paste elsewhere, each quote numbered with where to find it
- * (`document:start-end`, the offsets `GET /documents/:id` counts in), so the paste stays checkable.
+ * The answer as text to paste elsewhere, each quote numbered with where a reader finds it: the document's
+ * title, its page in a PDF and the section heading, as a person would cite it, not the index's ids and offsets.
  */
 export function answerAsText(response: AskResponse): string {
-  const quotes = response.citations.map((c) => `[${c.id}] “${c.quote}” (${c.documentId}:${c.start}-${c.end})`);
+  const quotes = response.citations.map((c) => `[${c.id}] ${whereQuoted(c)}: “${c.quote}”`);
   return [response.answer, ...(quotes.length > 0 ? ["", ...quotes] : [])].join("\n");
 }
 
+/** "Title, page 3, “Section heading”": the section left out before the first heading, where it is the title. */
+export function whereQuoted({ title, page, heading }: Citation): string {
+  return [title, ...(page === undefined ? [] : [`page ${page}`]), ...(heading && heading !== title ? [`“${heading}”`] : [])].join(", ");
+}
+
+/** The verdict sent on an answer, kept with the conversation so that a reload still shows it; `changed` saves it. */
+export interface KeptVerdict {
+  verdict?: FeedbackBody["verdict"];
+  changed: () => void;
+}
+
 /** Copy, and a thumbs up or down with an optional comment, under a finished answer. */
-export function answerActions(question: string, response: AskResponse): HTMLElement {
+export function answerActions(question: string, response: AskResponse, kept: KeptVerdict): HTMLElement {
   const status = h("span", { class: "action-status", role: "status" });
   const copy = h("button", { type: "button", class: "action" }, "Copy");
   copy.addEventListener("click", async () => {
@@ -36,14 +47,25 @@ export function answerActions(question: string, response: AskResponse): HTMLElem
       const citations = response.citations.map(({ id, documentId, start, end, quote }) => ({ id, documentId, start, end, quote }));
       await sendFeedback({ question, answer: response.answer, grounded: response.grounded, citations, verdict, ...(comment && { comment }) });
       form.remove();
-      for (const button of [up, down]) button.disabled = true;
+      sent(verdict);
       status.textContent = "Thank you: your feedback was sent.";
+      kept.verdict = verdict;
+      kept.changed();
     });
     bar.append(form);
     form.querySelector("textarea")!.focus();
   };
+  const sent = (verdict: FeedbackBody["verdict"]) => {
+    up.setAttribute("aria-pressed", String(verdict === "up"));
+    down.setAttribute("aria-pressed", String(verdict === "down"));
+    for (const button of [up, down]) button.disabled = true;
+  };
   up.addEventListener("click", () => choose("up"));
   down.addEventListener("click", () => choose("down"));
+  if (kept.verdict) {
+    sent(kept.verdict);
+    status.textContent = "Your feedback was sent.";
+  }
   return bar;
 }
 

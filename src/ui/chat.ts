@@ -1,9 +1,11 @@
 import type { AskResponse, HistoryTurn } from "../answer/types.js";
+import type { KeptVerdict } from "./answer-actions.js";
 import { ApiFailure, streamAnswer } from "./api.js";
 import { CitationPreview } from "./citation-preview.js";
 import { forgetConversation, loadConversation, saveConversation } from "./conversation-store.js";
 import { byId } from "./dom.js";
-import { documentTitles } from "./library.js";
+import { conversationAsMarkdown, download } from "./export.js";
+import { documentFacts, type DocumentFacts } from "./library.js";
 import type { SourcePanel } from "./source-panel.js";
 import { TurnView, type OpenSource } from "./turn-view.js";
 
@@ -13,6 +15,7 @@ const MAX_HISTORY_TURNS = 20;
 interface Turn {
   question: string;
   view: TurnView;
+  kept: KeptVerdict;
   /** Set once the answer is complete; only complete answers are sent back as history. */
   response?: AskResponse;
 }
@@ -32,14 +35,17 @@ export class Chat {
     this.preview.hide();
     this.sources.open(kind, spans, index, opener);
   };
+  private readonly waiting = byId<HTMLElement>("composer-wait");
   private turns: Turn[] = [];
   private answering: AbortController | undefined;
+  // Assumed until the server says otherwise, so that a ready server is never waited for.
+  private serverReady = true;
 
   constructor(private readonly sources: SourcePanel) {
     this.form.addEventListener("submit", (event) => {
       event.preventDefault();
       const question = this.input.value.trim();
-      if (question === "" || this.answering) return;
+      if (question === "" || this.answering || !this.serverReady) return;
       this.input.value = "";
       void this.ask(question);
     });
@@ -51,6 +57,7 @@ export class Chat {
     });
     this.stopButton.addEventListener("click", () => this.answering?.abort());
     byId("new-chat").addEventListener("click", () => this.clear());
+    byId("export").addEventListener("click", () => this.export());
   }
 
   focus(): void {
@@ -59,27 +66,48 @@ export class Chat {
 
   /** Asks `question` as if typed, unless an answer is still coming. */
   askNow(question: string): void {
-    if (!this.answering) void this.ask(question);
+    if (!this.answering && this.serverReady) void this.ask(question);
+  }
+
+  /** The server cannot answer yet (`line` says why): Ask waits, and what is typed stays to be sent. */
+  wait(line: string): void {
+    this.serverReady = false;
+    this.send.disabled = true;
+    this.waiting.textContent = line;
+    this.waiting.hidden = false;
+  }
+
+  ready(): void {
+    if (this.serverReady) return;
+    this.serverReady = true;
+    this.send.disabled = false;
+    this.waiting.hidden = true;
+    this.announce("Ready to answer.");
   }
 
   /** Shows the conversation saved by the last visit, as it was left. */
   async restore(): Promise<void> {
     const saved = loadConversation();
     if (saved.length === 0) return;
-    const titles = saved.some((turn) => !turn.response.grounded) ? await documentTitles() : new Map<string, string>();
-    for (const { question, response } of saved) {
-      const turn: Turn = { question, view: new TurnView(question), response };
-      this.show(turn, response, titles);
+    const facts = await documentFacts(saved.flatMap((turn) => documentIds(turn.response)));
+    for (const { question, response, verdict } of saved) {
+      const kept = this.keptVerdict(verdict);
+      const turn: Turn = { question, view: new TurnView(question, kept), kept, response };
+      this.show(turn, response, facts);
       this.turns.push(turn);
       this.turnList.append(turn.view.element);
     }
     this.empty.hidden = true;
+    this.offerRegenerate();
     this.scrollToEnd(true);
   }
 
   private async ask(question: string): Promise<void> {
+    this.turns.at(-1)?.view.offerRegenerate(undefined);
+    this.turns.at(-1)?.view.offerEdit(undefined);
     const history = this.history();
-    const turn: Turn = { question, view: new TurnView(question) };
+    const kept = this.keptVerdict(undefined);
+    const turn: Turn = { question, view: new TurnView(question, kept), kept };
     this.turns.push(turn);
     this.empty.hidden = true;
     this.turnList.append(turn.view.element);
@@ -103,8 +131,9 @@ export class Chat {
         answering.signal,
       );
       const response = turn.response;
-      this.show(turn, response, response.grounded ? new Map() : await documentTitles());
+      this.show(turn, response, await documentFacts(documentIds(response)));
       this.save();
+      this.offerRegenerate();
       this.announce(response.grounded ? "Answer ready." : "Not found in the documents.");
     } catch (error) {
       if (answering.signal.aborted) {
@@ -121,23 +150,47 @@ export class Chat {
     }
   }
 
-  /** A finished answer, shown with what the answer before it cited, so a repeated quote is not shown twice. */
-  private show(turn: Turn, response: AskResponse, titles: ReadonlyMap<string, string>): void {
+  /**
+   * A finished answer, shown with what the answer right above it cited, so a repeated quote is not shown twice.
+   * Right above: a stopped or failed turn in between shows no quote to point back to.
+   */
+  private show(turn: Turn, response: AskResponse, facts: DocumentFacts): void {
     const at = this.turns.indexOf(turn);
-    const before = this.turns.slice(0, at === -1 ? undefined : at).findLast((t) => t.response)?.response;
-    if (response.grounded) turn.view.showAnswer(response, before?.citations ?? [], this.open, this.preview);
-    else turn.view.showNotFound(response, titles, this.open);
+    const above = at === -1 ? this.turns.at(-1) : this.turns[at - 1];
+    if (response.grounded) turn.view.showAnswer(response, above?.response?.citations ?? [], facts.markdown, this.open, this.preview);
+    else turn.view.showNotFound(response, facts.titles, this.open);
   }
 
   private save(): void {
-    saveConversation(this.turns.flatMap((turn) => (turn.response ? [{ question: turn.question, response: turn.response }] : [])));
+    saveConversation(this.turns.flatMap(({ question, response, kept }) => (response ? [{ question, response, verdict: kept.verdict }] : [])));
   }
 
-  private retry(turn: Turn): void {
+  private keptVerdict(verdict: KeptVerdict["verdict"]): KeptVerdict {
+    return { verdict, changed: () => this.save() };
+  }
+
+  /** The finished turns as a Markdown file; with none yet, says so instead of downloading an empty one. */
+  private export(): void {
+    const finished = this.turns.flatMap(({ question, response }) => (response ? [{ question, response }] : []));
+    if (finished.length === 0) return this.announce("Nothing to export yet: ask a question first.");
+    download("conversation.md", conversationAsMarkdown(finished));
+    this.announce("Exported the conversation as conversation.md.");
+  }
+
+  /** Only the last answer can be asked for again, or its question changed: a later one was answered with it as history. */
+  private offerRegenerate(): void {
+    const last = this.turns.at(-1);
+    if (!last?.response) return;
+    last.view.offerRegenerate(() => this.retry(last));
+    last.view.offerEdit((question) => this.retry(last, question));
+  }
+
+  /** Asks `turn`'s question again, or `question` instead, in its place. */
+  private retry(turn: Turn, question = turn.question): void {
     if (this.answering) return;
     this.turns = this.turns.filter((t) => t !== turn);
     turn.view.element.remove();
-    void this.ask(turn.question);
+    void this.ask(question);
   }
 
   /** Starts over: stops any answer in progress and forgets every turn. */
@@ -193,4 +246,9 @@ export class Chat {
   private scrollToEnd(following: boolean): void {
     if (following) this.scroller.scrollTop = this.scroller.scrollHeight;
   }
+}
+
+/** The documents an answer shows: its citations', or for a decline, its closest passages'. */
+function documentIds(response: AskResponse): string[] {
+  return response.grounded ? response.citations.map((c) => c.documentId) : response.passages.map((p) => p.documentId);
 }

@@ -30,8 +30,8 @@ export class CitationPreview {
   }
 
   /** Makes `chip` show `citation`'s card by hover, focus and long press; a click still does what it did. */
-  attach(chip: HTMLElement, citation: Citation): void {
-    const show = () => this.show(chip, citation);
+  attach(chip: HTMLElement, citation: Citation, markdown: ReadonlySet<string>): void {
+    const show = () => this.show(chip, citation, markdown);
     chip.addEventListener("mouseenter", show);
     // Focus by keyboard only: a tap or click focuses the chip too, and then opens the panel instead.
     chip.addEventListener("focus", () => {
@@ -66,12 +66,12 @@ export class CitationPreview {
     this.element.hidden = true;
   }
 
-  private show(chip: HTMLElement, citation: Citation): void {
+  private show(chip: HTMLElement, citation: Citation, markdown: ReadonlySet<string>): void {
     clearTimeout(this.hiding);
     this.owner?.removeAttribute("aria-describedby");
     this.owner = chip;
     chip.setAttribute("aria-describedby", this.element.id);
-    this.element.replaceChildren(...cardContent(citation));
+    this.element.replaceChildren(...cardContent(citation, markdown));
     this.element.hidden = false;
     this.place(chip);
   }

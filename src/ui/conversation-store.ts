@@ -1,9 +1,12 @@
 import type { AskResponse } from "../answer/types.js";
+import type { FeedbackBody } from "./api.js";
 
 /** A finished exchange, as kept between visits. Stopped and failed answers are not kept. */
 export interface SavedTurn {
   question: string;
   response: AskResponse;
+  /** The thumbs up or down sent on it, if any. */
+  verdict?: FeedbackBody["verdict"];
 }
 
 const KEY = "grounded-qa.conversation";
@@ -16,7 +19,7 @@ const TURNS_KEPT = 100;
 export function loadConversation(): SavedTurn[] {
   try {
     const saved: unknown = JSON.parse(localStorage.getItem(KEY) ?? "[]");
-    return Array.isArray(saved) ? saved.filter(isSavedTurn) : [];
+    return Array.isArray(saved) ? saved.filter(isSavedTurn).map(withSupport) : [];
   } catch {
     return [];
   }
@@ -24,8 +27,9 @@ export function loadConversation(): SavedTurn[] {
 
 /** Saves the conversation so a reload keeps it. Storage that is full or turned off loses it quietly: the page works on. */
 export function saveConversation(turns: SavedTurn[]): void {
-  const slim = turns.slice(-TURNS_KEPT).map(({ question, response }) => ({
+  const slim = turns.slice(-TURNS_KEPT).map(({ question, response, verdict }) => ({
     question,
+    ...(verdict && { verdict }),
     response: { ...response, passages: response.grounded ? [] : response.passages.slice(0, PASSAGES_KEPT) },
   }));
   try {
@@ -41,6 +45,11 @@ export function forgetConversation(): void {
   } catch {
     // Storage turned off: there is nothing saved to forget.
   }
+}
+
+/** A turn kept before answers said how well the documents support them: as sure as the page showed it then. */
+function withSupport({ question, response, verdict }: SavedTurn): SavedTurn {
+  return { question, ...(verdict && { verdict }), response: { ...response, support: response.support ?? (response.grounded ? "direct" : "none"), unmatched: response.unmatched ?? [] } };
 }
 
 function isSavedTurn(value: unknown): value is SavedTurn {

@@ -1,7 +1,6 @@
 import { ApiFailure, fetchDocuments, fetchExampleQuestions, type DocumentSummary } from "./api.js";
 import { byId, h } from "./dom.js";
 
-const RETRY_WHILE_LOADING_MS = 2000;
 // Enough titles to see what kind of documents these are; the search finds the rest.
 const TITLES_SHOWN = 6;
 
@@ -18,11 +17,13 @@ export async function showLibrary(): Promise<void> {
     }
     library.replaceChildren(...documentList(documents));
   } catch (error) {
-    const failure = error instanceof ApiFailure ? error : new ApiFailure("The list of documents could not be read.");
-    library.textContent = (failure.status === 503 && (await buildProgressLine())) || failure.message;
-    // 503 means the index is still being built: the list will come once it is ready.
-    if (failure.status === 503) setTimeout(() => void showLibrary(), RETRY_WHILE_LOADING_MS);
+    library.textContent = error instanceof ApiFailure ? error.message : "The list of documents could not be read.";
   }
+}
+
+/** Why there is no list yet, while the server gets ready (readiness.ts). */
+export function showLibraryWaiting(line: string): void {
+  byId("library").textContent = line;
 }
 
 /** "Try asking": questions the documents' own headings ask, each one click from its answer. */
@@ -31,7 +32,7 @@ export async function showExamples(ask: (question: string) => void): Promise<voi
   try {
     questions = await fetchExampleQuestions();
   } catch {
-    // The index may still be building; the documents' list says so, and examples are a help, not a need.
+    // Examples are a help, not a need: without them the page works as well.
     return;
   }
   if (questions.length === 0) return;
@@ -71,27 +72,38 @@ export function matchingDocuments(documents: DocumentSummary[], query: string): 
   return documents.filter((d) => words.every((w) => `${d.title} ${d.path}`.toLowerCase().includes(w)));
 }
 
-/** "Building the index: 128 of 331 sentences embedded…" from `/healthz` while a build runs, else undefined. */
-async function buildProgressLine(): Promise<string | undefined> {
-  try {
-    const health = await (await fetch("/healthz")).json();
-    const progress = health?.status === "building" ? health.progress : undefined;
-    if (!progress) return undefined;
-    return typeof progress.total === "number" ? `Building the index: ${progress.done} of ${progress.total} ${progress.what} embedded…` : "Building the index…";
-  } catch {
-    return undefined;
-  }
+/** What the page needs to know of a document a citation or passage names, which carry only its id. */
+export interface DocumentFacts {
+  /** Each document's title by id. */
+  titles: ReadonlyMap<string, string>;
+  /** The ids of Markdown documents, whose quotes are shown with their emphasis. */
+  markdown: ReadonlySet<string>;
 }
 
+let facts: Promise<DocumentFacts> | undefined;
+
 /**
- * Each document's title by id, for passages, which carry only the id. Read afresh each time, as the
- * documents can change while the page is open; empty when the list cannot be read, since a title
- * is a help and the passage's own heading stands in for it.
+ * The facts of every document, read once and again when `ids` holds one not known yet (added since) or
+ * after `forgetDocumentFacts`. Empty when the list cannot be read: a title is a help, and a passage's
+ * own heading stands in for it; a quote then shows as plain text.
  */
-export async function documentTitles(): Promise<Map<string, string>> {
-  try {
-    return new Map((await fetchDocuments()).documents.map((d) => [d.id, d.title]));
-  } catch {
-    return new Map();
-  }
+export async function documentFacts(ids: string[] = []): Promise<DocumentFacts> {
+  const known = facts && (await facts);
+  if (known && ids.every((id) => known.titles.has(id))) return known;
+  facts = fetchDocuments().then(
+    ({ documents }) => ({
+      titles: new Map(documents.map((d) => [d.id, d.title])),
+      markdown: new Set(documents.filter((d) => d.format === "markdown").map((d) => d.id)),
+    }),
+    () => {
+      facts = undefined;
+      return { titles: new Map(), markdown: new Set() };
+    },
+  );
+  return facts;
+}
+
+/** Documents were added, replaced or deleted: their facts are read afresh when next needed. */
+export function forgetDocumentFacts(): void {
+  facts = undefined;
 }

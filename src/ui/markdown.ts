@@ -57,3 +57,43 @@ function* lines(text: string): Generator<{ start: number; end: number }> {
   }
   yield { start, end: text.length };
 }
+
+export type InlineStyle = "strong" | "em" | "code";
+
+/** A stretch of a line: its own text in `styles`, or `syntax`, the marks ("**", "`") that a reader need not see. */
+export interface InlineRun {
+  start: number;
+  end: number;
+  syntax: boolean;
+  styles: InlineStyle[];
+}
+
+// `code`, **strong**, __strong__, *em*, _em_; underscores only at word edges, so snake_case stays as written.
+const INLINE =
+  /`[^`\n]+`|\*\*(?=\S).+?(?<=\S)\*\*|(?<![\p{L}\p{N}_])__(?=\S).+?(?<=\S)__(?![\p{L}\p{N}_])|\*(?=[^\s*]).+?(?<=[^\s*])\*|(?<![\p{L}\p{N}_])_(?=[^\s_]).+?(?<=[^\s_])_(?![\p{L}\p{N}_])/gu;
+
+/**
+ * Markdown's inline emphasis and code in `text[from, to)`, as runs that cover it exactly, in order, so that
+ * every character keeps its offset. Emphasis nests (**bold with *italics***); code does not.
+ */
+export function inlineRuns(text: string, from = 0, to = text.length, styles: InlineStyle[] = []): InlineRun[] {
+  const runs: InlineRun[] = [];
+  const line = text.slice(0, to);
+  const pattern = new RegExp(INLINE.source, INLINE.flags);
+  pattern.lastIndex = from;
+  let cursor = from;
+  for (let match = pattern.exec(line); match; match = pattern.exec(line)) {
+    const token = match[0];
+    const style: InlineStyle = token.startsWith("`") ? "code" : /^(\*\*|__)/.test(token) ? "strong" : "em";
+    const width = style === "strong" ? 2 : 1;
+    const [open, close, end] = [match.index + width, match.index + token.length - width, match.index + token.length];
+    if (match.index > cursor) runs.push({ start: cursor, end: match.index, syntax: false, styles });
+    runs.push({ start: match.index, end: open, syntax: true, styles });
+    if (style === "code") runs.push({ start: open, end: close, syntax: false, styles: [...styles, "code"] });
+    else runs.push(...inlineRuns(text, open, close, [...styles, style]));
+    runs.push({ start: close, end, syntax: true, styles });
+    cursor = end;
+  }
+  if (cursor < to) runs.push({ start: cursor, end: to, syntax: false, styles });
+  return runs;
+}

@@ -1,5 +1,6 @@
 import type { AskResponse, Citation } from "../answer/types.js";
 import { h } from "./dom.js";
+import { styledText } from "./markdown-view.js";
 
 /** The lead over the quotes says what they answer, when the question's wording says what it asks for. */
 const LEADS: Record<NonNullable<AskResponse["answerKind"]> | "other", string> = {
@@ -18,17 +19,29 @@ export function isQuotedAnswer(response: AskResponse): boolean {
 /**
  * An extractive answer as quotations: a lead naming what they answer, then each quote set off as a
  * quote with its section, the sentence before it (dimmed) when it opens by pointing back, and the
- * words that answer in a <mark>. A quote the previous answer already showed is not repeated.
+ * words that answer in a <mark>. An answer that quotes just what the answer above it did says so instead of repeating it.
+ * A `related` answer may not answer at all: it gets no lead and no marked words, which would claim it does.
  */
-export function quotations(response: AskResponse, shownBefore: Citation[], chip: (citation: Citation) => HTMLElement): HTMLElement[] {
-  const repeated = (c: Citation) => shownBefore.some((b) => b.documentId === c.documentId && b.start === c.start && b.end === c.end);
+export function quotations(
+  response: AskResponse,
+  shownBefore: Citation[],
+  markdown: ReadonlySet<string>,
+  chip: (citation: Citation) => HTMLElement,
+): HTMLElement[] {
+  const sure = response.support !== "related";
+  // Only an answer that is wholly the passage above says so: one that brings new quotes shows them all, so
+  // that it never opens by pointing back at a quote it repeats only because the follow-up was searched with the last question.
+  const same = (c: Citation) => shownBefore.some((b) => b.documentId === c.documentId && b.start === c.start && b.end === c.end);
+  const wholly = response.citations.every(same);
+  const repeated = (c: Citation) => wholly && same(c);
   const fresh = response.citations.filter((c) => !repeated(c));
   const parts: HTMLElement[] = [];
-  if (fresh.length > 0) parts.push(h("p", { class: "lead" }, LEADS[response.answerKind ?? "other"]));
+  if (fresh.length > 0 && sure) parts.push(h("p", { class: "lead" }, LEADS[response.answerKind ?? "other"]));
   for (const citation of response.citations) {
     if (repeated(citation)) {
       // Still point at the words that answer this question, which may not be what the last one asked.
-      const answer = citation.answerSpan ? [": ", ...quoteText(citation).filter((part) => part instanceof HTMLElement)] : [];
+      const marks = quoteText(citation, sure, markdown).filter((part) => part instanceof HTMLElement && part.tagName === "MARK");
+      const answer = marks.length > 0 ? [": ", ...marks] : [];
       parts.push(h("p", { class: "same-passage" }, "Same passage as above ", chip(citation), ...answer));
       continue;
     }
@@ -39,7 +52,7 @@ export function quotations(response: AskResponse, shownBefore: Citation[], chip:
       );
     }
     figure.append(
-      h("blockquote", {}, h("p", {}, ...quoteText(citation), " ", chip(citation))),
+      h("blockquote", {}, h("p", {}, ...quoteText(citation, sure, markdown), " ", chip(citation))),
       h("figcaption", { class: "quote-source" }, ...sourceLine(citation)),
     );
     parts.push(figure);
@@ -47,12 +60,20 @@ export function quotations(response: AskResponse, shownBefore: Citation[], chip:
   return parts;
 }
 
-/** The quote, with the part that answers in a <mark> that names itself to a screen reader (see styles.css). */
-function quoteText({ quote, start, answerSpan }: Citation): (Node | string)[] {
-  if (!answerSpan) return [quote];
-  const from = answerSpan.start - start;
-  const to = answerSpan.end - start;
-  return [quote.slice(0, from), h("mark", { class: "answer-part" }, quote.slice(from, to)), quote.slice(to)];
+/**
+ * The quote, with the part that answers in a <mark> that names itself to a screen reader (see styles.css), when
+ * `marked`. A quote from a Markdown document shows its emphasis, its marks kept as hidden text: the quote's
+ * text stays exactly the document's.
+ */
+function quoteText({ quote, start, answerSpan, documentId }: Citation, marked: boolean, markdown: ReadonlySet<string>): (Node | string)[] {
+  const span = answerSpan && marked ? { start: answerSpan.start - start, end: answerSpan.end - start } : undefined;
+  if (markdown.has(documentId)) return styledText(quote, { keepSyntax: true, ...(span && { highlight: { ...span, mark: answerMark } }) });
+  if (!span) return [quote];
+  return [quote.slice(0, span.start), h("mark", { class: "answer-part" }, quote.slice(span.start, span.end)), quote.slice(span.end)];
+}
+
+function answerMark(): HTMLElement {
+  return h("mark", { class: "answer-part" });
 }
 
 /** The section the quote sits under; the card below names the document, so the title shows only where there is no section. */

@@ -12,6 +12,12 @@ const NAMES = {
   passages: { one: "Passage", all: "Closest passages" },
 } as const;
 
+// As in styles.css: below this width the panel covers the chat, as a screen of its own.
+const COVERS_CHAT = "(max-width: 899.98px)";
+
+// Room above a passage scrolled to the top of the panel, as a line's worth of the text before it.
+const MARK_MARGIN_PX = 16;
+
 /** What the panel steps through: an answer's citations, or the passages closest to a question it declined. */
 export type SpanKind = keyof typeof NAMES;
 
@@ -35,8 +41,19 @@ export class SourcePanel {
   private spans: SourceSpan[] = [];
   private current = 0;
   private opener: HTMLElement | undefined;
+  // What the panel covers, made inert while it does, so that focus and screen readers stay in the panel.
+  private readonly behind = [byId("topbar"), byId("chat")];
+  private readonly covers = matchMedia(COVERS_CHAT);
+  /** Whether opening the panel added a history entry, which Back (or the phone's back gesture) takes away to close it. */
+  private inHistory = false;
 
   constructor() {
+    window.addEventListener("popstate", () => {
+      if (!this.inHistory) return;
+      this.inHistory = false;
+      this.close();
+    });
+    this.covers.addEventListener("change", () => this.coverChat());
     this.previous.addEventListener("click", () => this.step(-1));
     this.next.addEventListener("click", () => this.step(1));
     byId("source-close").addEventListener("click", () => this.close());
@@ -47,12 +64,18 @@ export class SourcePanel {
 
   /** Opens `spans[index]`; focus returns to `opener` when the panel closes. */
   open(kind: SpanKind, spans: SourceSpan[], index: number, opener: HTMLElement): void {
+    // On a phone the panel is a screen of its own, and Back should leave it, not the page.
+    if (this.panel.hidden && this.covers.matches && !this.inHistory) {
+      history.pushState({ sourcePanel: true }, "");
+      this.inHistory = true;
+    }
     this.kind = kind;
     this.spans = spans;
     this.opener = opener;
     this.nav.setAttribute("aria-label", NAMES[kind].all);
     this.panel.hidden = false;
     document.body.classList.add("source-open");
+    this.coverChat();
     this.show(index);
     this.heading.focus();
   }
@@ -61,7 +84,17 @@ export class SourcePanel {
     if (this.panel.hidden) return;
     this.panel.hidden = true;
     document.body.classList.remove("source-open");
+    this.coverChat();
+    if (this.inHistory) {
+      this.inHistory = false;
+      history.back();
+    }
     if (this.opener?.isConnected) this.opener.focus();
+  }
+
+  private coverChat(): void {
+    const covering = !this.panel.hidden && this.covers.matches;
+    for (const element of this.behind) element.inert = covering;
   }
 
   /** Drops the documents read so far: one uploaded again under the same name has a new text. */
@@ -124,7 +157,10 @@ export class SourcePanel {
     const first = marks[0];
     if (!first) return;
     // A passage can be taller than the panel on a phone: then its start is what to see, not its middle.
+    // Only the text scrolls: scrollIntoView would also scroll the page, taking the panel's header out of sight.
+    const top = first.getBoundingClientRect().top - this.text.getBoundingClientRect().top + this.text.scrollTop;
     const height = marks.at(-1)!.getBoundingClientRect().bottom - first.getBoundingClientRect().top;
-    first.scrollIntoView({ block: height <= this.text.clientHeight ? "center" : "start" });
+    const room = this.text.clientHeight - height;
+    this.text.scrollTop = room >= 0 ? top - room / 2 : top - MARK_MARGIN_PX;
   }
 }

@@ -1,7 +1,9 @@
 import type { AskResponse, Citation } from "../answer/types.js";
-import { answerActions } from "./answer-actions.js";
+import { answerActions, type KeptVerdict } from "./answer-actions.js";
 import type { CitationPreview } from "./citation-preview.js";
+import { confidenceLine } from "./confidence.js";
 import { h } from "./dom.js";
+import { markdownAnswer } from "./markdown-view.js";
 import { isQuotedAnswer, quotations } from "./quotations.js";
 import { sourceCards } from "./source-cards.js";
 import type { SourceSpan, SpanKind } from "./source-panel.js";
@@ -20,7 +22,10 @@ export class TurnView {
   private readonly answer: HTMLDivElement;
   private streamed: Text | undefined;
 
-  constructor(private readonly question: string) {
+  constructor(
+    private readonly question: string,
+    private readonly kept: KeptVerdict,
+  ) {
     this.answer = h("div", { class: "answer" });
     this.element = h("article", { class: "turn" }, h("p", { class: "question" }, question), this.answer);
     this.showProgress("Searching the documents…");
@@ -47,25 +52,31 @@ export class TurnView {
    * An extractive answer shows as quotations; a model's answer as its text with chips. Either way a
    * card per citation follows, then Copy and feedback. `shownBefore` is what the previous answer cited.
    */
-  showAnswer(response: AskResponse, shownBefore: Citation[], openSource: OpenSource, preview: CitationPreview): void {
+  showAnswer(response: AskResponse, shownBefore: Citation[], markdown: ReadonlySet<string>, openSource: OpenSource, preview: CitationPreview): void {
+    this.showSearched(response);
     const { citations } = response;
     const open = (citation: Citation, opener: HTMLElement) => openSource("citations", citations, citations.indexOf(citation), opener);
     const chip = (citation: Citation) => {
       const button = h("button", { type: "button", class: "chip" }, `[${citation.id}]`);
       // No title attribute: the preview is the chip's tooltip. It is attached first, so that a long press
       // that showed it can keep its click from also opening the panel.
-      preview.attach(button, citation);
+      preview.attach(button, citation, markdown);
       button.addEventListener("click", () => open(citation, button));
       return button;
     };
-    this.answer.className = "answer grounded";
+    const related = response.support === "related";
+    this.answer.className = `answer grounded ${related ? "related" : "direct"}`;
     this.answer.replaceChildren(
-      ...(isQuotedAnswer(response) ? quotations(response, shownBefore, chip) : [answerText(response.answer, citations, chip)]),
+      ...(related ? [h("p", { class: "support-note" }, `The documents may not answer this directly. ${closest(citations.length)}`)] : []),
+      ...(isQuotedAnswer(response) ? quotations(response, shownBefore, markdown, chip) : [answerText(response.answer, citations, chip)]),
+      ...(related && response.unmatched.length > 0 ? [h("p", { class: "unmatched" }, `${notIn(citations.length)} ${response.unmatched.join(", ")}`)] : []),
+      // Answers kept by a version of the page from before confidence was sent have none to show.
+      ...(Number.isFinite(response.confidence) ? [confidenceLine(response.confidence)] : []),
       h("h3", { class: "sources-heading" }, "Sources"),
-      sourceCards(citations, open),
+      sourceCards(citations, markdown, open),
     );
     if (response.degraded) this.answer.append(h("p", { class: "muted note" }, `Answered without the language model: ${response.degraded.reason}`));
-    this.answer.append(answerActions(this.question, response));
+    this.answer.append(answerActions(this.question, response, this.kept));
   }
 
   /**
@@ -74,9 +85,10 @@ export class TurnView {
    * `titles` maps document ids to titles, since a passage carries only the id.
    */
   showNotFound(response: AskResponse, titles: ReadonlyMap<string, string>, openSource: OpenSource): void {
+    this.showSearched(response);
     this.answer.className = "answer not-found";
     this.answer.replaceChildren(h("p", { class: "badge" }, "Not found in the documents"), h("p", { class: "answer-text" }, response.answer));
-    const actions = answerActions(this.question, response);
+    const actions = answerActions(this.question, response, this.kept);
     const passages = response.passages.slice(0, CLOSEST_SHOWN);
     if (passages.length === 0) return void this.answer.append(actions);
 
@@ -109,6 +121,54 @@ export class TurnView {
     );
   }
 
+  /** A follow-up is searched with words from before it ("and Russia?" with the last question): the reader sees which. */
+  private showSearched({ standaloneQuestion }: AskResponse): void {
+    this.element.querySelector(".searched-for")?.remove();
+    if (!standaloneQuestion || standaloneQuestion.trim() === this.question.trim()) return;
+    this.answer.before(h("p", { class: "searched-for" }, `Searched for: ${standaloneQuestion}`));
+  }
+
+  /**
+   * Offers Edit beside the question, or takes it away (`undefined`) once a newer turn follows: the question
+   * becomes a box to change it in, and Send asks the changed question in this turn's place.
+   */
+  offerEdit(resend: ((question: string) => void) | undefined): void {
+    this.element.querySelector(".edit-question")?.remove();
+    if (!resend) return;
+    const edit = h("button", { type: "button", class: "action edit-question", "aria-label": "Edit question" }, "Edit");
+    edit.addEventListener("click", () => {
+      const shown = this.element.querySelector<HTMLElement>(".question")!;
+      const box = h("textarea", { class: "edit-box", rows: "2", "aria-label": "Edit your question" });
+      box.value = this.question;
+      const cancel = h("button", { type: "button", class: "secondary" }, "Cancel");
+      const form = h("form", { class: "edit-form" }, box, h("div", { class: "feedback-row" }, cancel, h("button", { type: "submit" }, "Send")));
+      const restore = () => {
+        form.replaceWith(shown);
+        shown.after(edit);
+        edit.focus();
+      };
+      cancel.addEventListener("click", restore);
+      form.addEventListener("submit", (event) => {
+        event.preventDefault();
+        if (box.value.trim() !== "") resend(box.value.trim());
+      });
+      shown.replaceWith(form);
+      edit.remove();
+      box.focus();
+    });
+    this.element.querySelector(".question")?.after(edit);
+  }
+
+  /** Offers Regenerate under the answer, or takes it away (`undefined`) once a newer turn follows. */
+  offerRegenerate(regenerate: (() => void) | undefined): void {
+    this.answer.querySelector(".regenerate")?.remove();
+    const actions = this.answer.querySelector(".actions");
+    if (!regenerate || !actions) return;
+    const button = h("button", { type: "button", class: "action regenerate" }, "Regenerate");
+    button.addEventListener("click", regenerate);
+    actions.firstElementChild!.after(button);
+  }
+
   showStopped(): void {
     if (!this.streamed) this.answer.replaceChildren();
     this.answer.className = "answer stopped";
@@ -127,18 +187,28 @@ export class TurnView {
   }
 }
 
-/** A model's answer in its own words, each `[n]` a chip. */
-function answerText(answer: string, citations: Citation[], chip: (citation: Citation) => HTMLElement): HTMLParagraphElement {
-  const text = h("p", { class: "answer-text" });
-  let last = 0;
-  for (const marker of answer.matchAll(MARKER)) {
-    const citation = citations.find((c) => c.id === Number(marker[1]));
-    if (!citation) continue;
-    text.append(answer.slice(last, marker.index), chip(citation));
-    last = marker.index + marker[0].length;
-  }
-  text.append(answer.slice(last));
-  return text;
+function closest(count: number): string {
+  return count === 1 ? "The closest passage:" : "The closest passages:";
+}
+
+function notIn(count: number): string {
+  return count === 1 ? "Not in this passage:" : "Not in these passages:";
+}
+
+/** A model's answer in its own words, as Markdown, each `[n]` a chip. */
+function answerText(answer: string, citations: Citation[], chip: (citation: Citation) => HTMLElement): HTMLElement {
+  return markdownAnswer(answer, (text) => {
+    const parts: (Node | string)[] = [];
+    let last = 0;
+    for (const marker of text.matchAll(MARKER)) {
+      const citation = citations.find((c) => c.id === Number(marker[1]));
+      if (!citation) continue;
+      parts.push(text.slice(last, marker.index), chip(citation));
+      last = marker.index + marker[0].length;
+    }
+    parts.push(text.slice(last));
+    return parts;
+  });
 }
 
 /** The start of a passage on one line, cut after a whole word. */

@@ -72,7 +72,7 @@ for (const [screen, options] of Object.entries(SCREENS)) {
       await page.close();
     });
 
-    it("copies the answer with its numbered quotes and where they are", async () => {
+    it("copies the answer with its numbered quotes and where a reader finds them: title and section", async () => {
       const page = await context.newPage();
       await page.goto(server.url);
       await ask(page, KILLED);
@@ -80,7 +80,8 @@ for (const [screen, options] of Object.entries(SCREENS)) {
       await expect.poll(() => page.locator(".action-status").textContent()).toContain("Copied");
       const copied = await page.evaluate(() => navigator.clipboard.readText());
       const c = killed.citations[0]!;
-      expect(copied).toBe(`${killed.answer}\n\n[1] “${c.quote}” (${c.documentId}:${c.start}-${c.end})`);
+      expect(copied).toBe(`${killed.answer}\n\n[1] ${c.title}, “${c.heading}”: “${c.quote}”`);
+      expect(copied).not.toContain(`${c.documentId}:`);
       await page.getByRole("button", { name: "New chat" }).click();
       await page.close();
     });
@@ -122,6 +123,17 @@ for (const [screen, options] of Object.entries(SCREENS)) {
       await expect.poll(async () => (await feedbackLines()).length).toBe(before + 2);
       expect((await feedbackLines()).at(-1)).toMatchObject({ question: FRANCE, grounded: false, verdict: "up", citations: [] });
       expect((await feedbackLines()).at(-1)).not.toHaveProperty("comment");
+
+      // After a reload each answer still shows the verdict sent on it, and does not ask for it again.
+      await page.reload();
+      await page.locator(".turn .answer.not-found").waitFor();
+      for (const [turn, name] of [[0, "Bad answer"], [1, "Good answer"]] as const) {
+        const button = page.locator(".turn").nth(turn).getByRole("button", { name });
+        await expect(button.getAttribute("aria-pressed")).resolves.toBe("true");
+        await expect(button.isDisabled()).resolves.toBe(true);
+        await expect(page.locator(".turn").nth(turn).locator(".action-status").textContent()).resolves.toBe("Your feedback was sent.");
+      }
+      await page.getByRole("button", { name: "New chat" }).click();
       await page.close();
     });
   });

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { AskPipeline } from "../../src/answer/ask.js";
+import type { BuildProgress } from "../../src/index/build-worker.js";
 import { openArticlePipeline } from "../support/pipeline.js";
 import type { RunningServer } from "../support/server.js";
 import { FailingAnswerer } from "./support/answerers.js";
@@ -41,26 +42,39 @@ async function askAndFail(question: string): Promise<{ title: string | null; mes
 }
 
 describe("the page when things go wrong", () => {
-  it("says the index is still being built (503)", async () => {
+  it("waits while the index loads: Ask is off and says why, and what is typed stays", async () => {
     await open(await startChatServer(() => undefined));
-    await expect.poll(() => page.locator("#library").textContent()).toContain("The index is still being built");
-    const shown = await askAndFail("How many people did ISKP kill in Moscow?");
-    expect(shown).toEqual({ title: "Could not answer (HTTP 503)", message: "The index is still being built; try again in a moment" });
-    await screenshot(page, "desktop-error-503");
+    await expect.poll(() => page.locator("#library").textContent()).toBe("Loading the index…");
+    await expect(page.locator("#composer-wait").textContent()).resolves.toBe("Loading the index…");
+    await expect(page.getByRole("button", { name: "Ask" }).isDisabled()).resolves.toBe(true);
+    await page.getByLabel("Your question").fill("How many people did ISKP kill in Moscow?");
+    await page.getByLabel("Your question").press("Enter");
+    await expect(page.locator(".turn").count()).resolves.toBe(0);
+    await expect(page.getByLabel("Your question").inputValue()).resolves.toBe("How many people did ISKP kill in Moscow?");
+    await screenshot(page, "desktop-loading");
   });
 
-  it("shows how far the build of the index has got (503 building)", async () => {
-    let building = { message: "Embedded 128/331 sentences.", done: 128, total: 331, what: "sentences", startedAt: new Date().toISOString() };
-    await open(await startChatServer(() => undefined, { building: () => building }));
+  it("shows how far the build of the index has got, then offers the examples and answers once it is ready, without a reload", async () => {
+    let building: BuildProgress | undefined = { message: "Embedded 128/331 sentences.", done: 128, total: 331, what: "sentences", startedAt: new Date().toISOString() };
+    let ready: AskPipeline | undefined;
+    await open(await startChatServer(() => ready, { building: () => building }));
     await expect.poll(() => page.locator("#library").textContent()).toBe("Building the index: 128 of 331 sentences embedded…");
-    const shown = await askAndFail("How many people did ISKP kill in Moscow?");
-    expect(shown).toEqual({
-      title: "Could not answer (HTTP 503)",
-      message: "The index is being built (128 of 331 sentences embedded); try again in a moment",
-    });
+    await expect(page.locator("#composer-wait").textContent()).resolves.toBe("Building the index: 128 of 331 sentences embedded…");
+    await expect(page.getByRole("button", { name: "Ask" }).isDisabled()).resolves.toBe(true);
+    await expect(page.locator("#examples").isHidden()).resolves.toBe(true);
     building = { ...building, message: "Embedded 192/331 sentences.", done: 192 };
-    await expect.poll(() => page.locator("#library").textContent(), { timeout: 10_000 }).toBe("Building the index: 192 of 331 sentences embedded…");
+    await expect.poll(() => page.locator("#composer-wait").textContent(), { timeout: 10_000 }).toBe("Building the index: 192 of 331 sentences embedded…");
     await screenshot(page, "desktop-building");
+
+    [ready, building] = [pipeline, undefined];
+    // Choosing the examples can mean answering each heading question first: long on a busy machine.
+    await expect.poll(() => page.locator("#examples .example").count(), { timeout: 90_000 }).toBeGreaterThan(0);
+    await expect(page.locator("#library .library-count").textContent()).resolves.toBe("1 document");
+    await expect(page.locator("#composer-wait").isHidden()).resolves.toBe(true);
+    await expect(page.getByRole("button", { name: "Ask" }).isEnabled()).resolves.toBe(true);
+    await page.locator("#examples .example").first().click();
+    await page.locator(".turn .answer.grounded, .turn .answer.not-found").waitFor();
+    await expect(page.locator(".turn .answer.failed").count()).resolves.toBe(0);
   });
 
   it("shows what was wrong with the question (400)", async () => {

@@ -106,3 +106,53 @@ export class FailingAnswerer implements Answerer {
     return this.inner.answer(request);
   }
 }
+
+/**
+ * Answers like `inner` but with the confidence given, which is what decides whether the pipeline calls a
+ * grounded answer `direct` or `related`: so a test can show either on the same quote.
+ */
+export class ConfidenceAnswerer implements Answerer {
+  readonly mode: Answerer["mode"];
+
+  constructor(
+    private readonly inner: Answerer,
+    private readonly confidence: number,
+  ) {
+    this.mode = inner.mode;
+  }
+
+  async answer(request: AnswerRequest): Promise<Draft> {
+    return { ...(await this.inner.answer(request)), confidence: this.confidence };
+  }
+}
+
+/** Answers as a language model often writes, in Markdown (bold, a list, code), citing the first sentence of the top passage. */
+export class MarkdownAnswerer implements Answerer {
+  readonly mode = "llm" as const;
+
+  constructor(
+    private readonly index: CorpusIndex,
+    private readonly answer_: string,
+  ) {}
+
+  async answer(request: AnswerRequest): Promise<Draft> {
+    const citation = citeFirstSentence(this.index, request.passages[0]!.id, 1);
+    request.onDelta?.(this.answer_);
+    return { answer: this.answer_, grounded: true, mode: this.mode, citations: [citation], confidence: 0.9 };
+  }
+}
+
+/** Answers in words of its own that change each time it is asked, as a language model's may, citing the top passage's first sentence. */
+export class CountingAnswerer implements Answerer {
+  readonly mode = "llm" as const;
+  asked = 0;
+
+  constructor(private readonly index: CorpusIndex) {}
+
+  async answer(request: AnswerRequest): Promise<Draft> {
+    const citation = citeFirstSentence(this.index, request.passages[0]!.id, 1);
+    const answer = `Answer number ${++this.asked} [1].`;
+    request.onDelta?.(answer);
+    return { answer, grounded: true, mode: this.mode, citations: [citation], confidence: 0.9 };
+  }
+}

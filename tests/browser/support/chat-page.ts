@@ -56,3 +56,15 @@ export function markIsInView(page: Page): Promise<boolean> {
     return box.top >= panel.top && box.top < panel.bottom;
   });
 }
+
+/**
+ * Rewrites the body of each finished answer the page receives, as a server that fills in more of the
+ * contract would send it (`unmatched` is `[]` on this branch's server).
+ */
+export async function changeAnswers(page: Page, change: (response: AskResponse) => AskResponse): Promise<void> {
+  await page.route("**/ask/stream", async (route) => {
+    const response = await route.fetch();
+    const events = (await response.text()).replace(/^event: done\ndata: (.*)$/m, (_, data: string) => `event: done\ndata: ${JSON.stringify(change(JSON.parse(data)))}`);
+    await route.fulfill({ response, body: events });
+  });
+}
