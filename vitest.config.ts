@@ -9,6 +9,7 @@ const UNIT = [
   "tests/ingest.test.ts",
   "tests/ingest-progress.test.ts",
   "tests/scorer.test.ts",
+  "tests/short-documents.test.ts",
   "tests/wordnet.test.ts",
   "tests/llm/prompts.test.ts",
   "tests/llm/protocol.test.ts",

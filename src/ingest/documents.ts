@@ -7,6 +7,7 @@ import type { Progress } from "../index/progress.js";
 import { UnreadableDocumentError } from "./extracted.js";
 import { isSupported } from "./formats.js";
 import { DocumentTooLargeError, type ReadingLimits } from "./limits.js";
+import { headingText } from "./passages.js";
 import { withReader } from "./reader.js";
 import type { SourceDocument } from "./types.js";
 
@@ -70,15 +71,16 @@ export function documentIdFor(path: string): string {
 }
 
 /**
- * A markdown `# ` heading if there is one, otherwise the first non-empty line. A leading byte-order mark
- * is not part of the title (the document's text keeps it: offsets count into the text as decoded).
+ * A markdown `# ` heading if there is one, otherwise the first non-empty line, without a heading anchor
+ * (`{#security}`). A leading byte-order mark is not part of the title (the document's text keeps it:
+ * offsets count into the text as decoded).
  */
 export function titleOf(text: string, path: string): string {
   const body = text.startsWith("\uFEFF") ? text.slice(1) : text;
-  const heading = /^#[ \t]+(.+)$/m.exec(body);
-  if (heading?.[1]) return heading[1].trim();
+  const heading = /^#[ \t]+.+$/m.exec(body);
+  if (heading) return headingText(heading[0]) || path;
   const firstLine = body.split(/\r?\n/).find((line) => line.trim() !== "");
-  return firstLine?.replace(/^#+\s*/, "").trim() || path;
+  return (firstLine && headingText(firstLine.replace(/^#+\s*/, ""))) || path;
 }
 
 async function listFiles(dir: string): Promise<string[]> {

@@ -7,6 +7,7 @@ import { extractHtml } from "./html.js";
 import { DocumentTooLargeError, type ReadingLimits } from "./limits.js";
 import { extractPdf } from "./pdf.js";
 import type { SourceDocument } from "./types.js";
+import { MAX_UNREADABLE_SHARE, unreadableShare } from "./unreadable-text.js";
 
 /** How each format is turned into text. */
 const EXTRACTORS: Record<DocumentFormat, (bytes: Buffer, limits: ReadingLimits) => ExtractedText | Promise<ExtractedText>> = {
@@ -19,7 +20,7 @@ const EXTRACTORS: Record<DocumentFormat, (bytes: Buffer, limits: ReadingLimits) 
 
 /**
  * The document a file at `path` (relative to the corpus folder, with `/`) holding `bytes` is. Throws
- * `UnreadableDocumentError` when it holds no readable text, `DocumentTooLargeError` when its text is
+ * `UnreadableDocumentError` when it holds no text or mostly unreadable characters, `DocumentTooLargeError` when its text is
  * longer than MAX_DOCUMENT_CHARS. Runs in the reading thread (`reader.ts`), never on the server's.
  */
 export async function extractDocument(path: string, bytes: Buffer, limits: ReadingLimits): Promise<SourceDocument> {
@@ -27,6 +28,12 @@ export async function extractDocument(path: string, bytes: Buffer, limits: Readi
   if (!format) throw new UnreadableDocumentError(`${extname(path) || "a file without an extension"} is not a format the corpus takes`);
   const { text, pageStarts, title } = await EXTRACTORS[format](bytes, limits);
   if (text.trim() === "") throw new UnreadableDocumentError("it holds no text");
+  const unreadable = unreadableShare(text);
+  if (unreadable > MAX_UNREADABLE_SHARE) {
+    throw new UnreadableDocumentError(
+      `its text is mostly unreadable: ${Math.round(unreadable * 100)}% of its characters are control characters or glyphs with no known letter (a PDF whose fonts do not say which letters they draw reads this way)`,
+    );
+  }
   if (text.length > limits.maxDocumentChars) {
     throw new DocumentTooLargeError(
       `its text is ${text.length.toLocaleString("en")} characters, over the ${limits.maxDocumentChars.toLocaleString("en")} a document may hold (MAX_DOCUMENT_CHARS)`,
