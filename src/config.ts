@@ -40,7 +40,7 @@ const schema = z.object({
   ADMIN_TOKEN: z.preprocess(blankAsUnset, z.string().min(16, "must be at least 16 characters (it guards adding and deleting documents)").optional()),
   MAX_UPLOAD_BYTES: z.preprocess(blankAsUnset, number(25 * 1024 * 1024).pipe(z.number().int().positive())),
   MAX_DOCUMENT_CHARS: z.preprocess(blankAsUnset, number(5_000_000).pipe(z.number().int().positive())),
-  MAX_UNPACKED_BYTES: z.preprocess(blankAsUnset, number(100 * 1024 * 1024).pipe(z.number().int().positive())),
+  MAX_UNPACKED_BYTES: z.preprocess(blankAsUnset, number(20 * 1024 * 1024).pipe(z.number().int().positive())),
   READ_TIMEOUT_MS: z.preprocess(blankAsUnset, number(60_000).pipe(z.number().int().positive())),
   READ_MEMORY_MB: z.preprocess(blankAsUnset, number(1024).pipe(z.number().int().min(64))),
   VECTOR_STORE: z.preprocess(blankAsUnset, z.enum(["hnsw", "pgvector"]).default("hnsw")),

@@ -35,7 +35,7 @@ describe("reading a file within its limits", () => {
   it("refuses a Word document whose parts unzip past MAX_UNPACKED_BYTES before unpacking it", async () => {
     const refused = withReader(limits({ maxUnpackedBytes: 4 * 1024 * 1024 }), (reader) => readUpload(reader, "bomb.docx", Buffer.from(bomb)));
     await expect(refused).rejects.toThrow(DocumentTooLargeError);
-    await expect(refused).rejects.toThrow(/^bomb\.docx: the Word document unpacks to 8\.0 MB, over the 4 MB .*\(MAX_UNPACKED_BYTES\)$/);
+    await expect(refused).rejects.toThrow(/^bomb\.docx: the Word document's XML unpacks to 8\.0 MB, over the 4 MB .*\(MAX_UNPACKED_BYTES\)$/);
   });
 
   it("ends the reading thread of a file that needs more than READ_MEMORY_MB, and reads the next file in a new one", async () => {

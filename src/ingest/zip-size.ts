@@ -1,10 +1,10 @@
 /**
- * How many bytes the entries of a zip file (a .docx) declare they unpack to, all together, read from its
- * central directory without unpacking anything: a 700 KB .docx can hold 200 MB of XML. Undefined when the
- * bytes hold no readable central directory (the unzipper then refuses the file itself). A zip may declare
- * less than it holds; the reading thread's memory limit catches that.
+ * How many bytes the entries of a zip file (a .docx) whose names pass `counted` declare they unpack to,
+ * all together, read from its central directory without unpacking anything: a 700 KB .docx can hold
+ * 200 MB of XML. Undefined when the bytes hold no readable central directory (the unzipper then refuses
+ * the file itself). A zip may declare less than it holds; the reading thread's memory limit catches that.
  */
-export function declaredUnpackedBytes(bytes: Uint8Array): number | undefined {
+export function declaredUnpackedBytes(bytes: Uint8Array, counted: (name: string) => boolean = () => true): number | undefined {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const end = endOfCentralDirectory(view);
   if (end === undefined) return undefined;
@@ -25,12 +25,13 @@ export function declaredUnpackedBytes(bytes: Uint8Array): number | undefined {
     const commentLength = view.getUint16(offset + 32, true);
     let size = view.getUint32(offset + 24, true);
     if (size === 0xffffffff) size = zip64Size(view, offset + 46 + nameLength, extraLength) ?? size;
-    total += size;
+    if (counted(NAMES.decode(bytes.subarray(offset + 46, offset + 46 + nameLength)))) total += size;
     offset += 46 + nameLength + extraLength + commentLength;
   }
   return total;
 }
 
+const NAMES = new TextDecoder();
 const END_OF_CENTRAL_DIRECTORY = 0x06054b50;
 const CENTRAL_ENTRY = 0x02014b50;
 const ZIP64_LOCATOR = 0x07064b50;
