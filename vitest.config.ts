@@ -11,6 +11,7 @@ const UNIT = [
   "tests/scorer.test.ts",
   "tests/short-documents.test.ts",
   "tests/wordnet.test.ts",
+  "tests/pdf-reading.test.ts",
   "tests/llm/prompts.test.ts",
   "tests/llm/protocol.test.ts",
   "tests/llm/quotes.test.ts",

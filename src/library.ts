@@ -61,7 +61,7 @@ export class DocumentLibrary {
     private readonly progress: Progress,
   ) {
     this.pipeline = pipeline;
-    this.reader = new DocumentReader(config.reading);
+    this.reader = new DocumentReader(config.reading, progress);
   }
 
   /** The pipeline over the latest whole version of the documents. */

@@ -33,7 +33,7 @@ async function corpusOf(files: Record<string, string | Uint8Array>): Promise<str
 
 describe("reading a file within its limits", () => {
   it("refuses a Word document whose parts unzip past MAX_UNPACKED_BYTES before unpacking it", async () => {
-    const refused = withReader(limits({ maxUnpackedBytes: 4 * 1024 * 1024 }), (reader) => readUpload(reader, "bomb.docx", Buffer.from(bomb)));
+    const refused = withReader(limits({ maxUnpackedBytes: 4 * 1024 * 1024 }), () => {}, (reader) => readUpload(reader, "bomb.docx", Buffer.from(bomb)));
     await expect(refused).rejects.toThrow(DocumentTooLargeError);
     await expect(refused).rejects.toThrow(/^bomb\.docx: the Word document's XML unpacks to 8\.0 MB, over the 4 MB .*\(MAX_UNPACKED_BYTES\)$/);
   });
@@ -52,13 +52,13 @@ describe("reading a file within its limits", () => {
 
   it("ends the reading of a file that takes longer than READ_TIMEOUT_MS", async () => {
     // No thread starts in a millisecond, so this reading cannot finish in time.
-    const refused = withReader(limits({ timeoutMs: 1 }), (reader) => reader.read("lighthouse.txt", Buffer.from(LIGHTHOUSE)));
+    const refused = withReader(limits({ timeoutMs: 1 }), () => {}, (reader) => reader.read("lighthouse.txt", Buffer.from(LIGHTHOUSE)));
     await expect(refused).rejects.toThrow(/took longer than the 1 ms a file may take \(READ_TIMEOUT_MS\)/);
   });
 
   it("refuses text longer than MAX_DOCUMENT_CHARS, counting the extracted text, not the file's bytes", async () => {
     const docx = await docxWithBody(wordParagraph("x".repeat(1200)));
-    const refused = withReader(limits({ maxDocumentChars: 1000 }), (reader) => readUpload(reader, "long.docx", Buffer.from(docx)));
+    const refused = withReader(limits({ maxDocumentChars: 1000 }), () => {}, (reader) => readUpload(reader, "long.docx", Buffer.from(docx)));
     await expect(refused).rejects.toThrow(/^long\.docx: its text is 1,200 characters, over the 1,000 a document may hold \(MAX_DOCUMENT_CHARS\)$/);
   });
 
@@ -76,7 +76,7 @@ describe("reading a file within its limits", () => {
       "empty.docx": Buffer.from(""),
       "blank.docx": await docxWithBody(wordParagraph("   ")),
     };
-    await withReader(DEFAULT_READING_LIMITS, async (reader) => {
+    await withReader(DEFAULT_READING_LIMITS, () => {}, async (reader) => {
       for (const [name, bytes] of Object.entries(files)) {
         const refused = readUpload(reader, name, Buffer.from(bytes));
         await expect(refused, name).rejects.toThrow(UnreadableDocumentError);

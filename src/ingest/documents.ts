@@ -34,7 +34,7 @@ export async function readCorpus(dir: string, progress: Progress = () => {}, lim
     pathById.set(id, path);
   }
   if (entries.length === 0) return [];
-  return withReader(limits, async (reader) => {
+  return withReader(limits, progress, async (reader) => {
     const documents: SourceDocument[] = [];
     for (const { file, path } of entries) {
       try {

@@ -9,6 +9,12 @@ import { extractPdf } from "./pdf.js";
 import type { SourceDocument } from "./types.js";
 import { MAX_UNREADABLE_SHARE, unreadableShare } from "./unreadable-text.js";
 
+/** A file read: its document, and what the log should say of it (text lost on the way), if anything. */
+export interface ReadDocument {
+  document: SourceDocument;
+  notice?: string;
+}
+
 /** How each format is turned into text. */
 const EXTRACTORS: Record<DocumentFormat, (bytes: Buffer, limits: ReadingLimits) => ExtractedText | Promise<ExtractedText>> = {
   text: (bytes) => ({ text: bytes.toString("utf8"), format: "text" }),
@@ -23,10 +29,10 @@ const EXTRACTORS: Record<DocumentFormat, (bytes: Buffer, limits: ReadingLimits) 
  * `UnreadableDocumentError` when it holds no text or mostly unreadable characters, `DocumentTooLargeError` when its text is
  * longer than MAX_DOCUMENT_CHARS. Runs in the reading thread (`reader.ts`), never on the server's.
  */
-export async function extractDocument(path: string, bytes: Buffer, limits: ReadingLimits): Promise<SourceDocument> {
+export async function extractDocument(path: string, bytes: Buffer, limits: ReadingLimits): Promise<ReadDocument> {
   const format = FORMAT_OF_EXTENSION[extname(path).toLowerCase()];
   if (!format) throw new UnreadableDocumentError(`${extname(path) || "a file without an extension"} is not a format the corpus takes`);
-  const { text, pageStarts, title } = await EXTRACTORS[format](bytes, limits);
+  const { text, pageStarts, title, notice } = await EXTRACTORS[format](bytes, limits);
   if (text.trim() === "") throw new UnreadableDocumentError("it holds no text");
   const unreadable = unreadableShare(text);
   if (unreadable > MAX_UNREADABLE_SHARE) {
@@ -39,5 +45,6 @@ export async function extractDocument(path: string, bytes: Buffer, limits: Readi
       `its text is ${text.length.toLocaleString("en")} characters, over the ${limits.maxDocumentChars.toLocaleString("en")} a document may hold (MAX_DOCUMENT_CHARS)`,
     );
   }
-  return { id: documentIdFor(path), title: title ?? titleOf(text, path), path, text, format, bytes: bytes.length, ...(pageStarts ? { pageStarts } : {}) };
+  const document: SourceDocument = { id: documentIdFor(path), title: title ?? titleOf(text, path), path, text, format, bytes: bytes.length, ...(pageStarts ? { pageStarts } : {}) };
+  return { document, ...(notice && { notice }) };
 }

@@ -1,22 +1,28 @@
 import { isMainThread, parentPort, workerData, type Worker } from "node:worker_threads";
 import { startTypeScriptWorker } from "../workers/typescript-worker.js";
 import { UnreadableDocumentError } from "./extracted.js";
+import type { Progress } from "../index/progress.js";
+import type { ReadDocument } from "./extract.js";
 import { DocumentTooLargeError, type ReadingLimits } from "./limits.js";
 import type { SourceDocument } from "./types.js";
 
 type ToReader = { path: string; bytes: Uint8Array };
-type FromReader = { ok: true; document: SourceDocument } | { ok: false; tooLarge: boolean; message: string };
+type FromReader = ({ ok: true } & ReadDocument) | { ok: false; tooLarge: boolean; message: string };
 
 /**
  * Reads files into documents in a worker thread of its own, one file at a time, within `limits`: a file
  * that would take the server down (a zip bomb, a PDF that makes pdf.js loop or fill the heap) costs only
- * that thread, which is ended, and the next file gets a new one. Call `close` when done.
+ * that thread, which is ended, and the next file gets a new one. A file read with some of its text lost
+ * gets one line in `progress`. Call `close` when done.
  */
 export class DocumentReader {
   private worker?: Worker;
   private turn: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly limits: ReadingLimits) {}
+  constructor(
+    private readonly limits: ReadingLimits,
+    private readonly progress: Progress = () => {},
+  ) {}
 
   /** The document `bytes` (a file at `path` in the corpus) is; rejects with UnreadableDocumentError or DocumentTooLargeError. */
   read(path: string, bytes: Uint8Array): Promise<SourceDocument> {
@@ -49,6 +55,7 @@ export class DocumentReader {
         else resolve(outcome);
       };
       const onMessage = (message: FromReader) => {
+        if (message.ok && message.notice) this.progress(`Read ${path}, though ${message.notice}.`);
         if (message.ok) finish(message.document, false);
         else finish(message.tooLarge ? new DocumentTooLargeError(message.message) : new UnreadableDocumentError(message.message), false);
       };
@@ -71,8 +78,8 @@ export class DocumentReader {
 }
 
 /** Runs `work` with a reader of its own, closed at the end however `work` ends. */
-export async function withReader<T>(limits: ReadingLimits, work: (reader: DocumentReader) => Promise<T>): Promise<T> {
-  const reader = new DocumentReader(limits);
+export async function withReader<T>(limits: ReadingLimits, progress: Progress, work: (reader: DocumentReader) => Promise<T>): Promise<T> {
+  const reader = new DocumentReader(limits, progress);
   try {
     return await work(reader);
   } finally {
@@ -92,7 +99,7 @@ async function serveReads(limits: ReadingLimits): Promise<void> {
   port.on("message", async ({ path, bytes }: ToReader) => {
     let reply: FromReader;
     try {
-      reply = { ok: true, document: await extractDocument(path, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), limits) };
+      reply = { ok: true, ...(await extractDocument(path, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), limits)) };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (error instanceof DocumentTooLargeError) reply = { ok: false, tooLarge: true, message };
