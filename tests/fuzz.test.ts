@@ -24,7 +24,7 @@ afterAll(async () => {
 });
 
 describe("generated bad requests to every route", () => {
-  it("never get a 500 or a stack trace, always the error shape, leave the index as it was when refused, and the server answers on", async () => {
+  it("never get a 500 or a stack trace, always the error shape, leave the documents as they were when refused, and the server answers on", async () => {
     const report = await fuzzServer(served.url, TOKEN, { runs: 300, seed: 20261202 });
     expect(report.failures).toEqual([]);
     expect(report.requests).toBeGreaterThan(250);

@@ -13,7 +13,7 @@ const TOKEN = "bench-fuzz-admin-token";
 /**
  * `--runs` generated bad requests (`src/dev/fuzz.ts`) against every route of a server started here over a
  * one-document corpus, with uploads on; prints how many were sent, the statuses they got, and every
- * broken invariant (no 500, no stack trace, the error shape, the index unchanged by a refused request).
+ * broken invariant (no 500, no stack trace, the error shape, the documents unchanged by a refused request).
  */
 await runCli(async (args) => {
   const { values } = parseArgs({ args, options: { runs: { type: "string", default: "10000" }, seed: { type: "string", default: "1" } } });
