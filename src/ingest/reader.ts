@@ -37,11 +37,18 @@ export class DocumentReader {
     this.worker = undefined;
   }
 
+  private startWorker(): Worker {
+    const worker = startTypeScriptWorker(import.meta.url, { readDocuments: this.limits }, { resourceLimits: { maxOldGenerationSizeMb: this.limits.memoryMb } });
+    // Between files nothing else listens: a thread that fails or ends then must not take the server with it; the next file gets a new one.
+    worker.on("error", () => {}).on("exit", () => {
+      if (this.worker === worker) this.worker = undefined;
+    });
+    return worker;
+  }
+
   private readNow(path: string, bytes: Uint8Array): Promise<SourceDocument> {
     const { timeoutMs, memoryMb } = this.limits;
-    const worker = (this.worker ??= startTypeScriptWorker(import.meta.url, { readDocuments: this.limits }, {
-      resourceLimits: { maxOldGenerationSizeMb: memoryMb },
-    }));
+    const worker = (this.worker ??= this.startWorker());
     worker.ref();
     return new Promise((resolve, reject) => {
       const finish = (outcome: SourceDocument | Error, endWorker: boolean) => {
