@@ -77,6 +77,18 @@ describe("files that used to hurt the server", () => {
     expect(await documentIds()).toEqual(["lighthouse"]);
   });
 
+  it("answers /healthz all the while a large Word document is read, then refuses its text as over MAX_DOCUMENT_CHARS", async () => {
+    // Within MAX_UNPACKED_BYTES, so mammoth reads all 6 MB of its XML, in the reading thread, before its length is known.
+    let done = false;
+    const refused = upload([{ name: "large.docx", content: await docxBomb(6) }]).finally(() => (done = true));
+    const health: number[] = [];
+    while (!done) health.push(await healthStatus());
+    expect(health.length).toBeGreaterThan(0);
+    expect(new Set(health)).toEqual(new Set([200]));
+    expect(await errorOf(await refused)).toMatchObject({ status: 413, code: "payload_too_large", message: expect.stringMatching(/^large\.docx: .*\(MAX_DOCUMENT_CHARS\)$/) });
+    expect(await documentIds()).toEqual(["lighthouse"]);
+  });
+
   it("refuses text longer than MAX_DOCUMENT_CHARS with 413 naming the limit", async () => {
     const long = `${"The harbour wall was rebuilt after the storm of the winter. ".repeat(400)}\n`;
     expect(await errorOf(await upload([{ name: "long.txt", content: long }]))).toEqual({
