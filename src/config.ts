@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { z } from "zod";
+import type { ReadingLimits } from "./ingest/limits.js";
 
 /**
  * Every setting of the service, read once from the environment (and `.env` if present),
@@ -39,6 +40,10 @@ const schema = z.object({
   WORKERS: z.preprocess(blankAsUnset, number(availableParallelism()).pipe(z.number().int().min(1).max(64))),
   ADMIN_TOKEN: z.preprocess(blankAsUnset, z.string().min(16, "must be at least 16 characters (it guards adding and deleting documents)").optional()),
   MAX_UPLOAD_BYTES: z.preprocess(blankAsUnset, number(25 * 1024 * 1024).pipe(z.number().int().positive())),
+  MAX_DOCUMENT_CHARS: z.preprocess(blankAsUnset, number(5_000_000).pipe(z.number().int().positive())),
+  MAX_UNPACKED_BYTES: z.preprocess(blankAsUnset, number(20 * 1024 * 1024).pipe(z.number().int().positive())),
+  READ_TIMEOUT_MS: z.preprocess(blankAsUnset, number(60_000).pipe(z.number().int().positive())),
+  READ_MEMORY_MB: z.preprocess(blankAsUnset, number(1024).pipe(z.number().int().min(64))),
   VECTOR_STORE: z.preprocess(blankAsUnset, z.enum(["hnsw", "pgvector"]).default("hnsw")),
   DATABASE_URL: z.preprocess(
     blankAsUnset,
@@ -92,6 +97,8 @@ export interface Config {
   adminToken?: string;
   /** The largest upload request, in bytes. */
   maxUploadBytes: number;
+  /** What reading one file (an upload, or a corpus file at start) may take before it is refused. */
+  reading: ReadingLimits;
   /** Where the index is kept: files under DATA_DIR (the default), or a Postgres database with pgvector shared by several servers. */
   store: { kind: "hnsw" } | { kind: "pgvector"; databaseUrl: string };
 }
@@ -138,9 +145,18 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
     workers: s.WORKERS,
     adminToken: s.ADMIN_TOKEN,
     maxUploadBytes: s.MAX_UPLOAD_BYTES,
+    reading: {
+      maxDocumentChars: s.MAX_DOCUMENT_CHARS,
+      maxUnpackedBytes: s.MAX_UNPACKED_BYTES,
+      timeoutMs: s.READ_TIMEOUT_MS,
+      memoryMb: s.READ_MEMORY_MB,
+    },
     store: s.VECTOR_STORE === "pgvector" ? { kind: "pgvector", databaseUrl: s.DATABASE_URL! } : { kind: "hnsw" },
   };
 }
+
+/** The reading limits when no setting changes them: for tools and tests that read a corpus without a Config. */
+export const DEFAULT_READING_LIMITS: ReadingLimits = loadConfig({}).reading;
 
 /** The process environment, with `.env` from the working directory loaded first if it exists. */
 function readEnvironment(): Record<string, string | undefined> {

@@ -14,6 +14,7 @@ import type { CorpusIndex } from "./index/store.js";
 import { isEmpty, prepareChange, retryingWhenMoved, versionOf } from "./index/updates.js";
 import { documentIdFor } from "./ingest/documents.js";
 import type { SourceDocument } from "./ingest/types.js";
+import { DocumentReader } from "./ingest/reader.js";
 import { readUpload, uploadFileName } from "./ingest/uploads.js";
 import { chunkingOf, pipelineAfter, pipelineOver } from "./service.js";
 
@@ -49,6 +50,8 @@ export class DocumentLibrary {
   private pipeline: AskPipeline;
   private turn: Promise<unknown> = Promise.resolve();
   private readonly swapped: (() => void)[] = [];
+  /** One reading thread for every upload (its start costs a second or more); a file over a limit costs it, and the next gets another. */
+  private readonly reader: DocumentReader;
 
   constructor(
     private readonly config: Config,
@@ -58,6 +61,7 @@ export class DocumentLibrary {
     private readonly progress: Progress,
   ) {
     this.pipeline = pipeline;
+    this.reader = new DocumentReader(config.reading, progress);
   }
 
   /** The pipeline over the latest whole version of the documents. */
@@ -71,12 +75,13 @@ export class DocumentLibrary {
   }
 
   /**
-   * Adds uploaded files to the corpus, as one change. Every file is read first, so a file that cannot
-   * be (unsupported, unreadable, badly named) throws and nothing is added.
+   * Adds uploaded files to the corpus, as one change. Every file is read first (in a worker thread, within
+   * the reading limits), so a file that cannot be (unsupported, unreadable, too large, badly named) throws
+   * and nothing is added.
    */
   async add(files: UploadedFile[]): Promise<DocumentReport[]> {
     const read: { document: SourceDocument; bytes: Buffer }[] = [];
-    for (const file of files) read.push({ document: await readUpload(uploadFileName(file.name), file.bytes), bytes: file.bytes });
+    for (const file of files) read.push({ document: await readUpload(this.reader, uploadFileName(file.name), file.bytes), bytes: file.bytes });
     return this.inTurn(async () => {
       const index = this.pipeline.index;
       // The manifest has each document's text hash already.

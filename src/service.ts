@@ -28,7 +28,7 @@ export async function openRetrieval(
   progress: Progress = () => {},
   options: OpenOptions = {},
 ): Promise<{ index: CorpusIndex; model: EmbeddingModel; retriever: HybridRetriever; store: IndexStore }> {
-  const documents = await readCorpus(config.corpusDir, progress);
+  const documents = await readCorpus(config.corpusDir, progress, config.reading);
   const model = createEmbeddings(config);
   const { index, store } =
     config.store.kind === "pgvector"
@@ -53,7 +53,7 @@ export async function openSavedIndex(config: Config): Promise<{
   current: boolean;
   updatable: boolean;
 }> {
-  const documents = await readCorpus(config.corpusDir);
+  const documents = await readCorpus(config.corpusDir, () => {}, config.reading);
   const model = createEmbeddings(config);
   let index: CorpusIndex;
   try {

@@ -41,7 +41,7 @@ await runCli(async (args) => {
       await writeWordNetCorpus(corpusDir, megabytes * 1_000_000);
     }
     const config = { ...settings, corpusDir, dataDir: join(scratch, "data"), embedThreads: threads };
-    const documents = await readCorpus(config.corpusDir);
+    const documents = await readCorpus(config.corpusDir, () => {}, config.reading);
     const bytes = documents.reduce((sum, doc) => sum + Buffer.byteLength(doc.text), 0);
     const model = createEmbeddings(config);
     // The encoder's share: the wall time while a bulk embedding is open, which is when it runs.

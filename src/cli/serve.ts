@@ -147,8 +147,10 @@ async function openFromFiles(
   }
   const startedAt = new Date().toISOString();
   report.building(describeProgress("Starting the build of the index.", startedAt));
+  const printed = new Set<string>();
   const built = buildIndexInWorker(config, (message) => {
     report.building(describeProgress(message, startedAt));
+    printed.add(message);
     log(message);
   });
   built.catch(() => {}); // Awaited below; until then a failure must not count as unhandled.
@@ -162,8 +164,9 @@ async function openFromFiles(
   }
   await built;
   report.building(describeProgress("Loading the new index.", startedAt));
-  // The worker saved the index: this only loads it.
-  const library = new DocumentLibrary(config, await open(await openPipeline(config, log)), store, model, log);
+  // The worker saved the index: this only loads it, reading the corpus again, which would say twice what the build left out.
+  const unsaid = (message: string) => void (printed.has(message) || log(message));
+  const library = new DocumentLibrary(config, await open(await openPipeline(config, unsaid)), store, model, log);
   report.interim(undefined);
   report.building(undefined);
   return library;

@@ -1,50 +1,23 @@
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
-import { extname, join, relative, sep } from "node:path";
+import { join, relative, sep } from "node:path";
+import { DEFAULT_READING_LIMITS } from "../config.js";
 import type { Progress } from "../index/progress.js";
-import { extractDocx } from "./docx.js";
-import { UnreadableDocumentError, type ExtractedText } from "./extracted.js";
-import { extractHtml } from "./html.js";
-import { extractPdf } from "./pdf.js";
+import { UnreadableDocumentError } from "./extracted.js";
+import { isSupported } from "./formats.js";
+import { DocumentTooLargeError, type ReadingLimits } from "./limits.js";
+import { headingText } from "./passages.js";
+import { withReader } from "./reader.js";
 import type { SourceDocument } from "./types.js";
-
-/** How each file extension the corpus takes is turned into text. */
-const EXTRACTORS: Record<string, (bytes: Buffer) => ExtractedText | Promise<ExtractedText>> = {
-  ".txt": (bytes) => ({ text: bytes.toString("utf8"), format: "text" }),
-  ".md": (bytes) => ({ text: bytes.toString("utf8"), format: "markdown" }),
-  ".html": (bytes) => extractHtml(bytes.toString("utf8")),
-  ".htm": (bytes) => extractHtml(bytes.toString("utf8")),
-  ".pdf": (bytes) => extractPdf(bytes),
-  ".docx": (bytes) => extractDocx(bytes),
-};
-
-/** The file extensions the corpus takes (lower case, with the dot). */
-export const SUPPORTED_EXTENSIONS: readonly string[] = Object.keys(EXTRACTORS);
-
-/** Whether a file of this name is one the corpus takes, by its extension. */
-export function isSupported(name: string): boolean {
-  return extname(name).toLowerCase() in EXTRACTORS;
-}
-
-/**
- * The document a file at `path` (relative to the corpus folder, with `/`) holding `bytes` is. Throws
- * `UnreadableDocumentError` when it holds no readable text.
- */
-export async function extractDocument(path: string, bytes: Buffer): Promise<SourceDocument> {
-  const extract = EXTRACTORS[extname(path).toLowerCase()];
-  if (!extract) throw new UnreadableDocumentError(`${extname(path) || "a file without an extension"} is not a format the corpus takes`);
-  const { text, format, pageStarts, title } = await extract(bytes);
-  if (text.trim() === "") throw new UnreadableDocumentError("it holds no text");
-  return { id: documentIdFor(path), title: title ?? titleOf(text, path), path, text, format, bytes: bytes.length, ...(pageStarts ? { pageStarts } : {}) };
-}
 
 /**
  * Every `.txt`, `.md`, `.html`, `.pdf` and `.docx` file under `dir`, as text, in a stable order. Rejects, naming
  * both files, when two paths would get the same document id: an index cannot tell them apart. A file
- * that holds no readable text (an encrypted or scanned PDF) is left out, with one progress line saying why.
+ * that holds no readable text (an encrypted or scanned PDF), or is over one of `limits`, is left out, with
+ * one progress line naming it and saying why. Files are read in a worker thread (`reader.ts`).
  */
-export async function readCorpus(dir: string, progress: Progress = () => {}): Promise<SourceDocument[]> {
+export async function readCorpus(dir: string, progress: Progress = () => {}, limits: ReadingLimits = DEFAULT_READING_LIMITS): Promise<SourceDocument[]> {
   if (!existsSync(dir)) throw new Error(`the corpus folder ${dir} does not exist: create it or set CORPUS_DIR`);
   const files = (await listFiles(dir)).filter(isSupported);
   files.sort();
@@ -60,16 +33,19 @@ export async function readCorpus(dir: string, progress: Progress = () => {}): Pr
     }
     pathById.set(id, path);
   }
-  const documents: SourceDocument[] = [];
-  for (const { file, path } of entries) {
-    try {
-      documents.push(await extractDocument(path, await readFile(file)));
-    } catch (error) {
-      if (!(error instanceof UnreadableDocumentError)) throw error;
-      progress(`Leaving out ${path}: ${error.message}.`);
+  if (entries.length === 0) return [];
+  return withReader(limits, progress, async (reader) => {
+    const documents: SourceDocument[] = [];
+    for (const { file, path } of entries) {
+      try {
+        documents.push(await reader.read(path, await readFile(file)));
+      } catch (error) {
+        if (!(error instanceof UnreadableDocumentError || error instanceof DocumentTooLargeError)) throw error;
+        progress(`Leaving out ${path}: ${error.message}.`);
+      }
     }
-  }
-  return documents;
+    return documents;
+  });
 }
 
 /**
@@ -95,15 +71,16 @@ export function documentIdFor(path: string): string {
 }
 
 /**
- * A markdown `# ` heading if there is one, otherwise the first non-empty line. A leading byte-order mark
- * is not part of the title (the document's text keeps it: offsets count into the text as decoded).
+ * A markdown `# ` heading if there is one, otherwise the first non-empty line, without a heading anchor
+ * (`{#security}`). A leading byte-order mark is not part of the title (the document's text keeps it:
+ * offsets count into the text as decoded).
  */
 export function titleOf(text: string, path: string): string {
   const body = text.startsWith("\uFEFF") ? text.slice(1) : text;
-  const heading = /^#[ \t]+(.+)$/m.exec(body);
-  if (heading?.[1]) return heading[1].trim();
+  const heading = /^#[ \t]+.+$/m.exec(body);
+  if (heading) return headingText(heading[0]) || path;
   const firstLine = body.split(/\r?\n/).find((line) => line.trim() !== "");
-  return firstLine?.replace(/^#+\s*/, "").trim() || path;
+  return (firstLine && headingText(firstLine.replace(/^#+\s*/, ""))) || path;
 }
 
 async function listFiles(dir: string): Promise<string[]> {

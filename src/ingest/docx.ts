@@ -1,7 +1,10 @@
 import JSZip from "jszip";
 import { DOMParser, parseHTML } from "linkedom";
 import mammoth from "mammoth";
+import { DEFAULT_READING_LIMITS } from "../config.js";
 import { UnreadableDocumentError, type ExtractedText } from "./extracted.js";
+import { DocumentTooLargeError, megabytes, type ReadingLimits } from "./limits.js";
+import { declaredUnpackedBytes } from "./zip-size.js";
 
 /** Elements of mammoth's HTML that hold one Word paragraph each; so does a list item, besides any list inside it. */
 const PARAGRAPHS = new Set(["P", "H1", "H2", "H3", "H4", "H5", "H6"]);
@@ -10,6 +13,8 @@ const LISTS = new Set(["UL", "OL"]);
 const NOTE_BACK_LINK = /^#(footnote|endnote)-ref-/;
 /** An encrypted Word document, like an old binary .doc, is an OLE compound file rather than a zip. */
 const OLE_SIGNATURE = [0xd0, 0xcf, 0x11, 0xe0];
+/** The parts mammoth parses: the document, its styles, numbering, notes, relationships. */
+const XML_PART = /\.(xml|rels)$/i;
 /** Images carry no text: not reading them keeps a document full of pictures quick to convert. */
 const NO_IMAGES = mammoth.images.imgElement(async () => ({ src: "" }));
 
@@ -18,11 +23,19 @@ const NO_IMAGES = mammoth.images.imgElement(async () => ({ src: "" }));
  * footnotes), separated by blank lines, with line breaks inside a paragraph kept. Mammoth writes the
  * document as HTML of a small, fixed shape, read here directly: the web page path's Readability leaves out
  * short paragraphs and headings it does not count as the article, and mammoth's raw text glues the words
- * on either side of a line break together.
+ * on either side of a line break together. The unpacked size of its XML parts, which mammoth parses into
+ * memory (at about 40 times their size), is checked before anything is unpacked: a small .docx can unzip
+ * to hundreds of MB of XML. Images are not read, so they do not count.
  */
-export async function extractDocx(bytes: Uint8Array): Promise<ExtractedText> {
+export async function extractDocx(bytes: Uint8Array, limits: Pick<ReadingLimits, "maxUnpackedBytes"> = DEFAULT_READING_LIMITS): Promise<ExtractedText> {
   if (OLE_SIGNATURE.every((byte, i) => bytes[i] === byte)) {
     throw new UnreadableDocumentError("the Word document is encrypted or in the old .doc format: save it as .docx without a password and add it again");
+  }
+  const xml = declaredUnpackedBytes(bytes, (name) => XML_PART.test(name));
+  if (xml !== undefined && xml > limits.maxUnpackedBytes) {
+    throw new DocumentTooLargeError(
+      `the Word document's XML unpacks to ${megabytes(xml)}, over the ${megabytes(limits.maxUnpackedBytes)} a Word document may unpack to (MAX_UNPACKED_BYTES)`,
+    );
   }
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let html: string;

@@ -9,6 +9,8 @@ export interface ExtractedText {
   pageStarts?: number[];
   /** The title the file declares (a PDF's metadata, an HTML `<title>`, a Word document's properties), when it has one. */
   title?: string;
+  /** Something a reader of the log should know of a file that was read all the same: text that was lost. */
+  notice?: string;
 }
 
 /** A file that cannot be turned into text: encrypted, corrupt, or holding no text at all. The message says which. */

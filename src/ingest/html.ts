@@ -17,7 +17,12 @@ const SKIPPED_ELEMENTS = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "SV
  * A page Readability finds no article in is taken whole, from its body.
  */
 export function extractHtml(html: string): ExtractedText {
-  const { document } = parseHTML(html);
+  let { document } = parseHTML(html);
+  // linkedom adds no <html> or <body> a file lacks (empty, plain text, a fragment), and Readability throws without them.
+  if (document.documentElement?.tagName !== "HTML" || !document.querySelector("body")) {
+    html = `<!doctype html><html><body>${html}</body></html>`;
+    document = parseHTML(html).document;
+  }
   const pageTitle = document.querySelector("title")?.textContent?.trim() || undefined;
   const article = new Readability(document as unknown as Document, { charThreshold: 0 }).parse();
   const root = article?.content ? parseHTML(`<!doctype html><html><body>${article.content}</body></html>`).document.body : parseHTML(html).document.body;

@@ -15,25 +15,31 @@ export interface DocumentPieces {
 
 type BlockKind = "heading" | "body" | "furniture";
 
-const TERMINAL_PUNCTUATION = /[.!?…]["”’')\]]*$/;
+/** Sentence ends, with the full-width stops of Chinese and Japanese, which put no space after them. */
+const TERMINAL_PUNCTUATION = /[.!?…。！？．｡]["”’')\]」』）]*$/;
 const MARKDOWN_HEADING = /^#{1,6}[ \t]+/;
 /** Lines this long read as prose even without a full stop (a subtitle, a list item). */
 const MIN_PROSE_WORDS = 12;
+/** Scripts written without spaces between words: two of their characters count as a word. */
+const SPACELESS_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/gu;
 const MAX_HEADING_CHARS = 200;
 
 /**
  * Splits a document into passages that know their section heading, and into sentences.
  * Headings are short lines followed by prose; short lines followed by no prose (navigation,
- * "Subscription Options", "* indicates required") are page furniture and are never indexed.
+ * "Subscription Options", "* indicates required") are page furniture and are never indexed. A document
+ * with no prose at all (a title, a few labels, a table's cells, "ABC 123") is all body instead: every
+ * document with text can be answered from.
  */
 export function splitDocument(doc: SourceDocument, settings: ChunkingSettings): DocumentPieces {
   const blocks = splitBlocks(doc.text);
-  const kinds = classify(doc.text, blocks);
+  const classified = classify(doc.text, blocks);
+  const kinds: BlockKind[] = classified.includes("body") ? classified : blocks.map(() => "body");
   const passages: Passage[] = [];
   const sentences: Omit<Sentence, "index">[] = [];
   let heading = doc.title;
   blocks.forEach((block, i) => {
-    if (kinds[i] === "heading") heading = doc.text.slice(block.start, block.end).replace(MARKDOWN_HEADING, "");
+    if (kinds[i] === "heading") heading = headingText(doc.text.slice(block.start, block.end));
     if (kinds[i] !== "body") return;
     for (const group of groupSentences(splitSentences(doc.text, block), settings.maxChars)) {
       const span = { start: group[0]!.start, end: group.at(-1)!.end };
@@ -92,7 +98,17 @@ function classify(text: string, blocks: Span[]): BlockKind[] {
 
 function isProse(content: string): boolean {
   if (MARKDOWN_HEADING.test(content)) return false;
-  return TERMINAL_PUNCTUATION.test(content) || content.split(/\s+/).length >= MIN_PROSE_WORDS;
+  if (TERMINAL_PUNCTUATION.test(content)) return true;
+  const words = content.split(/\s+/).length + (content.match(SPACELESS_SCRIPT)?.length ?? 0) / 2;
+  return words >= MIN_PROSE_WORDS;
+}
+
+/** A Markdown heading attribute block such as `{#security}` or `{#id .class}`, at the end of the heading line. */
+const HEADING_ATTRIBUTES = /[ \t]*\{#[^{}\n]*\}[ \t]*$/;
+
+/** A heading line as a reader sees it: without its `#` marks or its anchor (the document's text keeps both). */
+export function headingText(line: string): string {
+  return line.replace(MARKDOWN_HEADING, "").replace(HEADING_ATTRIBUTES, "").trim();
 }
 
 function groupSentences(sentences: Span[], maxChars: number): Span[][] {

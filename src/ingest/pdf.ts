@@ -1,25 +1,26 @@
+import { createRequire } from "node:module";
+import { dirname, join, sep } from "node:path";
 import { extractText, getDocumentProxy } from "unpdf";
 import { UnreadableDocumentError, type ExtractedText } from "./extracted.js";
+import { unreadableCount } from "./unreadable-text.js";
+
+/**
+ * The CMaps (character maps of CJK fonts that are not embedded) and standard fonts pdf.js reads text with,
+ * from pdfjs-dist on disk, the same pdf.js version unpdf bundles. As paths: pdf.js reads them with
+ * `fs.readFile`, which takes a `file://` string (what unpdf passes by default) for a file name, and fails.
+ */
+const PDFJS = dirname(createRequire(import.meta.url).resolve("pdfjs-dist/package.json"));
+const PDFJS_DATA = { cMapUrl: join(PDFJS, "cmaps") + sep, cMapPacked: true, standardFontDataUrl: join(PDFJS, "standard_fonts") + sep };
 
 /**
  * A PDF's text, page after page with a blank line between pages, and where each page starts in it.
  * pdf.js gives each page's text lines; a line break inside a page is kept, so hard-wrapped lines read
- * as one paragraph to the sentence splitter, as in a plain-text file.
+ * as one paragraph to the sentence splitter, as in a plain-text file. What pdf.js warns of (hundreds of
+ * lines for some files) stays out of the log: only when text was lost does `notice` say so, once.
  */
 export async function extractPdf(bytes: Uint8Array): Promise<ExtractedText> {
-  let pages: string[];
-  let title: string | undefined;
-  try {
-    const pdf = await getDocumentProxy(new Uint8Array(bytes));
-    const metadata = await pdf.getMetadata().catch(() => undefined);
-    const info = metadata?.info as { Title?: unknown } | undefined;
-    title = typeof info?.Title === "string" && info.Title.trim() !== "" ? info.Title.trim() : undefined;
-    pages = (await extractText(pdf, { mergePages: false })).text;
-  } catch (error) {
-    const name = (error as { name?: string }).name;
-    if (name === "PasswordException") throw new UnreadableDocumentError("the PDF is encrypted: save it without a password and add it again");
-    throw new UnreadableDocumentError(`the PDF cannot be read (${error instanceof Error ? error.message : String(error)})`);
-  }
+  const { result, warnings } = await keepingWarnings(() => readPages(bytes));
+  const { pages, title } = result;
   const pageStarts: number[] = [];
   let text = "";
   for (const page of pages) {
@@ -30,5 +31,39 @@ export async function extractPdf(bytes: Uint8Array): Promise<ExtractedText> {
   if (text.trim() === "") {
     throw new UnreadableDocumentError("the PDF has no text (a scan holds only images, and this service does not read text from images)");
   }
-  return { text, format: "pdf", pageStarts, title };
+  const lost = unreadableCount(text);
+  const notice =
+    lost > 0
+      ? `${lost.toLocaleString("en")} of its characters came out as glyphs with no known letter${warnings[0] ? ` (pdf.js: ${warnings[0].replace(/^Warning: /, "")})` : ""}`
+      : undefined;
+  return { text, format: "pdf", pageStarts, title, ...(notice && { notice }) };
+}
+
+async function readPages(bytes: Uint8Array): Promise<{ pages: string[]; title?: string }> {
+  try {
+    const pdf = await getDocumentProxy(new Uint8Array(bytes), PDFJS_DATA);
+    const metadata = await pdf.getMetadata().catch(() => undefined);
+    const info = metadata?.info as { Title?: unknown } | undefined;
+    const title = typeof info?.Title === "string" && info.Title.trim() !== "" ? info.Title.trim() : undefined;
+    return { pages: (await extractText(pdf, { mergePages: false })).text, title };
+  } catch (error) {
+    const name = (error as { name?: string }).name;
+    if (name === "PasswordException") throw new UnreadableDocumentError("the PDF is encrypted: save it without a password and add it again");
+    throw new UnreadableDocumentError(`the PDF cannot be read (${error instanceof Error ? error.message : String(error)})`);
+  }
+}
+
+/**
+ * Runs `work` with pdf.js's `console.warn` lines kept instead of printed. The reading thread reads one
+ * file at a time, so every line kept is this file's.
+ */
+async function keepingWarnings<T>(work: () => Promise<T>): Promise<{ result: T; warnings: string[] }> {
+  const warnings: string[] = [];
+  const warn = console.warn;
+  console.warn = (...parts: unknown[]) => void warnings.push(parts.map(String).join(" "));
+  try {
+    return { result: await work(), warnings };
+  } finally {
+    console.warn = warn;
+  }
 }

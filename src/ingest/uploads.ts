@@ -1,5 +1,7 @@
-import { extractDocument, isSupported, SUPPORTED_EXTENSIONS } from "./documents.js";
 import { UnreadableDocumentError } from "./extracted.js";
+import { isSupported, SUPPORTED_EXTENSIONS } from "./formats.js";
+import { DocumentTooLargeError } from "./limits.js";
+import type { DocumentReader } from "./reader.js";
 import type { SourceDocument } from "./types.js";
 
 /** A file name that cannot be a corpus file's name (nothing left of it once made safe). */
@@ -32,18 +34,19 @@ function withinNameLimit(name: string): string {
 }
 
 /**
- * The document an uploaded file is, saved as `fileName` at the top of the corpus. Throws
+ * The document an uploaded file is, saved as `fileName` at the top of the corpus, read by `reader`. Throws
  * `UnsupportedFormatError` for a format the corpus does not take, `UnreadableDocumentError` for a file
- * with no readable text.
+ * with no readable text, `DocumentTooLargeError` for one over a reading limit; their messages name the file.
  */
-export async function readUpload(fileName: string, bytes: Buffer): Promise<SourceDocument> {
+export async function readUpload(reader: DocumentReader, fileName: string, bytes: Buffer): Promise<SourceDocument> {
   if (!isSupported(fileName)) {
     throw new UnsupportedFormatError(`${fileName}: the corpus takes ${SUPPORTED_EXTENSIONS.join(" ")} files`);
   }
   try {
-    return await extractDocument(fileName, bytes);
+    return await reader.read(fileName, bytes);
   } catch (error) {
     if (error instanceof UnreadableDocumentError) throw new UnreadableDocumentError(`${fileName}: ${error.message}`);
+    if (error instanceof DocumentTooLargeError) throw new DocumentTooLargeError(`${fileName}: ${error.message}`);
     throw error;
   }
 }

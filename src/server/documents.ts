@@ -2,8 +2,9 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { AskPipeline } from "../answer/ask.js";
 import { byPath } from "../index/manifest.js";
-import { SUPPORTED_EXTENSIONS } from "../ingest/documents.js";
 import { UnreadableDocumentError } from "../ingest/extracted.js";
+import { SUPPORTED_EXTENSIONS } from "../ingest/formats.js";
+import { DocumentTooLargeError, megabytes } from "../ingest/limits.js";
 import { InvalidFileNameError, UnsupportedFormatError } from "../ingest/uploads.js";
 import { DocumentNotFoundError, passageCounts, type DocumentLibrary, type UploadedFile } from "../library.js";
 import { requireAdminToken } from "./admin-token.js";
@@ -103,11 +104,8 @@ async function readFiles(request: Request): Promise<UploadedFile[]> {
 function asApiError(error: unknown): unknown {
   if (error instanceof UnsupportedFormatError) return new ApiError(415, "unsupported_media_type", error.message);
   if (error instanceof UnreadableDocumentError) return new ApiError(422, "unreadable_document", error.message);
+  if (error instanceof DocumentTooLargeError) return new ApiError(413, "payload_too_large", error.message);
   if (error instanceof InvalidFileNameError) return new ApiError(400, "invalid_request", error.message);
   if (error instanceof DocumentNotFoundError) return new ApiError(404, "not_found", error.message);
   return error;
-}
-
-function megabytes(bytes: number): string {
-  return `${(bytes / (1024 * 1024)).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1)} MB`;
 }
