@@ -61,9 +61,10 @@ async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Pr
 }
 
 beforeAll(async () => {
-  [corpus, dataDir] = await Promise.all([1, 2].map(() => mkdtemp(join(tmpdir(), "api-keys-server-"))));
-  await writeFile(join(corpus!, "lighthouse.md"), LIGHTHOUSE);
-  served = startServeProcess(await freePort(), corpus!, dataDir!, { ADMIN_TOKEN, RATE_LIMIT_PER_MINUTE: "0" });
+  corpus = await mkdtemp(join(tmpdir(), "api-keys-corpus-"));
+  dataDir = await mkdtemp(join(tmpdir(), "api-keys-data-"));
+  await writeFile(join(corpus, "lighthouse.md"), LIGHTHOUSE);
+  served = startServeProcess(await freePort(), corpus, dataDir, { ADMIN_TOKEN, RATE_LIMIT_PER_MINUTE: "0" });
   await waitUntilReady(served);
 }, 240_000);
 
