@@ -16,6 +16,8 @@ const UNIT = [
   "tests/llm/protocol.test.ts",
   "tests/llm/quotes.test.ts",
   "tests/openai-mapping.test.ts",
+  "tests/api-keys.test.ts",
+  "tests/client-address.test.ts",
 ];
 
 /**

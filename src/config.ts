@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { isIP } from "node:net";
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { z } from "zod";
@@ -10,6 +11,14 @@ import type { ReadingLimits } from "./ingest/limits.js";
  */
 const number = (fallback: number) => z.coerce.number().finite().default(fallback);
 const blankAsUnset = (value: unknown) => (value === "" ? undefined : value);
+
+/** An IPv4 or IPv6 address, or a CIDR range of either (`10.0.0.0/8`, `fd00::/8`). */
+function isAddressOrRange(entry: string): boolean {
+  const [address, prefix, ...rest] = entry.split("/");
+  const family = isIP(address ?? "");
+  if (family === 0 || rest.length > 0) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+}
 
 const schema = z.object({
   PORT: z.preprocess(blankAsUnset, z.coerce.number().int().min(0).max(65535).default(3000)),
@@ -38,6 +47,14 @@ const schema = z.object({
   MAX_QUESTION_CHARS: z.preprocess(blankAsUnset, number(2000).pipe(z.number().int().positive())),
   RATE_LIMIT_PER_MINUTE: z.preprocess(blankAsUnset, number(120).pipe(z.number().int().min(0))),
   WORKERS: z.preprocess(blankAsUnset, number(availableParallelism()).pipe(z.number().int().min(1).max(64))),
+  TRUST_PROXY: z.preprocess(
+    blankAsUnset,
+    z
+      .string()
+      .transform((list) => list.split(",").map((entry) => entry.trim()).filter((entry) => entry !== ""))
+      .refine((entries) => entries.every(isAddressOrRange), "must be a comma-separated list of IP addresses or CIDR ranges, such as 10.0.0.0/8,::1")
+      .default([]),
+  ),
   ADMIN_TOKEN: z.preprocess(blankAsUnset, z.string().min(16, "must be at least 16 characters (it guards adding and deleting documents)").optional()),
   MAX_UPLOAD_BYTES: z.preprocess(blankAsUnset, number(25 * 1024 * 1024).pipe(z.number().int().positive())),
   MAX_DOCUMENT_CHARS: z.preprocess(blankAsUnset, number(5_000_000).pipe(z.number().int().positive())),
@@ -91,9 +108,11 @@ export interface Config {
   answerDirectConfidence?: number;
   maxQuestionChars: number;
   rateLimitPerMinute: number;
+  /** Proxies (addresses, CIDR ranges) whose X-Forwarded-For names the client; empty: the socket's peer is the client. */
+  trustProxy: string[];
   /** Server processes sharing the port (node:cluster), each answering from the same saved index. */
   workers: number;
-  /** The bearer token that `POST /documents` and `DELETE /documents/:id` require; without it they are turned off. */
+  /** A bearer token that counts as a write key (`POST /documents`, `DELETE /documents/:id`); with neither it nor a write key, those are turned off. */
   adminToken?: string;
   /** The largest upload request, in bytes. */
   maxUploadBytes: number;
@@ -142,6 +161,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
     answerDirectConfidence: s.ANSWER_DIRECT_CONFIDENCE,
     maxQuestionChars: s.MAX_QUESTION_CHARS,
     rateLimitPerMinute: s.RATE_LIMIT_PER_MINUTE,
+    trustProxy: s.TRUST_PROXY,
     workers: s.WORKERS,
     adminToken: s.ADMIN_TOKEN,
     maxUploadBytes: s.MAX_UPLOAD_BYTES,

@@ -8,6 +8,8 @@ import type { AskPipeline } from "../answer/ask.js";
 import { loadConfig, type Config } from "../config.js";
 import { watchLlm } from "../llm/availability.js";
 import { createApp } from "../server/app.js";
+import { ApiKeys } from "../server/api-keys.js";
+import { openApiKeyStore } from "../keys/open.js";
 import { FeedbackFile } from "../server/feedback.js";
 import { FeedbackTable } from "../server/feedback-table.js";
 import { joinWorkers, runWorkers } from "../server/workers.js";
@@ -59,7 +61,8 @@ await runCli(async () => {
     rateLimitPerMinute: config.rateLimitPerMinute,
     feedback: config.store.kind === "pgvector" ? new FeedbackTable(config.store.databaseUrl) : new FeedbackFile(join(config.dataDir, "feedback.jsonl")),
     library: () => library,
-    adminToken: config.adminToken,
+    apiKeys: await ApiKeys.open(config.adminToken, openApiKeyStore(config), (message) => console.warn(`Warning: ${message}`)),
+    trustProxy: config.trustProxy,
     maxUploadBytes: config.maxUploadBytes,
     publicUrl: config.publicUrl,
     page: await createPageRoutes(),

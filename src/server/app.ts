@@ -4,6 +4,8 @@ import type { AskPipeline } from "../answer/ask.js";
 import type { BuildProgress } from "../index/build-worker.js";
 import { versionOf } from "../index/updates.js";
 import { readAskRequest } from "./ask-request.js";
+import { ApiKeys } from "./api-keys.js";
+import { clientAddress, trustedProxies } from "./client-address.js";
 import { ApiError, clientErrorOf, errorBody } from "./errors.js";
 import type { DocumentLibrary } from "../library.js";
 import { documentRoutes } from "./documents.js";
@@ -33,8 +35,10 @@ export interface AppOptions {
   feedback?: FeedbackLog;
   /** Adds and deletes documents (`POST /documents`, `DELETE /documents/:id`); undefined until the index is ready. */
   library?: () => DocumentLibrary | undefined;
-  /** ADMIN_TOKEN: without it, adding and deleting documents answer 403. */
-  adminToken?: string;
+  /** Who may do what (API keys, ADMIN_TOKEN); without it every read is open and adding and deleting documents answer 403. */
+  apiKeys?: ApiKeys;
+  /** TRUST_PROXY: proxies whose X-Forwarded-For names the client. */
+  trustProxy?: readonly string[];
   /** MAX_UPLOAD_BYTES: the largest `POST /documents` body. */
   maxUploadBytes?: number;
   /** The questions `GET /examples` offers, chosen as each version of the index is ready; chosen on first request without it. */
@@ -51,6 +55,10 @@ export function createApp(options: AppOptions): Hono {
   const app = new Hono();
   const metrics = new ServiceMetrics(options.pipeline);
   app.use(metrics.middleware);
+  // Before every route, so rate limits count per key and per forwarded address.
+  app.use(clientAddress(trustedProxies(options.trustProxy ?? [])));
+  const apiKeys = options.apiKeys ?? ApiKeys.withoutKeys(undefined);
+  app.use(apiKeys.middleware);
 
   const ready = (): AskPipeline => {
     const pipeline = options.pipeline();
@@ -83,7 +91,7 @@ export function createApp(options: AppOptions): Hono {
     return build ? c.json({ status: "building", progress: build, ...facts }, 503) : c.json({ status: "loading", ...facts }, 503);
   });
 
-  app.route("/documents", documentRoutes({ ready, library: options.library, adminToken: options.adminToken, maxUploadBytes: options.maxUploadBytes ?? 0 }));
+  app.route("/documents", documentRoutes({ ready, library: options.library, writesPossible: () => apiKeys.writesPossible(), maxUploadBytes: options.maxUploadBytes ?? 0 }));
 
   const examples = options.examples ?? new ExampleQuestions();
   app.get("/examples", async (c) => c.json({ questions: await examples.for(ready()) }));

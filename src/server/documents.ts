@@ -7,29 +7,29 @@ import { SUPPORTED_EXTENSIONS } from "../ingest/formats.js";
 import { DocumentTooLargeError, megabytes } from "../ingest/limits.js";
 import { InvalidFileNameError, UnsupportedFormatError } from "../ingest/uploads.js";
 import { DocumentNotFoundError, passageCounts, type DocumentLibrary, type UploadedFile } from "../library.js";
-import { requireAdminToken } from "./admin-token.js";
 import { ApiError } from "./errors.js";
 
 export interface DocumentRoutesOptions {
   ready: () => AskPipeline;
   /** Changes the documents; undefined until the index is ready, and in servers that never change them. */
   library?: () => DocumentLibrary | undefined;
-  adminToken?: string;
+  /** Whether some credential could add or delete documents (the admin token, a write key); who may is checked before these routes. */
+  writesPossible: () => boolean;
   maxUploadBytes: number;
 }
 
 /** The form field that carries the files of `POST /documents`. */
 const FILES_FIELD = "files";
 
-/** `/documents`: the list, each document's text, and, with the admin token, uploads and deletions. */
+/** `/documents`: the list, each document's text, and, for a write key or the admin token, uploads and deletions. */
 export function documentRoutes(options: DocumentRoutesOptions): Hono {
   const app = new Hono();
-  const uploads = options.adminToken !== undefined && options.library !== undefined;
 
   // In the order of their paths, as the corpus folder lists them, however they were added.
   app.get("/", (c) => {
     const { index } = options.ready();
     const passages = passageCounts(index);
+    const uploads = options.writesPossible() && options.library !== undefined;
     return c.json({
       documents: [...index.documents.values()]
         .sort(byPath)
@@ -46,7 +46,6 @@ export function documentRoutes(options: DocumentRoutesOptions): Hono {
     return c.json({ id: doc.id, title: doc.title, path: doc.path, format: doc.format, text: doc.text, ...(doc.pageStarts && { pageStarts: doc.pageStarts }) });
   });
 
-  const admin = requireAdminToken(options.adminToken);
   const writable = (): DocumentLibrary => {
     options.ready();
     const library = options.library?.();
@@ -54,7 +53,7 @@ export function documentRoutes(options: DocumentRoutesOptions): Hono {
     return library;
   };
 
-  app.post("/", admin, uploadLimit(options.maxUploadBytes), async (c) => {
+  app.post("/", uploadLimit(options.maxUploadBytes), async (c) => {
     const library = writable();
     const files = await readFiles(c.req.raw);
     try {
@@ -64,7 +63,7 @@ export function documentRoutes(options: DocumentRoutesOptions): Hono {
     }
   });
 
-  app.delete("/:id", admin, async (c) => {
+  app.delete("/:id", async (c) => {
     try {
       return c.json(await writable().remove(c.req.param("id")));
     } catch (error) {

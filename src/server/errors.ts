@@ -8,6 +8,7 @@ export type ErrorCode =
   | "payload_too_large"
   | "unreadable_document"
   | "unauthorized"
+  | "forbidden"
   | "uploads_disabled"
   | "not_found"
   | "rate_limited"

@@ -1,5 +1,4 @@
 import { bodyLimit } from "hono/body-limit";
-import { getConnInfo } from "@hono/node-server/conninfo";
 import { rateLimiter } from "hono-rate-limiter";
 import { ApiError } from "./errors.js";
 
@@ -13,7 +12,7 @@ export function bodyLimitOf(maxSize: number) {
   });
 }
 
-/** Per client address; each route that uses it counts on its own. None when `perMinute` is 0. */
+/** Per API key when the request has one, else per client address; each route that uses it counts on its own. None when `perMinute` is 0. */
 export function rateLimitOf(perMinute: number, what: string) {
   if (perMinute <= 0) return [];
   return [
@@ -21,18 +20,11 @@ export function rateLimitOf(perMinute: number, what: string) {
       windowMs: 60_000,
       limit: perMinute,
       standardHeaders: "draft-6",
-      keyGenerator: (c) => clientAddress(c),
+      // Both set by the app's first middlewares: the key's name, and the address (behind TRUST_PROXY, the forwarded one).
+      keyGenerator: (c) => (c.get("apiKey") ? `key:${c.get("apiKey")}` : `address:${c.get("clientAddress") ?? "local"}`),
       handler: () => {
         throw new ApiError(429, "rate_limited", `at most ${perMinute} ${what} a minute; slow down`);
       },
     }),
   ];
-}
-
-function clientAddress(c: Parameters<Parameters<typeof rateLimiter>[0]["keyGenerator"]>[0]): string {
-  try {
-    return getConnInfo(c).remote.address ?? "unknown";
-  } catch {
-    return "local";
-  }
 }

@@ -108,17 +108,56 @@ export function uploadDocument(file: File, token: string, onSent: (fraction: num
   });
 }
 
-/** fetch, with network failures and error statuses turned into ApiFailure; an abort stays an abort. */
+/**
+ * fetch, with network failures and error statuses turned into ApiFailure; an abort stays an abort. A read
+ * refused with 401 (the server has API keys) asks the reader for a key and tries again with it; a request
+ * that carries its own credential (the admin token of a write) is left to its caller.
+ */
 async function request(path: string, init: RequestInit = {}): Promise<Response> {
-  let response: Response;
-  try {
-    response = await fetch(path, init);
-  } catch (error) {
-    if (init.signal?.aborted) throw error;
-    throw new ApiFailure(UNREACHABLE);
+  const ownCredential = new Headers(init.headers).has("authorization");
+  for (;;) {
+    const key = ownCredential ? undefined : apiKey;
+    let response: Response;
+    try {
+      response = await fetch(path, key ? { ...init, headers: { ...Object.fromEntries(new Headers(init.headers)), authorization: `Bearer ${key}` } } : init);
+    } catch (error) {
+      if (init.signal?.aborted) throw error;
+      throw new ApiFailure(UNREACHABLE);
+    }
+    if (response.ok) return response;
+    const message = failureMessage(response.status, await response.json().catch(() => undefined));
+    if (response.status !== 401 || ownCredential) throw new ApiFailure(message, response.status);
+    if (apiKey === key) await askForApiKey(message);
+    if (!apiKey) throw new ApiFailure(`${message} This page needs an API key from whoever runs the server.`, 401);
   }
-  if (!response.ok) throw new ApiFailure(failureMessage(response.status, await response.json().catch(() => undefined)), response.status);
-  return response;
+}
+
+// sessionStorage, as the admin token: the key goes when the tab closes.
+const API_KEY = "grounded-qa.api-key";
+let apiKey = storedApiKey();
+/** Requests refused at the same time share one question to the reader. */
+let asking: Promise<void> | undefined;
+
+function askForApiKey(reason: string): Promise<void> {
+  return (asking ??= Promise.resolve().then(() => {
+    const given = window.prompt(`${reason}\n\nThis server needs an API key. Paste yours (it is kept until this tab closes):`)?.trim();
+    apiKey = given || undefined;
+    try {
+      if (apiKey) sessionStorage.setItem(API_KEY, apiKey);
+      else sessionStorage.removeItem(API_KEY);
+    } catch {
+      // Storage turned off: the page still holds the key while it is open.
+    }
+    asking = undefined;
+  }));
+}
+
+function storedApiKey(): string | undefined {
+  try {
+    return sessionStorage.getItem(API_KEY) ?? undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The server's own `{"error": {"message"}}` when it sent one, otherwise what the status means. */

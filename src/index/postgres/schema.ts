@@ -73,6 +73,14 @@ const MIGRATIONS: string[] = [
      removed text[] NOT NULL,
      committed_at timestamptz NOT NULL DEFAULT now()
    );`,
+  // API keys (npm run keys), shared by every server: each key only as its SHA-256, in hex.
+  `CREATE TABLE qa_api_keys (
+     name text PRIMARY KEY,
+     role text NOT NULL CHECK (role IN ('read', 'write')),
+     sha256 text NOT NULL UNIQUE,
+     created_at timestamptz NOT NULL,
+     last_used_at timestamptz
+   );`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
