@@ -26,7 +26,8 @@ export class ApiKeyFile implements ApiKeyStore {
 
   async list(): Promise<StoredKey[]> {
     const info = await stat(this.path).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === "ENOENT") return undefined;
+      // No file, or no folder to hold one (DATA_DIR not made yet, or not a folder: the start says so itself).
+      if (error.code === "ENOENT" || error.code === "ENOTDIR") return undefined;
       throw error;
     });
     if (!info) return [];
