@@ -1,4 +1,5 @@
 import { Chat } from "./chat.js";
+import { openCitedLink } from "./cited-link.js";
 import { documentsDrawer } from "./documents-drawer.js";
 import { forgetDocumentFacts, showExamples, showLibrary, showLibraryWaiting } from "./library.js";
 import { whenReady } from "./readiness.js";
@@ -21,4 +22,5 @@ void whenReady((line) => {
   chat.ready();
   void showLibrary();
   void showExamples((question) => chat.askNow(question));
+  void openCitedLink(sources, document.getElementById("question") ?? document.body);
 });
