@@ -107,6 +107,8 @@ describe("the page when things go wrong", () => {
   it("says when the server cannot be reached", async () => {
     const server = await startChatServer(pipeline);
     await open(server);
+    // Closed only once the page has seen it ready: before that, Ask is rightly off and the question is never sent.
+    await expect.poll(() => page.getByRole("button", { name: "Ask" }).isEnabled()).toBe(true);
     await server.close();
     const shown = await askAndFail("How many people did ISKP kill in Moscow?");
     expect(shown).toEqual({ title: "Could not answer", message: "Cannot reach the server. Check that it is running, then try again." });
