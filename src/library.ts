@@ -1,22 +1,19 @@
-import { randomUUID } from "node:crypto";
-import { existsSync } from "node:fs";
-import { mkdir, rename, rm } from "node:fs/promises";
-import { extname, join } from "node:path";
+import { extname } from "node:path";
 import type { AskPipeline } from "./answer/ask.js";
 import type { Config } from "./config.js";
 import type { EmbeddingModel } from "./embeddings/index.js";
 import type { IndexChange } from "./index/change.js";
-import type { DocumentOrigin, IndexStore } from "./index/index-store.js";
-import { writeDurably } from "./index/index-files.js";
+import type { ChangeSource, IndexStore } from "./index/store.js";
 import { sha256 } from "./index/manifest.js";
-import type { Progress } from "./index/progress.js";
-import type { CorpusIndex } from "./index/store.js";
-import { isEmpty, prepareChange, retryingWhenMoved, versionOf } from "./index/updates.js";
-import { documentIdFor } from "./ingest/documents.js";
+import type { Progress } from "./progress.js";
+import type { CorpusIndex } from "./index/corpus-index.js";
+import { isEmpty, prepareChange, retryingWhenMoved } from "./index/corpus-diff.js";
+import { documentIdFor } from "./ingest/document-names.js";
 import type { SourceDocument } from "./ingest/types.js";
 import { DocumentReader } from "./ingest/reader.js";
 import { readUpload, uploadFileName } from "./ingest/uploads.js";
-import { chunkingOf, pipelineAfter, pipelineOver } from "./service.js";
+import { pipelineAfter, pipelineOver } from "./service.js";
+import { chunkingOf } from "./ingest/passages.js";
 
 /** What became of one document of a request: added, replaced (same name, other content), duplicate (content already held), deleted. */
 export type DocumentStatus = "added" | "replaced" | "duplicate" | "deleted";
@@ -38,13 +35,10 @@ export interface UploadedFile {
 
 export class DocumentNotFoundError extends Error {}
 
-/** Where an upload is written before it is renamed into the corpus: a hidden folder, which the corpus scan skips. */
-const STAGING = ".uploads";
-
 /**
- * The documents the server answers from, and how they change while it runs: uploads and deletions go
- * to the corpus folder (with the embedded store) and, as one change each, into the store's index and then
- * the pipeline that answers. Changes take turns; questions are answered from the last whole version meanwhile.
+ * The documents the server answers from, and how they change while it runs: uploads and deletions go,
+ * as one change each, to the store (which keeps the files as it keeps files) and then to the pipeline that
+ * answers. Changes take turns; questions are answered from the last whole version meanwhile.
  */
 export class DocumentLibrary {
   private pipeline: AskPipeline;
@@ -102,8 +96,7 @@ export class DocumentLibrary {
       }
       if (adding.length === 0) return reports;
       const change = await prepareChange({ added: adding.map((a) => a.document), removed: [] }, this.model, chunkingOf(this.config), this.progress);
-      if (this.store.uploadsInCorpus) for (const { document, bytes } of adding) await this.writeCorpusFile(document.path, bytes);
-      await this.commit(change, "upload");
+      await this.commit(change, { origin: "upload", files: adding.map(({ document, bytes }) => ({ path: document.path, bytes })) });
       const counts = passageCounts(this.pipeline.index);
       return reports.map((report) => (report.status === "duplicate" ? report : { ...report, passages: counts.get(report.id) ?? 0 }));
     });
@@ -116,9 +109,7 @@ export class DocumentLibrary {
       const document = index.documents.get(id);
       if (!document) throw new DocumentNotFoundError(`no document with id "${id}"`);
       const report = reportOf(document, passageCounts(index).get(id) ?? 0, "deleted");
-      // The file goes first: killed between the two, the next start finds it gone and removes it from the index.
-      if (this.store.uploadsInCorpus) await rm(join(this.config.corpusDir, document.path), { force: true });
-      await this.commit({ added: [], removed: [id] }, "upload");
+      await this.commit({ added: [], removed: [id] }, { origin: "upload", files: [] });
       return report;
     });
   }
@@ -133,7 +124,7 @@ export class DocumentLibrary {
         await this.followSaved();
         const diff = await this.store.corpusDiff(this.pipeline.index, documents);
         if (isEmpty(diff)) return;
-        await this.commitLocked(await prepareChange(diff, this.model, chunkingOf(this.config), this.progress), "corpus");
+        await this.commitLocked(await prepareChange(diff, this.model, chunkingOf(this.config), this.progress), { origin: "corpus" });
       }),
     );
   }
@@ -154,19 +145,19 @@ export class DocumentLibrary {
         ? await pipelineAfter(this.config, this.pipeline, followed)
         : await pipelineOver(this.config, await this.store.load(), this.model, this.progress),
     );
-    this.progress(`Now answering from index ${versionOf(this.pipeline.index)} (${this.pipeline.index.documents.size} documents).`);
+    this.progress(`Now answering from index ${this.pipeline.index.saved.label} (${this.pipeline.index.documents.size} documents).`);
   }
 
-  private async commit(change: IndexChange, origin: DocumentOrigin): Promise<void> {
-    await this.store.exclusively(() => this.commitLocked(change, origin));
+  private async commit(change: IndexChange, source: ChangeSource): Promise<void> {
+    await this.store.exclusively(() => this.commitLocked(change, source));
   }
 
   /** Commits `change` and answers from the index after it; only called with the store's lock held. */
-  private async commitLocked(change: IndexChange, origin: DocumentOrigin): Promise<void> {
+  private async commitLocked(change: IndexChange, source: ChangeSource): Promise<void> {
     // Another process may have committed first: build on its change, not beside it.
     const index = await retryingWhenMoved(async () => {
       await this.followSaved();
-      return this.store.commit(this.pipeline.index, change, origin);
+      return this.store.commit(this.pipeline.index, change, source);
     });
     this.switchTo(await pipelineAfter(this.config, this.pipeline, index));
     // Not awaited by the change that called for it: the next change waits for it instead.
@@ -196,7 +187,7 @@ export class DocumentLibrary {
 
   /**
    * `document`, renamed ("report-2.pdf") when its id is taken by another document, by one added with it,
-   * or when a file of its name is in the corpus folder without being in the index (one left out as unreadable).
+   * or when the store keeps a file of its name without it being in the index (one left out as unreadable).
    */
   private withFreeName(document: SourceDocument, index: CorpusIndex, alsoAdding: SourceDocument[]): SourceDocument {
     const taken = new Set([...index.documents.keys(), ...alsoAdding.map((d) => d.id)]);
@@ -205,20 +196,7 @@ export class DocumentLibrary {
     for (let n = 1; ; n++) {
       const path = n === 1 ? document.path : `${stem}-${n}${extension}`;
       const id = documentIdFor(path);
-      if (!taken.has(id) && !existsSync(join(this.config.corpusDir, path))) return { ...document, id, path };
-    }
-  }
-
-  /** Writes a whole file into the corpus folder: to a staging file first, then renamed, so no half file is ever read. */
-  private async writeCorpusFile(path: string, bytes: Buffer): Promise<void> {
-    const staging = join(this.config.corpusDir, STAGING);
-    await mkdir(staging, { recursive: true });
-    const temporary = join(staging, randomUUID());
-    try {
-      await writeDurably(temporary, bytes);
-      await rename(temporary, join(this.config.corpusDir, path));
-    } finally {
-      await rm(temporary, { force: true });
+      if (!taken.has(id) && !this.store.holdsFile(path)) return { ...document, id, path };
     }
   }
 }

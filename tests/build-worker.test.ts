@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { loadConfig } from "../src/config.js";
-import { buildIndexInWorker } from "../src/index/build-worker.js";
+import { buildIndexInWorker } from "../src/index/files/build-worker.js";
 import { openPipeline } from "../src/service.js";
 import { freePort, startServeProcess, stopServeProcess } from "./support/serve-process.js";
 

@@ -108,7 +108,7 @@ describe("a damaged index", () => {
 describe("the index lock", () => {
   it("is taken over at once when the process holding it was killed", async () => {
     const { dataDir } = await copyOfIndex("killed");
-    const lockModule = fileURLToPath(new URL("../src/index/build-lock.ts", import.meta.url));
+    const lockModule = fileURLToPath(new URL("../src/index/files/lock.ts", import.meta.url));
     const script = `
       const { withIndexLock } = await import(${JSON.stringify(lockModule)});
       await withIndexLock(${JSON.stringify(dataDir)}, () => {}, async () => { process.kill(process.pid, "SIGKILL"); await new Promise(() => {}); });

@@ -5,10 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ask, type AskPipeline } from "../src/answer/ask.js";
 import { loadConfig, type Config } from "../src/config.js";
 import { createEmbeddings } from "../src/embeddings/index.js";
-import { savedFiles } from "../src/index/store.js";
-import { commitChange, prepareChange } from "../src/index/updates.js";
+import type { FilesIndex } from "../src/index/files/files-index.js";
+import type { CorpusIndex } from "../src/index/corpus-index.js";
+import { commitChange } from "../src/index/files/updates.js";
+import { prepareChange } from "../src/index/corpus-diff.js";
 import { readCorpus } from "../src/ingest/documents.js";
 import { openPipeline, pipelineAfter } from "../src/service.js";
+
+/** The embedded store's own record of which version an index is. */
+const savedFiles = (index: CorpusIndex) => (index as FilesIndex).saved;
 
 const DOCUMENTS: Record<string, string> = {
   "lighthouse.txt": "Harrow Point lighthouse\n\nThe Harrow Point lighthouse was first lit in 1871. Its first keeper, Tobias Wren, served for 31 years.\n",
@@ -67,7 +72,7 @@ describe("updating the saved index in place", () => {
     // As the server does: the corpus folder first, then the index.
     await writeFile(join(corpus, "orchard.txt"), changedOrchard.text);
     await rm(join(corpus, "ferry.txt"));
-    const index = await commitChange(before.index, change, config.dataDir);
+    const index = await commitChange(before.index as FilesIndex, change, config.dataDir);
     const after = await pipelineAfter(config, before, index);
 
     expect(await cited(after, "When does the last ferry leave the Harrow pier?")).not.toContain("ferry");

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
-import { documentIdFor, readCorpus, titleOf } from "../src/ingest/documents.js";
+import { readCorpus } from "../src/ingest/documents.js";
+import { documentIdFor, titleOf } from "../src/ingest/document-names.js";
 import { splitDocument } from "../src/ingest/passages.js";
 import { splitSentences } from "../src/text/sentences.js";
 import type { SourceDocument } from "../src/ingest/types.js";

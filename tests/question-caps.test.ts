@@ -1,7 +1,7 @@
 import { Embeddings } from "@langchain/core/embeddings";
 import { beforeAll, describe, expect, it } from "vitest";
 import { UniversalSentenceEncoderEmbeddings } from "../src/embeddings/universal-sentence-encoder.js";
-import type { CorpusIndex } from "../src/index/store.js";
+import type { CorpusIndex } from "../src/index/corpus-index.js";
 import { embeddedText, HybridRetriever, keywordTerms, MAX_EMBEDDED_CHARS, MAX_KEYWORD_TERMS } from "../src/retrieve/hybrid.js";
 import { openRetrieval } from "../src/service.js";
 import { contentTerms } from "../src/text/terms.js";

@@ -1,5 +1,5 @@
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
-import type { CorpusIndex } from "../index/store.js";
+import type { CorpusIndex } from "../index/corpus-index.js";
 import { MAX_EMBEDDED_CHARS, type HybridRetriever, type RankedPassage, type Retrieval } from "../retrieve/hybrid.js";
 import { enforceCitations } from "./citations.js";
 import { definitionTarget, expectedAnswerKind } from "./extractive/answer-type.js";

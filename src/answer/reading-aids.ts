@@ -1,4 +1,4 @@
-import type { CorpusIndex } from "../index/store.js";
+import type { CorpusIndex } from "../index/corpus-index.js";
 import type { Sentence, SourceDocument } from "../ingest/types.js";
 import { answerKinds, type AnswerKind } from "../text/entities.js";
 import type { Span } from "../text/span.js";

@@ -6,11 +6,12 @@ import { loadConfig } from "../config.js";
 import { createEmbeddings } from "../embeddings/index.js";
 import { wordNetReportPdf } from "../eval/report-pdf.js";
 import { writeWordNetCorpus } from "../eval/wordnet-corpus.js";
-import { openIndex } from "../index/open.js";
+import { openIndex } from "../index/files/open.js";
 import { readCorpus } from "../ingest/documents.js";
 import { DocumentLibrary } from "../library.js";
-import { FileIndexStore } from "../index/files-store.js";
-import { chunkingOf, openPipeline } from "../service.js";
+import { FileIndexStore } from "../index/files/store.js";
+import { openPipeline } from "../service.js";
+import { chunkingOf } from "../ingest/passages.js";
 import { runCli, UsageError } from "./run.js";
 
 const USAGE = "npm run bench:ingest -- [--corpus <dir>] [--mb 5] [--threads N] [--pages 50]";

@@ -1,5 +1,5 @@
 import { MultiBar, type SingleBar } from "cli-progress";
-import type { Progress } from "../index/progress.js";
+import type { Progress } from "../progress.js";
 
 /** How many documents and passages a build indexes. */
 export interface CorpusSize {

@@ -1,5 +1,4 @@
 import cluster from "node:cluster";
-import { setTimeout as sleep } from "node:timers/promises";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -15,14 +14,11 @@ import { FeedbackTable } from "../server/feedback-table.js";
 import { joinWorkers, runWorkers } from "../server/workers.js";
 import { createPageRoutes } from "../server/page.js";
 import { ExampleQuestions } from "../server/example-questions.js";
-import { buildIndexInWorker, describeProgress, type BuildProgress } from "../index/build-worker.js";
-import { createEmbeddings } from "../embeddings/index.js";
-import { diffCorpus, versionOf, worthUpdating } from "../index/updates.js";
-import { DocumentLibrary } from "../library.js";
+import type { DocumentLibrary } from "../library.js";
+import type { BuildProgress } from "../progress.js";
+import { openLibrary } from "../startup.js";
 import { relayClusterMetrics } from "../server/cluster-metrics.js";
-import { FileIndexStore } from "../index/files-store.js";
 import { StoreUnavailableError } from "../index/store-unavailable.js";
-import { openPipeline, openRetrieval, openSavedIndex, pipelineOver } from "../service.js";
 import { runCli } from "./run.js";
 
 /** On SIGTERM or SIGINT, how long requests in flight may take to finish before every connection is closed. */
@@ -32,9 +28,6 @@ const SHUTDOWN_DEADLINE_MS = 5000;
 
 /** How often a server checks whether another process (another server, `npm run ingest`) changed the saved index. */
 const FOLLOW_INTERVAL_MS = 1000;
-
-/** The longest wait between attempts to reach a database that could not be reached at start. */
-const MAX_RETRY_MS = 30_000;
 
 // With several server processes, the primary gathers every one's metrics for whichever one is scraped.
 if (cluster.isPrimary) relayClusterMetrics();
@@ -93,17 +86,13 @@ await runCli(async () => {
     await opened.embeddings.embedQuery("warm up");
     return opened;
   };
-  if (config.store.kind === "pgvector") {
-    library = await openFromDatabase(config, open, log, {
-      building: (progress) => (building = progress),
-      unavailable: (reason) => (unavailable = reason),
-    });
-  } else {
-    library = await openFromFiles(config, open, log, {
-      building: (progress) => (building = progress),
-      interim: (pipeline) => (interim = pipeline),
-    });
-  }
+  library = await openLibrary(config, open, {
+    building: (progress) => (building = progress),
+    interim: (pipeline) => (interim = pipeline),
+    unavailable: (reason) => (unavailable = reason),
+    log,
+    warn: (message) => console.warn(message),
+  });
   const pipeline = library.current;
   // The start screen's questions are checked against this version before it counts as ready, and again at each change.
   const checkExamples = () => examples.check(library!.current).catch((error: Error) => log(`Cannot check the example questions: ${error.message}`));
@@ -112,7 +101,7 @@ await runCli(async () => {
   if (!listenFirst) await startListening();
   const report = () => {
     const { index } = library!.current;
-    peers.report({ status: "ready", listening: true, index: versionOf(index), documents: index.documents.size });
+    peers.report({ status: "ready", listening: true, index: index.saved.label, documents: index.documents.size });
   };
   report();
   library.onSwap(report);
@@ -123,91 +112,6 @@ await runCli(async () => {
 // A start that failed (port taken, corpus that cannot be indexed, …) has printed its one line: exit now,
 // rather than leave a server listening that will never be ready.
 if (process.exitCode) process.exit();
-
-type Opened = (pipeline: AskPipeline) => Promise<AskPipeline>;
-
-/**
- * The library over the saved index under DATA_DIR: served at once when it is current or a few documents
- * away from it (those are then added and removed while answering); otherwise built off the request thread,
- * so /healthz and the page keep answering, with the previous index answering meanwhile when there is one.
- */
-async function openFromFiles(
-  config: Config,
-  open: Opened,
-  log: (message: string) => void,
-  report: { building: (progress: BuildProgress | undefined) => void; interim: (pipeline: AskPipeline | undefined) => void },
-): Promise<DocumentLibrary> {
-  const { documents, previous, current, updatable } = await openSavedIndex(config);
-  const model = previous?.model ?? createEmbeddings(config);
-  const store = new FileIndexStore(config, model, log);
-  if (previous && (current || (updatable && worthUpdating(previous.index, diffCorpus(previous.index, documents))))) {
-    const library = new DocumentLibrary(config, await open(await pipelineOver(config, previous.index, previous.model, log)), store, model, log);
-    if (!current) {
-      console.log(`Answering from the saved index (${previous.index.documents.size} documents) while it is brought up to date.`);
-      await library.update(documents);
-    }
-    return library;
-  }
-  const startedAt = new Date().toISOString();
-  report.building(describeProgress("Starting the build of the index.", startedAt));
-  const printed = new Set<string>();
-  const built = buildIndexInWorker(config, (message) => {
-    report.building(describeProgress(message, startedAt));
-    printed.add(message);
-    log(message);
-  });
-  built.catch(() => {}); // Awaited below; until then a failure must not count as unhandled.
-  if (previous) {
-    try {
-      report.interim(await open(await pipelineOver(config, previous.index, previous.model, log)));
-      console.log(`Answering from the previous index (${previous.index.documents.size} documents) while the new one is built.`);
-    } catch (error) {
-      console.warn(`Warning: the previous index cannot be served (${error instanceof Error ? error.message : error}); waiting for the new one.`);
-    }
-  }
-  await built;
-  report.building(describeProgress("Loading the new index.", startedAt));
-  // The worker saved the index: this only loads it, reading the corpus again, which would say twice what the build left out.
-  const unsaid = (message: string) => void (printed.has(message) || log(message));
-  const library = new DocumentLibrary(config, await open(await openPipeline(config, unsaid)), store, model, log);
-  report.interim(undefined);
-  report.building(undefined);
-  return library;
-}
-
-/**
- * The library over the index in the database. While the database cannot be reached, the server stays up
- * and not ready (/healthz says why) and tries again, waiting longer each time up to MAX_RETRY_MS, rather
- * than exit and be restarted in a loop.
- */
-async function openFromDatabase(
-  config: Config,
-  open: Opened,
-  log: (message: string) => void,
-  report: { building: (progress: BuildProgress | undefined) => void; unavailable: (reason: string | undefined) => void },
-): Promise<DocumentLibrary> {
-  for (let wait = 1000; ; wait = Math.min(wait * 2, MAX_RETRY_MS)) {
-    const startedAt = new Date().toISOString();
-    // What embedding the corpus's new documents has reached, for /healthz.
-    const progress = (message: string) => {
-      report.building(describeProgress(message, startedAt));
-      log(message);
-    };
-    try {
-      const { index, model, store } = await openRetrieval(config, progress);
-      report.unavailable(undefined);
-      const library = new DocumentLibrary(config, await open(await pipelineOver(config, index, model, log)), store, model, log);
-      report.building(undefined);
-      return library;
-    } catch (error) {
-      report.building(undefined);
-      if (!(error instanceof StoreUnavailableError)) throw error;
-      report.unavailable(error.message);
-      console.error(`Waiting for the database: ${error.message}. Trying again in ${wait / 1000} s.`);
-      await sleep(wait);
-    }
-  }
-}
 
 /**
  * Checks every FOLLOW_INTERVAL_MS whether another process changed the store's index, and answers from the

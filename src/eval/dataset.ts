@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
-import { documentIdFor } from "../ingest/documents.js";
+import { documentIdFor } from "../ingest/document-names.js";
 import type { SourceDocument } from "../ingest/types.js";
 import type { Span } from "../text/span.js";
 

@@ -1,6 +1,6 @@
 import type { EmbeddingModel } from "../embeddings/index.js";
 import type { Passage, Sentence } from "../ingest/types.js";
-import type { Progress } from "./progress.js";
+import type { Progress } from "../progress.js";
 
 /** `count` unit vectors of `dimensions` each, one after another. */
 export interface PackedVectors {

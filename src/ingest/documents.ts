@@ -1,13 +1,12 @@
-import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { DEFAULT_READING_LIMITS } from "../config.js";
-import type { Progress } from "../index/progress.js";
+import type { Progress } from "../progress.js";
 import { UnreadableDocumentError } from "./extracted.js";
+import { documentIdFor } from "./document-names.js";
 import { isSupported } from "./formats.js";
 import { DocumentTooLargeError, type ReadingLimits } from "./limits.js";
-import { headingText } from "./passages.js";
 import { withReader } from "./reader.js";
 import type { SourceDocument } from "./types.js";
 
@@ -46,41 +45,6 @@ export async function readCorpus(dir: string, progress: Progress = () => {}, lim
     }
     return documents;
   });
-}
-
-/**
- * `reports/2024/Moscow Attack.md` becomes `reports--2024--moscow-attack`: stable, readable, and safe in a
- * URL path once `encodeURIComponent`-ed. Letters and digits of any script are kept (`日本語.md` becomes
- * `日本語`); a path with nothing left gets `doc-` and a short hash of the path, so an id is never empty.
- * Different paths can still meet in one id (`a b.md`, `a-b.md`): `readCorpus` refuses those.
- */
-export function documentIdFor(path: string): string {
-  const id = path
-    .normalize("NFC")
-    .replace(/\.[^./]+$/, "")
-    .split("/")
-    .map((part) =>
-      part
-        .toLowerCase()
-        .replace(/[^\p{L}\p{M}\p{N}_-]+/gu, "-")
-        .replace(/^-+|-+$/g, ""),
-    )
-    .join("--");
-  if (/[^-]/.test(id)) return id;
-  return `doc-${createHash("sha256").update(path.normalize("NFC")).digest("hex").slice(0, 10)}`;
-}
-
-/**
- * A markdown `# ` heading if there is one, otherwise the first non-empty line, without a heading anchor
- * (`{#security}`). A leading byte-order mark is not part of the title (the document's text keeps it:
- * offsets count into the text as decoded).
- */
-export function titleOf(text: string, path: string): string {
-  const body = text.startsWith("\uFEFF") ? text.slice(1) : text;
-  const heading = /^#[ \t]+.+$/m.exec(body);
-  if (heading) return headingText(heading[0]) || path;
-  const firstLine = body.split(/\r?\n/).find((line) => line.trim() !== "");
-  return (firstLine && headingText(firstLine.replace(/^#+\s*/, ""))) || path;
 }
 
 async function listFiles(dir: string): Promise<string[]> {

@@ -1,5 +1,5 @@
 import { extname } from "node:path";
-import { documentIdFor, titleOf } from "./documents.js";
+import { documentIdFor, titleOf } from "./document-names.js";
 import { extractDocx } from "./docx.js";
 import { UnreadableDocumentError, type DocumentFormat, type ExtractedText } from "./extracted.js";
 import { FORMAT_OF_EXTENSION } from "./formats.js";

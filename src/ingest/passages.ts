@@ -1,3 +1,4 @@
+import type { Config } from "../config.js";
 import { splitSentences, trim } from "../text/sentences.js";
 import type { Span } from "../text/span.js";
 import type { Passage, Sentence, SourceDocument } from "./types.js";
@@ -5,6 +6,11 @@ import type { Passage, Sentence, SourceDocument } from "./types.js";
 export interface ChunkingSettings {
   /** A paragraph longer than this is split, between sentences, into several passages. */
   maxChars: number;
+}
+
+/** How the corpus is split into passages, as the settings say. */
+export function chunkingOf(config: Config): ChunkingSettings {
+  return { maxChars: config.chunkMaxChars };
 }
 
 export interface DocumentPieces {

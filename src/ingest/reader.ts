@@ -1,7 +1,7 @@
 import { isMainThread, parentPort, workerData, type Worker } from "node:worker_threads";
 import { startTypeScriptWorker } from "../workers/typescript-worker.js";
 import { UnreadableDocumentError } from "./extracted.js";
-import type { Progress } from "../index/progress.js";
+import type { Progress } from "../progress.js";
 import type { ReadDocument } from "./extract.js";
 import { DocumentTooLargeError, type ReadingLimits } from "./limits.js";
 import type { SourceDocument } from "./types.js";
@@ -120,5 +120,4 @@ async function serveReads(limits: ReadingLimits): Promise<void> {
 
 type WorkerData = { readDocuments: ReadingLimits };
 
-// Not awaited: the extractors import `documents.ts`, which imports this module, still evaluating while it awaited.
-if (!isMainThread && (workerData as WorkerData | null)?.readDocuments) void serveReads((workerData as WorkerData).readDocuments);
+if (!isMainThread && (workerData as WorkerData | null)?.readDocuments) await serveReads((workerData as WorkerData).readDocuments);

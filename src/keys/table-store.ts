@@ -1,6 +1,6 @@
 import type pg from "pg";
-import { connectDatabase, reaching } from "../index/postgres/database.js";
-import { migrate } from "../index/postgres/schema.js";
+import { connectDatabase, reaching } from "../database/connection.js";
+import { migrate } from "../database/schema.js";
 import { ApiKeyNameTakenError, type ApiKeyStore, type Role, type StoredKey } from "./api-key.js";
 
 interface KeyRow {

@@ -1,5 +1,5 @@
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
-import type { CorpusIndex } from "../index/store.js";
+import type { CorpusIndex } from "../index/corpus-index.js";
 import type { Passage } from "../ingest/types.js";
 import { contentTerms } from "../text/terms.js";
 import { truncateAtWord } from "../text/truncate.js";

@@ -1,8 +1,7 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { AskPipeline } from "../answer/ask.js";
-import type { BuildProgress } from "../index/build-worker.js";
-import { versionOf } from "../index/updates.js";
+import type { BuildProgress } from "../progress.js";
 import { readAskRequest } from "./ask-request.js";
 import { ApiKeys } from "./api-keys.js";
 import { clientAddress, trustedProxies } from "./client-address.js";
@@ -77,7 +76,7 @@ export function createApp(options: AppOptions): Hono {
     const facts = {
       ...options.health?.(),
       documents: pipeline?.index.documents.size ?? 0,
-      ...(pipeline && { index: versionOf(pipeline.index) }),
+      ...(pipeline && { index: pipeline.index.saved.label }),
       ...(pipeline && pipeline.warnings.length > 0 && { warnings: pipeline.warnings }),
     };
     const build = options.building?.();

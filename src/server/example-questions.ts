@@ -1,5 +1,5 @@
 import { ask, type AskPipeline } from "../answer/ask.js";
-import type { CorpusIndex } from "../index/store.js";
+import type { CorpusIndex } from "../index/corpus-index.js";
 import type { Passage } from "../ingest/types.js";
 
 const SHOWN = 4;

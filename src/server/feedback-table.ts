@@ -1,6 +1,6 @@
 import type pg from "pg";
-import { connectDatabase, reaching } from "../index/postgres/database.js";
-import { migrate } from "../index/postgres/schema.js";
+import { connectDatabase, reaching } from "../database/connection.js";
+import { migrate } from "../database/schema.js";
 import type { FeedbackEntry, FeedbackLog } from "./feedback.js";
 
 /**

@@ -3,7 +3,6 @@ import type { MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import { ask, type AskPipeline } from "../answer/ask.js";
-import { versionOf } from "../index/updates.js";
 import { scrapeEveryProcess, shareWithPrimary } from "./cluster-metrics.js";
 
 /** Which interface asked: `/ask`, `/ask/stream`, `/v1/chat/completions` or the MCP `ask` tool. */
@@ -81,7 +80,7 @@ export class ServiceMetrics {
       collect() {
         this.reset();
         const current = pipeline();
-        if (current) this.set({ version: versionOf(current.index) }, 1);
+        if (current) this.set({ version: current.index.saved.label }, 1);
       },
     });
   }

@@ -6,7 +6,7 @@ export interface WorkerState {
   status: "starting" | "ready";
   /** Whether it takes connections: the primary hands it requests only then. */
   listening: boolean;
-  /** The version of the index it answers from (`versionOf`); absent until it has one. */
+  /** The version of the index it answers from (`saved.label`); absent until it has one. */
   index?: string;
   documents?: number;
 }

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { AskPipeline } from "../../src/answer/ask.js";
-import type { BuildProgress } from "../../src/index/build-worker.js";
+import type { BuildProgress } from "../../src/progress.js";
 import { openArticlePipeline } from "../support/pipeline.js";
 import type { RunningServer } from "../support/server.js";
 import { FailingAnswerer } from "./support/answerers.js";

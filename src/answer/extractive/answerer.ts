@@ -1,5 +1,5 @@
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
-import type { CorpusIndex } from "../../index/store.js";
+import type { CorpusIndex } from "../../index/corpus-index.js";
 import type { Sentence } from "../../ingest/types.js";
 import { embeddedText, MAX_EMBEDDED_CHARS } from "../../retrieve/hybrid.js";
 import { yieldToEventLoop } from "../turns.js";

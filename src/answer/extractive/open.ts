@@ -1,7 +1,7 @@
 import type { EmbeddingModel } from "../../embeddings/index.js";
 import { WordVectors } from "../../embeddings/word-vectors.js";
-import type { CorpusIndex } from "../../index/store.js";
-import type { Progress } from "../../index/progress.js";
+import type { CorpusIndex } from "../../index/corpus-index.js";
+import type { Progress } from "../../progress.js";
 import { WordNet } from "../../text/wordnet.js";
 import { ExtractiveAnswerer } from "./answerer.js";
 import type { FeatureResources } from "./features.js";

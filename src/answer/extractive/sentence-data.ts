@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn } from "node:timers/promises";
 import type { WordVectors } from "../../embeddings/word-vectors.js";
-import type { CorpusIndex } from "../../index/store.js";
+import type { CorpusIndex } from "../../index/corpus-index.js";
 import type { Sentence } from "../../ingest/types.js";
 import { answerKinds, type AnswerKind } from "../../text/entities.js";
 import { contentWords } from "../../text/terms.js";

@@ -1,6 +1,6 @@
 import type pg from "pg";
-import type { KeywordSearch } from "../keywords.js";
-import { reaching } from "./database.js";
+import type { KeywordSearch } from "../corpus-index.js";
+import { reaching } from "../../database/connection.js";
 
 /**
  * Postgres full-text search over the passages' terms, made by the service's own analyser (so a question's

@@ -3,17 +3,29 @@ import type { EmbeddingModel } from "../../embeddings/index.js";
 import type { ChunkingSettings } from "../../ingest/passages.js";
 import type { Passage, Sentence, SourceDocument } from "../../ingest/types.js";
 import { contentTerms } from "../../text/terms.js";
+import { connectDatabase, describeFailure, reaching } from "../../database/connection.js";
+import { fitVectorColumn, LOCKS, migrate, releaseLock } from "../../database/schema.js";
+import { CorpusFolder } from "../../ingest/corpus-folder.js";
 import { indexAfter, indexDocuments, type IndexChange, type IndexedDocument } from "../change.js";
-import type { DocumentOrigin, IndexStore } from "../index-store.js";
+import { describeDiff, diffCorpus, IndexMovedError, isEmpty, prepareChange, retryingWhenMoved, type CorpusDiff } from "../corpus-diff.js";
+import type { CorpusIndex, StoreVersion } from "../corpus-index.js";
 import { INDEX_FORMAT_VERSION, sha256 } from "../manifest.js";
-import type { Progress } from "../progress.js";
-import type { CorpusIndex } from "../store.js";
-import { describeDiff, diffCorpus, IndexMovedError, type CorpusDiff } from "../updates.js";
-import { connectDatabase, describeFailure, reaching } from "./database.js";
-import { PostgresKeywords, TERMS_SQL } from "./keywords.js";
-import { fitVectorColumn, LOCKS, migrate, releaseLock } from "./schema.js";
-import { PostgresPassageVectors } from "./vectors.js";
+import type { Progress } from "../../progress.js";
 import { StoreUnavailableError } from "../store-unavailable.js";
+import type { ChangeSource, DocumentOrigin, IndexStore, OpenOptions } from "../store.js";
+import { PostgresKeywords, TERMS_SQL } from "./keywords.js";
+import { PostgresPassageVectors } from "./vectors.js";
+
+/** An index read from the database: the number of changes committed to it when it was read. */
+interface SavedInDatabase extends StoreVersion {
+  version: number;
+}
+
+function databaseVersion(version: number): SavedInDatabase {
+  return { label: `postgres+${version}`, version };
+}
+
+type DatabaseIndex = CorpusIndex<SavedInDatabase>;
 
 /** What the database's vectors and passages were made with (`qa_state`). */
 interface Settings {
@@ -29,14 +41,13 @@ const ROWS_PER_INSERT = 500;
  * searched in the database (HNSW and full-text); each server holds the documents, passages and sentence
  * vectors in memory for the answerer and the citations, and follows the database's version.
  */
-export class PostgresIndexStore implements IndexStore {
-  readonly uploadsInCorpus = false;
-
+export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
   private constructor(
     private readonly pool: pg.Pool,
     private readonly model: EmbeddingModel,
     private readonly chunking: ChunkingSettings,
     private readonly progress: Progress,
+    private readonly corpus: CorpusFolder,
   ) {}
 
   /**
@@ -44,7 +55,7 @@ export class PostgresIndexStore implements IndexStore {
    * the database cannot be reached or cannot take the schema (an extension missing, a newer schema): both
    * are the database's to fix, and a server waits for that rather than exit.
    */
-  static async open(url: string, model: EmbeddingModel, chunking: ChunkingSettings, progress: Progress): Promise<PostgresIndexStore> {
+  static async connect(url: string, model: EmbeddingModel, chunking: ChunkingSettings, progress: Progress, corpusDir: string): Promise<PostgresIndexStore> {
     const pool = connectDatabase(url);
     try {
       await migrate(pool);
@@ -52,7 +63,36 @@ export class PostgresIndexStore implements IndexStore {
       await pool.end().catch(() => {});
       throw new StoreUnavailableError(`cannot use the database at DATABASE_URL: ${describeFailure(error)}`);
     }
-    return new PostgresIndexStore(pool, model, chunking, progress);
+    return new PostgresIndexStore(pool, model, chunking, progress, new CorpusFolder(corpusDir));
+  }
+
+  /**
+   * The database's index, brought up to date with the corpus folder's `documents`: re-indexed whole when it
+   * was made with another embedding model or chunking (or with `rebuild`), and otherwise only what changed
+   * embedded. Servers starting at once take turns: one embeds, the others find it done (or, where the lock does
+   * not exclude them, find their commit refused, and look again).
+   */
+  async open(documents: SourceDocument[], { rebuild = false }: OpenOptions = {}): Promise<DatabaseIndex> {
+    const update = async (): Promise<DatabaseIndex> => {
+      await this.fitSettings({ rebuild });
+      rebuild = false;
+      const index = await this.load();
+      const diff = await this.corpusDiff(index, documents);
+      if (isEmpty(diff)) return index;
+      return this.commit(index, await prepareChange(diff, this.model, this.chunking, this.progress), { origin: "corpus" });
+    };
+    const index = await this.exclusively(() => retryingWhenMoved(update));
+    this.progress(`Index in the database: ${index.documents.size} documents, ${index.passages.size} passages.`);
+    return index;
+  }
+
+  /** Nothing answers before the database's index is opened: it is brought up to date in place, and quickly when little changed. */
+  async saved(): Promise<undefined> {
+    return undefined;
+  }
+
+  build(documents: SourceDocument[]): Promise<DatabaseIndex> {
+    return this.open(documents);
   }
 
   async exclusively<T>(work: () => Promise<T>): Promise<T> {
@@ -98,14 +138,14 @@ export class PostgresIndexStore implements IndexStore {
     }, 0);
   }
 
-  async load(): Promise<CorpusIndex> {
+  async load(): Promise<DatabaseIndex> {
     return this.snapshot(async (client, version, settings) => {
       const documents = await readDocuments(client, null);
       return indexAfter(this.emptyIndex(settings, version), { added: documents, removed: [] }, settings.embeddings?.dimensions ?? 0);
     });
   }
 
-  async follow(index: CorpusIndex): Promise<CorpusIndex | undefined> {
+  async follow(index: DatabaseIndex): Promise<DatabaseIndex | undefined> {
     const known = savedVersion(index);
     return this.snapshot(async (client, version, settings) => {
       if (version === known) return index;
@@ -124,11 +164,12 @@ export class PostgresIndexStore implements IndexStore {
       const present = new Set(added.map((a) => a.document.id));
       const change: IndexChange = { added, removed: touched.filter((id) => !present.has(id) && index.documents.has(id)) };
       const after = indexAfter(index, change, settings.embeddings?.dimensions ?? 0);
-      return { ...after, saved: { store: "database", version } };
+      return { ...after, saved: databaseVersion(version) };
     });
   }
 
-  async commit(index: CorpusIndex, change: IndexChange, origin: DocumentOrigin): Promise<CorpusIndex> {
+  /** An upload's files are not kept: the database holds each document's text, which is what is cited. */
+  async commit(index: DatabaseIndex, change: IndexChange, { origin }: ChangeSource): Promise<DatabaseIndex> {
     const dimensions = index.manifest.embeddings.dimensions || dimensionsOf(change.added);
     const version = await this.write(async (client, current) => {
       if (current !== savedVersion(index)) throw new IndexMovedError("the database was changed by another server since it was read");
@@ -140,13 +181,18 @@ export class PostgresIndexStore implements IndexStore {
       return { added: change.added.map((a) => a.document.id), removed: change.removed };
     }, dimensions);
     this.progress(`Index updated: ${describeDiff({ added: change.added.map((a) => a.document), removed: change.removed })}.`);
-    return { ...indexAfter(index, change, dimensions), saved: { store: "database", version } };
+    return { ...indexAfter(index, change, dimensions), saved: databaseVersion(version) };
   }
 
-  async corpusDiff(index: CorpusIndex, documents: SourceDocument[]): Promise<CorpusDiff> {
+  async corpusDiff(index: DatabaseIndex, documents: SourceDocument[]): Promise<CorpusDiff> {
     const origins = await this.origins();
     const diff = diffCorpus(index, documents);
     return { ...diff, removed: diff.removed.filter((id) => origins.get(id) !== "upload") };
+  }
+
+  /** A file of the corpus folder that was left out (unreadable) keeps its name, as with the embedded store. */
+  holdsFile(path: string): boolean {
+    return this.corpus.has(path);
   }
 
   /** Postgres reclaims deleted rows itself, and pgvector's HNSW index skips them. */
@@ -154,7 +200,7 @@ export class PostgresIndexStore implements IndexStore {
     return false;
   }
 
-  compact(): Promise<CorpusIndex> {
+  compact(): Promise<DatabaseIndex> {
     return this.load();
   }
 
@@ -227,7 +273,7 @@ export class PostgresIndexStore implements IndexStore {
     }
   }
 
-  private emptyIndex(settings: Settings, version: number): CorpusIndex {
+  private emptyIndex(settings: Settings, version: number): DatabaseIndex {
     const embeddings = settings.embeddings ?? { provider: this.model.provider, model: this.model.model, dimensions: 0 };
     return {
       manifest: {
@@ -245,13 +291,12 @@ export class PostgresIndexStore implements IndexStore {
       sentenceVectors: new Float32Array(0),
       documentSentences: new Map(),
       passageLabels: new Map(),
-      saved: { store: "database", version },
+      saved: databaseVersion(version),
     };
   }
 }
 
-function savedVersion(index: CorpusIndex): number {
-  if (index.saved.store !== "database") throw new Error("this index is not kept in a database");
+function savedVersion(index: DatabaseIndex): number {
   return index.saved.version;
 }
 

@@ -2,8 +2,8 @@ import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { DocumentInterface } from "@langchain/core/documents";
 import { PGVectorStore } from "@langchain/community/vectorstores/pgvector";
 import type pg from "pg";
-import { reaching } from "./database.js";
-import { PASSAGE_VECTORS } from "./schema.js";
+import { reaching } from "../../database/connection.js";
+import { PASSAGE_VECTORS } from "../../database/schema.js";
 
 /**
  * LangChain's pgvector store over the passages' vectors (the view `qa_passage_vectors`), searched by cosine

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { citeSentence } from "../../../src/answer/citations.js";
 import { NOT_FOUND_ANSWER, type AnswerRequest, type Answerer, type Draft } from "../../../src/answer/types.js";
-import type { CorpusIndex } from "../../../src/index/store.js";
+import type { CorpusIndex } from "../../../src/index/corpus-index.js";
 
 /** A citation of the first sentence of the passage `passageId`. */
 function citeFirstSentence(index: CorpusIndex, passageId: string, id: number) {

@@ -1,5 +1,5 @@
 import pg from "pg";
-import { StoreUnavailableError } from "../store-unavailable.js";
+import { StoreUnavailableError } from "../index/store-unavailable.js";
 
 /**
  * HNSW candidates a pgvector search keeps (`hnsw.ef_search`): at 100,000 vectors, with pgvector's default

@@ -1,8 +1,8 @@
 import type { HNSWLib } from "@langchain/community/vectorstores/hnswlib";
-import type { SourceDocument } from "../ingest/types.js";
-import { sha256 } from "./manifest.js";
-import type { PackedVectors } from "./embed-corpus.js";
-import type { CorpusIndex } from "./store.js";
+import type { SourceDocument } from "../../ingest/types.js";
+import { sha256 } from "../manifest.js";
+import type { PackedVectors } from "../embed-corpus.js";
+import type { CorpusIndex } from "../corpus-index.js";
 
 /** One document's vectors in an index: its sentences' and its passages', each in document order. */
 export interface DocumentVectors {

@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
-import { open, readFile, readdir } from "node:fs/promises";
+import { readFile, readdir } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { damaged, DamagedIndexError } from "./damage.js";
-import type { IndexFile } from "./manifest.js";
+import type { IndexFile } from "../manifest.js";
 
 /**
  * A server loads a new index while it answers, on the same thread: long checks run in slices of this
@@ -54,17 +54,6 @@ export async function readTextIfPresent(path: string): Promise<string | null> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
     throw error;
-  }
-}
-
-/** Writes `data` to `path` and flushes it to the disk before resolving, so a rename after it commits whole files. */
-export async function writeDurably(path: string, data: string | Uint8Array): Promise<void> {
-  const file = await open(path, "w");
-  try {
-    await file.writeFile(data);
-    await file.sync();
-  } finally {
-    await file.close();
   }
 }
 

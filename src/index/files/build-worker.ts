@@ -1,28 +1,8 @@
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
-import type { Config } from "../config.js";
-import { startTypeScriptWorker } from "../workers/typescript-worker.js";
-import type { OpenOptions } from "./open.js";
-import type { Progress } from "./progress.js";
-
-/** How far a build of the index has got, as `/healthz` reports it. */
-export interface BuildProgress {
-  /** The build's last progress line ("Embedded 128/331 sentences."). */
-  message: string;
-  /** From an "Embedded N/M what." line: N, M and what ("sentences and headings"). */
-  done?: number;
-  total?: number;
-  what?: string;
-  /** When the build started (ISO 8601). */
-  startedAt: string;
-}
-
-/** Reads the counts out of a progress line when it has them. */
-export function describeProgress(message: string, startedAt: string): BuildProgress {
-  const counts = /^Embedded (\d+)\/(\d+) ([\w ]+)\.$/.exec(message);
-  return counts
-    ? { message, done: Number(counts[1]), total: Number(counts[2]), what: counts[3], startedAt }
-    : { message, startedAt };
-}
+import type { Config } from "../../config.js";
+import { startTypeScriptWorker } from "../../workers/typescript-worker.js";
+import type { OpenOptions } from "../store.js";
+import type { Progress } from "../../progress.js";
 
 type FromWorker = { type: "progress"; message: string } | { type: "done" } | { type: "failed"; message: string };
 
@@ -57,9 +37,16 @@ async function runWorker(config: Config, options: OpenOptions): Promise<void> {
   const port = parentPort!;
   const send = (message: FromWorker) => port.postMessage(message);
   try {
+    const progress: Progress = (message) => send({ type: "progress", message });
     // Imported here, so the main thread does not load the build's code just to start a worker.
-    const { openRetrieval } = await import("../service.js");
-    await openRetrieval(config, (message) => send({ type: "progress", message }), options);
+    const [{ readCorpus }, { createEmbeddings }, { chunkingOf }, { openIndex }] = await Promise.all([
+      import("../../ingest/documents.js"),
+      import("../../embeddings/index.js"),
+      import("../../ingest/passages.js"),
+      import("./open.js"),
+    ]);
+    const documents = await readCorpus(config.corpusDir, progress, config.reading);
+    await openIndex(documents, createEmbeddings(config), chunkingOf(config), config.dataDir, progress, options);
     send({ type: "done" });
   } catch (error) {
     send({ type: "failed", message: error instanceof Error ? error.message : String(error) });

@@ -1,19 +1,15 @@
-import type { EmbeddingModel } from "../embeddings/index.js";
-import type { ChunkingSettings } from "../ingest/passages.js";
-import type { SourceDocument } from "../ingest/types.js";
-import { withIndexLock } from "./build-lock.js";
+import type { EmbeddingModel } from "../../embeddings/index.js";
+import type { ChunkingSettings } from "../../ingest/passages.js";
+import type { SourceDocument } from "../../ingest/types.js";
+import { withIndexLock } from "./lock.js";
 import { DamagedIndexError } from "./damage.js";
-import { differsOnlyInDocuments, manifestKeyFor, stalenessReason } from "./manifest.js";
-import type { Progress } from "./progress.js";
-import { buildIndex, loadIndex, readManifest, type CorpusIndex } from "./store.js";
-import { describeDiff, diffCorpus, isEmpty, needsCompaction, updateIndex, worthUpdating } from "./updates.js";
-
-export interface OpenOptions {
-  /** Embed everything again, reusing nothing. */
-  rebuild?: boolean;
-  /** Rebuild from the saved index's own vectors, dropping deleted points and the journal, even when it is current. */
-  compact?: boolean;
-}
+import { differsOnlyInDocuments, manifestKeyFor, stalenessReason } from "../manifest.js";
+import type { Progress } from "../../progress.js";
+import { buildIndex, loadIndex, readManifest } from "./build.js";
+import { type FilesIndex } from "./files-index.js";
+import type { OpenOptions } from "../store.js";
+import { needsCompaction, updateIndex } from "./updates.js";
+import { describeDiff, diffCorpus, isEmpty, worthUpdating } from "../corpus-diff.js";
 
 /**
  * The index of `documents`: the saved one when it is current; the saved one with what changed added
@@ -27,11 +23,11 @@ export async function openIndex(
   dataDir: string,
   progress: Progress = () => {},
   { rebuild = false, compact = false }: OpenOptions = {},
-): Promise<CorpusIndex> {
+): Promise<FilesIndex> {
   return withIndexLock(dataDir, progress, async () => {
     if (rebuild) return buildIndex(documents, model, chunking, dataDir, progress, false);
     const key = manifestKeyFor(documents, model, chunking);
-    let saved: CorpusIndex;
+    let saved: FilesIndex;
     try {
       // Checked under the lock: a build that just finished elsewhere makes this one unnecessary.
       const manifest = await readManifest(dataDir);

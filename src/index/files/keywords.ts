@@ -1,12 +1,7 @@
 import MiniSearch, { type Options } from "minisearch";
-import type { Passage } from "../ingest/types.js";
-import { contentTerms } from "../text/terms.js";
-
-/** Finds passages by the terms of a question: BM25 in memory here, Postgres full-text search in the database store. */
-export interface KeywordSearch {
-  /** The ids of the passages that best match `terms` (as `contentTerms` makes them), best first, at most `limit`. */
-  search(terms: string[], limit: number): Promise<string[]>;
-}
+import type { Passage } from "../../ingest/types.js";
+import { contentTerms } from "../../text/terms.js";
+import type { KeywordSearch } from "../corpus-index.js";
 
 /** BM25 over passages and their headings, with the same terms the answerer scores sentences by. */
 const options: Options<Passage> = {

@@ -1,9 +1,10 @@
 import { mkdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
-import type { IndexChange, IndexedDocument } from "./change.js";
+import type { IndexChange, IndexedDocument } from "../change.js";
 import { damaged, parsing } from "./damage.js";
-import { describeFiles, readCheckedFiles, readTextIfPresent, writeDurably } from "./index-files.js";
-import type { IndexFile, Manifest } from "./manifest.js";
+import { writeDurably } from "../../ingest/durable-write.js";
+import { describeFiles, readCheckedFiles, readTextIfPresent } from "./checked-files.js";
+import type { IndexFile, Manifest } from "../manifest.js";
 
 /**
  * The changes committed on top of a saved index since it was built, in order, and the documents the

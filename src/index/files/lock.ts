@@ -4,7 +4,7 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import lockfile from "proper-lockfile";
-import type { Progress } from "./progress.js";
+import type { Progress } from "../../progress.js";
 
 /**
  * A build refreshes the lock every half of this; a lock older than it belongs to a process that died.
