@@ -3,6 +3,7 @@ import { defineConfig } from "vitest/config";
 /** Tests over small fixtures only: no encoder, word vectors, server process or browser. Seconds, not minutes. */
 const UNIT = [
   "tests/config.test.ts",
+  "tests/configuration-doc.unit.test.ts",
   "tests/docx.test.ts",
   "tests/feedback.test.ts",
   "tests/formats.test.ts",

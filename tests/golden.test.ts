@@ -10,7 +10,7 @@ import { evaluate, type QuestionResult, type Summary } from "../src/eval/evaluat
 import { openArticlePipeline } from "./support/pipeline.js";
 
 /**
- * Floors for the offline mode on the article's golden set: what it measures now (see the README),
+ * Floors for the offline mode on the article's golden set: what it measures now (see docs/benchmarks.md, "The article"),
  * less a little slack, so a regression cannot land unnoticed.
  */
 const FLOORS = {

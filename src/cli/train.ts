@@ -119,7 +119,7 @@ await runCli(async (args) => {
   }
 
   // SQuAD's unanswerable questions are written to look answerable (the same words, a changed fact): no
-  // direct threshold gets 80% of its direct answers right (64% at best, see the README). The rule is chosen
+  // direct threshold gets 80% of its direct answers right (64% at best, see docs/decisions/0008-direct-rule-chosen-on-the-golden-set.md). The rule is chosen
   // on the golden set's held-out predictions instead, questions written as users ask about documents.
   const golden = predictions.filter((p) => p.group === GOLDEN_GROUP);
   const reference = golden.length > 0 ? golden : predictions;

@@ -10,7 +10,7 @@ import type { SentenceData } from "./sentence-data.js";
 
 /**
  * The features of a candidate sentence, in the order the model's weights are stored. Which of them
- * earn their place is measured by `npm run train` on held-out articles; see the README.
+ * earn their place is measured by `npm run train` on held-out articles; see docs/benchmarks.md.
  */
 export const FEATURE_NAMES = [
   "semantic",
