@@ -19,6 +19,7 @@ const UNIT = [
   "tests/openai-mapping.test.ts",
   "tests/api-keys.test.ts",
   "tests/client-address.test.ts",
+  "tests/module-worker.test.ts",
 ];
 
 /**
