@@ -1,6 +1,6 @@
 import { isMainThread, parentPort, workerData, type Worker } from "node:worker_threads";
 import { Embeddings } from "@langchain/core/embeddings";
-import { startTypeScriptWorker } from "../workers/typescript-worker.js";
+import { startModuleWorker } from "../workers/module-worker.js";
 import { UniversalSentenceEncoderEmbeddings } from "./universal-sentence-encoder.js";
 
 type ToEncoder = { id: number; texts: string[] };
@@ -50,7 +50,7 @@ export class EncoderThreads extends Embeddings {
   }
 
   private start(): Encoder {
-    const encoder: Encoder = { worker: startTypeScriptWorker(import.meta.url, { encoderThread: true }), pending: new Map() };
+    const encoder: Encoder = { worker: startModuleWorker(import.meta.url, { encoderThread: true }), pending: new Map() };
     encoder.worker.unref();
     encoder.worker.on("message", (message: FromEncoder) => {
       const call = encoder.pending.get(message.id);

@@ -1,5 +1,5 @@
 import { isMainThread, parentPort, workerData, type Worker } from "node:worker_threads";
-import { startTypeScriptWorker } from "../workers/typescript-worker.js";
+import { startModuleWorker } from "../workers/module-worker.js";
 import { UnreadableDocumentError } from "./extracted.js";
 import type { Progress } from "../progress.js";
 import type { ReadDocument } from "./extract.js";
@@ -38,7 +38,7 @@ export class DocumentReader {
   }
 
   private startWorker(): Worker {
-    const worker = startTypeScriptWorker(import.meta.url, { readDocuments: this.limits }, { resourceLimits: { maxOldGenerationSizeMb: this.limits.memoryMb } });
+    const worker = startModuleWorker(import.meta.url, { readDocuments: this.limits }, { resourceLimits: { maxOldGenerationSizeMb: this.limits.memoryMb } });
     // Between files nothing else listens: a thread that fails or ends then must not take the server with it; the next file gets a new one.
     worker.on("error", () => {}).on("exit", () => {
       if (this.worker === worker) this.worker = undefined;

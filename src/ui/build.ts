@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -16,7 +17,13 @@ export interface PageAssets {
   js: PageAsset;
 }
 
-const UI_DIR = fileURLToPath(new URL(".", import.meta.url));
+/**
+ * The page's sources: this module's folder when it runs from src/ui, and src/ui again when it runs compiled
+ * from dist/ui (`npm run build` compiles only this module of the page; the rest is bundled here).
+ */
+const UI_DIR = [new URL(".", import.meta.url), new URL("../../src/ui/", import.meta.url)]
+  .map((url) => fileURLToPath(url))
+  .find((dir) => existsSync(`${dir}main.ts`)) ?? fileURLToPath(new URL(".", import.meta.url));
 
 /**
  * Compiles the chat page's TypeScript into one ES module and minifies its CSS, in memory: no

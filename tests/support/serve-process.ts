@@ -10,9 +10,18 @@ export interface ServeProcess {
 
 export { freePort } from "../../src/cli/free-port.js";
 
-/** Starts `src/cli/serve.ts` on loopback `port` over `corpusDir`, offline, one process unless `env` says otherwise, collecting its output. */
-export function startServeProcess(port: number, corpusDir: string, dataDir: string, env: Record<string, string> = {}): ServeProcess {
-  const proc = spawn(process.execPath, ["--import", "tsx", "src/cli/serve.ts"], {
+/**
+ * Starts `src/cli/serve.ts` (or what `args` says, `dist/cli/serve.js` say) on loopback `port` over `corpusDir`,
+ * offline, one process unless `env` says otherwise, collecting its output.
+ */
+export function startServeProcess(
+  port: number,
+  corpusDir: string,
+  dataDir: string,
+  env: Record<string, string> = {},
+  args: string[] = ["--import", "tsx", "src/cli/serve.ts"],
+): ServeProcess {
+  const proc = spawn(process.execPath, args, {
     env: { PATH: process.env.PATH, PORT: String(port), HOST: "127.0.0.1", CORPUS_DIR: corpusDir, DATA_DIR: dataDir, LLM_PROVIDER: "none", WORKERS: "1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

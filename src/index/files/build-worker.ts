@@ -1,6 +1,6 @@
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
 import type { Config } from "../../config.js";
-import { startTypeScriptWorker } from "../../workers/typescript-worker.js";
+import { startModuleWorker } from "../../workers/module-worker.js";
 import type { OpenOptions } from "../store.js";
 import type { Progress } from "../../progress.js";
 
@@ -14,7 +14,7 @@ type FromWorker = { type: "progress"; message: string } | { type: "done" } | { t
  */
 export function buildIndexInWorker(config: Config, progress: Progress, options: OpenOptions = {}): Promise<void> {
   return new Promise((resolve, reject) => {
-    const worker = startTypeScriptWorker(import.meta.url, { buildIndex: config, options });
+    const worker = startModuleWorker(import.meta.url, { buildIndex: config, options });
     let outcome: { ok: true } | { ok: false; message: string } | undefined;
     worker.on("message", (message: FromWorker) => {
       if (message.type === "progress") progress(message.message);
