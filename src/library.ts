@@ -145,7 +145,7 @@ export class DocumentLibrary {
         ? await pipelineAfter(this.config, this.pipeline, followed)
         : await pipelineOver(this.config, await this.store.load(), this.model, this.progress),
     );
-    this.progress(`Now answering from index ${this.pipeline.index.saved.label} (${this.pipeline.index.documents.size} documents).`);
+    this.progress({ phase: "note", message: `Now answering from index ${this.pipeline.index.saved.label} (${this.pipeline.index.documents.size} documents).` });
   }
 
   private async commit(change: IndexChange, source: ChangeSource): Promise<void> {
@@ -162,7 +162,7 @@ export class DocumentLibrary {
     this.switchTo(await pipelineAfter(this.config, this.pipeline, index));
     // Not awaited by the change that called for it: the next change waits for it instead.
     if (this.store.compactionDue(index)) {
-      void this.inTurn(() => this.compact()).catch((error) => this.progress(`Compacting the index failed: ${error.message}`));
+      void this.inTurn(() => this.compact()).catch((error) => this.progress({ phase: "note", message: `Compacting the index failed: ${error.message}` }));
     }
   }
 
@@ -170,7 +170,7 @@ export class DocumentLibrary {
   private async compact(): Promise<void> {
     const index = await this.store.compact();
     this.switchTo(await pipelineOver(this.config, index, this.model, this.progress));
-    this.progress(`Compacted the index: ${index.passages.size} passages.`);
+    this.progress({ phase: "note", message: `Compacted the index: ${index.passages.size} passages.` });
   }
 
   /** Answers from `next` from now on. */

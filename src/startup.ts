@@ -5,7 +5,7 @@ import { createEmbeddings, type EmbeddingModel } from "./embeddings/index.js";
 import { diffCorpus, worthUpdating } from "./index/corpus-diff.js";
 import type { CorpusIndex } from "./index/corpus-index.js";
 import { openStore } from "./index/open-store.js";
-import { describeProgress, type BuildProgress, type Progress } from "./progress.js";
+import { buildProgressOf, describeEvent, type BuildProgress, type Progress } from "./progress.js";
 import { StoreUnavailableError } from "./index/store-unavailable.js";
 import type { IndexStore } from "./index/store.js";
 import { readCorpus } from "./ingest/documents.js";
@@ -67,9 +67,9 @@ async function libraryFrom(
   const startedAt = new Date().toISOString();
   // The store reports to the log for as long as it runs; to /healthz only while this start builds.
   let starting = true;
-  const progress: Progress = (message) => {
-    if (starting) reports.building(describeProgress(message, startedAt));
-    reports.log(message);
+  const progress: Progress = (event) => {
+    if (starting) reports.building(buildProgressOf(event, startedAt));
+    reports.log(describeEvent(event));
   };
   const store: IndexStore = await openStore(config, model, progress);
   try {
@@ -92,16 +92,18 @@ async function servedFrom(
   startedAt: string,
 ): Promise<DocumentLibrary> {
   const saved = await store.saved(documents);
-  const serve = async (index: CorpusIndex) => warmUp(await pipelineOver(config, index, model, reports.log));
+  // What the library and its pipelines report once they serve goes to the log only.
+  const logged: Progress = (event) => reports.log(describeEvent(event));
+  const serve = async (index: CorpusIndex) => warmUp(await pipelineOver(config, index, model, logged));
   if (saved && (saved.current || (saved.updatable && worthUpdating(saved.index, diffCorpus(saved.index, documents))))) {
-    const library = new DocumentLibrary(config, await serve(saved.index), store, model, reports.log);
+    const library = new DocumentLibrary(config, await serve(saved.index), store, model, logged);
     if (!saved.current) {
       reports.log(`Answering from the saved index (${saved.index.documents.size} documents) while it is brought up to date.`);
       await library.update(documents);
     }
     return library;
   }
-  reports.building(describeProgress("Starting the build of the index.", startedAt));
+  reports.building(buildProgressOf({ phase: "note", message: "Starting the build of the index." }, startedAt));
   const built = store.build(documents);
   built.catch(() => {}); // Awaited below; until then a failure must not count as unhandled.
   if (saved) {
@@ -113,8 +115,8 @@ async function servedFrom(
     }
   }
   const index = await built;
-  reports.building(describeProgress("Loading the new index.", startedAt));
-  const library = new DocumentLibrary(config, await serve(index), store, model, reports.log);
+  reports.building(buildProgressOf({ phase: "note", message: "Loading the new index." }, startedAt));
+  const library = new DocumentLibrary(config, await serve(index), store, model, logged);
   reports.interim(undefined);
   reports.building(undefined);
   return library;

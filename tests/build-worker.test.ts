@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { loadConfig } from "../src/config.js";
 import { buildIndexInWorker } from "../src/index/files/build-worker.js";
+import type { ProgressEvent } from "../src/progress.js";
 import { openPipeline } from "../src/service.js";
 import { freePort, startServeProcess, stopServeProcess } from "./support/serve-process.js";
 
@@ -69,7 +70,7 @@ async function start(corpus: string, data: string) {
 interface Health {
   status: number;
   ms: number;
-  body: { status: string; progress?: { message: string; done?: number; total?: number }; rebuilding?: { message: string } };
+  body: { status: string; progress?: { phase: string; message: string; done?: number; total?: number; unit?: string }; rebuilding?: { message: string } };
 }
 
 /** Polls /healthz until it says ready with no build running, recording every answer and how long it took. */
@@ -122,9 +123,9 @@ describe("building the index in a worker thread", () => {
         [...seen].sort((a, b) => b.ms - a.ms).slice(0, 4).map((h) => `${h.ms.toFixed(0)} ms (${h.status} ${h.body.progress?.message ?? h.body.status})`).join(", "),
     );
     expect(building.length).toBeGreaterThan(0);
-    expect(building.some((h) => /^Embedded \d+\/\d+ sentences and headings\.$/.test(h.body.progress?.message ?? ""))).toBe(true);
-    const counted = building.find((h) => h.body.progress?.total !== undefined);
-    expect(counted?.body.progress?.done).toBeLessThanOrEqual(counted!.body.progress!.total!);
+    const counted = building.find((h) => h.body.progress?.phase === "embedding");
+    expect(counted?.body.progress).toMatchObject({ unit: "sentences and headings", done: expect.any(Number), total: expect.any(Number) });
+    expect(counted!.body.progress!.done).toBeLessThanOrEqual(counted!.body.progress!.total!);
     expect(maxMs).toBeLessThan(1000);
 
     // The main thread only loaded what the worker saved: one build, no second one.
@@ -183,13 +184,13 @@ describe("building the index in a worker thread", () => {
     const data = await tempDir();
     await writeFile(join(corpus, "harbours.txt"), generatedText(4, 1));
     const config = loadConfig({ CORPUS_DIR: corpus, DATA_DIR: data, LLM_PROVIDER: "none" });
-    const built: string[] = [];
-    await buildIndexInWorker(config, (message) => built.push(message));
-    expect(built[0]).toBe("Building the index: no index yet.");
-    expect(built.at(-1)).toMatch(/^Index saved to /);
-    const opened: string[] = [];
-    const pipeline = await openPipeline(config, (message) => opened.push(message));
-    expect(opened.filter((message) => /build|embedded|saved/i.test(message))).toEqual([]);
+    const built: ProgressEvent[] = [];
+    await buildIndexInWorker(config, (event) => built.push(event));
+    expect(built[0]).toEqual({ phase: "building", cause: "no-index", reason: "no index yet" });
+    expect(built.at(-1)).toEqual({ phase: "saved", folder: expect.stringContaining(data) });
+    const opened: ProgressEvent[] = [];
+    const pipeline = await openPipeline(config, (event) => opened.push(event));
+    expect(opened.filter((event) => ["building", "lock", "embedding", "saved"].includes(event.phase))).toEqual([]);
     expect(pipeline.index.sentences.length).toBe(32);
   });
 

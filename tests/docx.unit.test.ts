@@ -4,6 +4,7 @@ import { join } from "node:path";
 import JSZip from "jszip";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readCorpus } from "../src/ingest/documents.js";
+import type { ProgressEvent } from "../src/progress.js";
 import { extractDocx } from "../src/ingest/docx.js";
 import { splitDocument } from "../src/ingest/passages.js";
 
@@ -74,7 +75,7 @@ const KEEPERS = [
 ].join("");
 
 let corpus: string;
-const messages: string[] = [];
+const events: ProgressEvent[] = [];
 
 beforeAll(async () => {
   corpus = await mkdtemp(join(tmpdir(), "grounded-qa-docx-"));
@@ -119,14 +120,16 @@ describe("Word documents", () => {
   });
 
   it("reads a .docx in the corpus, and leaves out one that cannot be read and one with no text, saying why", async () => {
-    const docs = await readCorpus(corpus, (m) => messages.push(m));
+    const docs = await readCorpus(corpus, (event) => events.push(event));
     expect(docs.map((d) => d.path)).toEqual(["keepers.docx", "notes.txt"]);
     const doc = docs[0]!;
     expect(doc.format).toBe("docx");
     expect(doc.title).toBe("Keepers of Harrow Point");
     expect(doc.text).toContain("Its first keeper, Tobias Wren, served for 31 years.");
-    expect(messages.find((m) => m.includes("x.docx"))).toMatch(/the Word document cannot be read \(.+\)/);
-    expect(messages.find((m) => m.includes("blank.docx"))).toMatch(/the Word document has no text/);
+    expect(events).toEqual([
+      { phase: "left-out", path: "blank.docx", reason: expect.stringMatching(/the Word document has no text/) },
+      { phase: "left-out", path: "x.docx", reason: expect.stringMatching(/the Word document cannot be read \(.+\)/) },
+    ]);
   });
 
   it("says an encrypted document (or an old .doc) is one, rather than that it is corrupt", async () => {

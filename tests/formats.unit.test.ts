@@ -4,10 +4,11 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pageOf } from "../src/answer/reading-aids.js";
 import { readCorpus } from "../src/ingest/documents.js";
+import type { ProgressEvent } from "../src/progress.js";
 import { emptyPdf, NEWS_PAGE, pdfOf } from "./support/documents.js";
 
 let corpus: string;
-const messages: string[] = [];
+const events: ProgressEvent[] = [];
 
 beforeAll(async () => {
   corpus = await mkdtemp(join(tmpdir(), "grounded-qa-formats-"));
@@ -30,7 +31,7 @@ afterAll(() => rm(corpus, { recursive: true, force: true }));
 
 describe("documents in several formats", () => {
   it("reads a PDF's text page by page, knowing where each page starts, and titles it from its metadata", async () => {
-    const docs = await readCorpus(corpus, (m) => messages.push(m));
+    const docs = await readCorpus(corpus, (event) => events.push(event));
     const pdf = docs.find((d) => d.path === "keepers.pdf")!;
     expect(pdf.format).toBe("pdf");
     expect(pdf.title).toBe("Keepers of Harrow Point");
@@ -54,10 +55,12 @@ describe("documents in several formats", () => {
   });
 
   it("leaves out a PDF with no text and one that cannot be read, saying why, and keeps the rest", async () => {
-    messages.length = 0;
-    const docs = await readCorpus(corpus, (m) => messages.push(m));
+    events.length = 0;
+    const docs = await readCorpus(corpus, (event) => events.push(event));
     expect(docs.map((d) => d.path).sort()).toEqual(["keepers.pdf", "news.html", "notes.txt"]);
-    expect(messages.find((m) => m.includes("scan.pdf"))).toMatch(/no text/);
-    expect(messages.find((m) => m.includes("broken.pdf"))).toMatch(/cannot be read/);
+    expect(events).toEqual([
+      { phase: "left-out", path: "broken.pdf", reason: expect.stringMatching(/cannot be read/) },
+      { phase: "left-out", path: "scan.pdf", reason: expect.stringMatching(/no text/) },
+    ]);
   });
 });

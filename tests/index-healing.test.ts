@@ -8,6 +8,7 @@ import { ask } from "../src/answer/ask.js";
 import { sha256, type Manifest } from "../src/index/manifest.js";
 import { loadConfig } from "../src/config.js";
 import { openPipeline } from "../src/service.js";
+import type { ProgressEvent } from "../src/progress.js";
 
 let root: string;
 const lighthouse = "Harrow Point\n\nThe Harrow Point lighthouse was first lit in 1871. Its keeper, Tobias Wren, served for 31 years.\n";
@@ -61,16 +62,14 @@ describe("a damaged index", () => {
     it(`is rebuilt, not served, when ${file} is ${how}`, async () => {
       const { dataDir, folder } = await copyOfIndex(`damaged-${i}`);
       await damage(join(folder, file));
-      const messages: string[] = [];
-      const pipeline = await openPipeline(configFor(dataDir), (m) => messages.push(m));
-      const line = messages.find((m) => m.startsWith("Rebuilding the index:"));
-      expect(line, messages.join("\n")).toBeDefined();
-      expect(line).toContain(`${file} is damaged`);
+      const events: ProgressEvent[] = [];
+      const pipeline = await openPipeline(configFor(dataDir), (event) => events.push(event));
+      expect(events).toContainEqual({ phase: "building", cause: "damaged", reason: expect.stringContaining(`${file} is damaged`) });
       await expectExactAnswer(pipeline);
       // The rebuilt index replaced the damaged one, and loads quietly on the next start.
-      messages.length = 0;
-      await expectExactAnswer(await openPipeline(configFor(dataDir), (m) => messages.push(m)));
-      expect(messages).toEqual([]);
+      events.length = 0;
+      await expectExactAnswer(await openPipeline(configFor(dataDir), (event) => events.push(event)));
+      expect(events).toEqual([]);
     });
   });
 
@@ -88,19 +87,19 @@ describe("a damaged index", () => {
       const bytes = await readFile(join(folder, file));
       manifest.files = manifest.files!.map((f) => (f.path === file ? { path: file, bytes: bytes.length, sha256: sha256(bytes) } : f));
       await writeFile(join(folder, "manifest.json"), JSON.stringify(manifest));
-      const messages: string[] = [];
-      const pipeline = await openPipeline(configFor(dataDir), (m) => messages.push(m));
-      const line = messages.find((m) => m.startsWith(`Rebuilding the index: ${file} is damaged`));
-      expect(line, messages.join("\n")).toMatch(reason);
+      const events: ProgressEvent[] = [];
+      const pipeline = await openPipeline(configFor(dataDir), (event) => events.push(event));
+      const damaged = events.find((event) => event.phase === "building" && event.cause === "damaged");
+      expect(damaged).toEqual({ phase: "building", cause: "damaged", reason: expect.stringMatching(new RegExp(`^${file} is damaged.*${reason.source}`)) });
       await expectExactAnswer(pipeline);
     });
   });
 
   it("is told apart from a sound one, which reopens with no message and no rebuild", async () => {
     const { dataDir } = await copyOfIndex("sound");
-    const messages: string[] = [];
-    const pipeline = await openPipeline(configFor(dataDir), (m) => messages.push(m));
-    expect(messages).toEqual([]);
+    const events: ProgressEvent[] = [];
+    const pipeline = await openPipeline(configFor(dataDir), (event) => events.push(event));
+    expect(events).toEqual([]);
     await expectExactAnswer(pipeline);
   });
 });
@@ -119,10 +118,10 @@ describe("the index lock", () => {
     const owner = JSON.parse(await readFile(join(dataDir, "build.lock", "owner.json"), "utf8")) as { pid: number };
     expect(owner.pid).toBe(child.pid);
 
-    const messages: string[] = [];
+    const events: ProgressEvent[] = [];
     const started = Date.now();
-    await expectExactAnswer(await openPipeline(configFor(dataDir), (m) => messages.push(m)));
+    await expectExactAnswer(await openPipeline(configFor(dataDir), (event) => events.push(event)));
     expect(Date.now() - started).toBeLessThan(20_000);
-    expect(messages).toContain(`Taking over the index lock of process ${child.pid}, which is no longer running.`);
+    expect(events).toContainEqual({ phase: "lock", state: "taken-over", pid: child.pid });
   });
 });

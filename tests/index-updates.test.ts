@@ -11,6 +11,7 @@ import { commitChange } from "../src/index/files/updates.js";
 import { prepareChange } from "../src/index/corpus-diff.js";
 import { readCorpus } from "../src/ingest/documents.js";
 import { openPipeline, pipelineAfter } from "../src/service.js";
+import type { ProgressEvent } from "../src/progress.js";
 
 /** The embedded store's own record of which version an index is. */
 const savedFiles = (index: CorpusIndex) => (index as FilesIndex).saved;
@@ -46,19 +47,19 @@ const cited = async (pipeline: AskPipeline, question: string) => (await ask(pipe
 describe("updating the saved index in place", () => {
   it("adds a new corpus file as a change: embeds only it, and writes no new index", async () => {
     await writeFile(join(corpus, "bakery.txt"), BAKERY);
-    const messages: string[] = [];
-    const pipeline = await openPipeline(config, (m) => messages.push(m));
-    expect(messages).toContain("Index updated: 1 document new or changed, 0 removed.");
+    const events: ProgressEvent[] = [];
+    const pipeline = await openPipeline(config, (event) => events.push(event));
+    expect(events).toContainEqual({ phase: "updated", added: 1, removed: 0 });
     // Its one sentence and its heading, nothing of the other five documents.
-    expect(messages.filter((m) => m.startsWith("Embedded")).at(-1)).toBe("Embedded 2/2 sentences and headings.");
-    expect(messages.some((m) => m.startsWith("Index saved"))).toBe(false);
+    expect(events.filter((event) => event.phase === "embedding").at(-1)).toEqual({ phase: "embedding", done: 2, total: 2, unit: "sentences and headings" });
+    expect(events.some((event) => event.phase === "saved")).toBe(false);
     expect(savedFiles(pipeline.index).journal?.changes).toHaveLength(1);
     expect(await cited(pipeline, "When does the Quay bakery open?")).toEqual(["bakery"]);
 
     // The next start loads the saved index with its change, and finds it current.
-    messages.length = 0;
-    const reopened = await openPipeline(config, (m) => messages.push(m));
-    expect(messages.filter((m) => /Building|Index updated|Embedded/.test(m))).toEqual([]);
+    events.length = 0;
+    const reopened = await openPipeline(config, (event) => events.push(event));
+    expect(events.filter((event) => ["building", "updated", "embedding"].includes(event.phase))).toEqual([]);
     expect([...reopened.index.documents.keys()].sort()).toEqual(["bakery", "bridge", "ferry", "lighthouse", "mill", "orchard"]);
     expect(await cited(reopened, "When does the Quay bakery open?")).toEqual(["bakery"]);
   });
@@ -95,9 +96,9 @@ describe("updating the saved index in place", () => {
     await mkdir(join(folder, next));
     await writeFile(join(folder, next, "change.json"), "{ half writ");
     await writeFile(join(corpus, "ferry.txt"), DOCUMENTS["ferry.txt"]!);
-    const messages: string[] = [];
-    const updated = await openPipeline(config, (m) => messages.push(m));
-    expect(messages.some((m) => /damaged|Rebuilding/.test(m))).toBe(false);
+    const events: ProgressEvent[] = [];
+    const updated = await openPipeline(config, (event) => events.push(event));
+    expect(events.some((event) => event.phase === "building" && event.cause === "damaged")).toBe(false);
     expect(savedFiles(updated.index).journal!.changes.at(-1)!.folder).toBe(next);
     expect(await cited(updated, "When does the last ferry leave the Harrow pier?")).toContain("ferry");
   });
@@ -108,9 +109,9 @@ describe("updating the saved index in place", () => {
     const vectors = join(config.dataDir, folder, journal!.changes[0]!.folder, "vectors.f32");
     const bytes = await readFile(vectors);
     await writeFile(vectors, bytes.subarray(0, bytes.length - 4));
-    const messages: string[] = [];
-    const rebuilt = await openPipeline(config, (m) => messages.push(m));
-    expect(messages.join("\n")).toMatch(/Rebuilding the index: vectors\.f32 is damaged/);
+    const events: ProgressEvent[] = [];
+    const rebuilt = await openPipeline(config, (event) => events.push(event));
+    expect(events).toContainEqual({ phase: "building", cause: "damaged", reason: expect.stringMatching(/^vectors\.f32 is damaged/) });
     expect(savedFiles(rebuilt.index).journal).toBeNull();
     expect(await cited(rebuilt, "When does the Quay bakery open?")).toEqual(["bakery"]);
   });
@@ -118,11 +119,11 @@ describe("updating the saved index in place", () => {
   it("compacts the index once deleted passages pass a fifth of it: a new index from its own vectors, no embedding", async () => {
     await rm(join(corpus, "mill.txt"));
     await rm(join(corpus, "bridge.txt"));
-    const messages: string[] = [];
-    const pipeline = await openPipeline(config, (m) => messages.push(m));
-    expect(messages).toContain("Index updated: 0 documents new or changed, 2 removed.");
-    expect(messages).toContain("Compacting the index: rebuilding it from its own vectors.");
-    expect(messages.some((m) => m.startsWith("Embedded"))).toBe(false);
+    const events: ProgressEvent[] = [];
+    const pipeline = await openPipeline(config, (event) => events.push(event));
+    expect(events).toContainEqual({ phase: "updated", added: 0, removed: 2 });
+    expect(events).toContainEqual(expect.objectContaining({ phase: "building", cause: "compacting" }));
+    expect(events.some((event) => event.phase === "embedding")).toBe(false);
     expect(savedFiles(pipeline.index).journal).toBeNull();
     expect([...pipeline.index.documents.keys()].sort()).toEqual(["bakery", "ferry", "lighthouse", "orchard"]);
     expect(await cited(pipeline, "Until when did the Dunmore mill grind oats?")).not.toContain("mill");

@@ -7,6 +7,7 @@ import { loadConfig } from "../src/config.js";
 import { readCorpus } from "../src/ingest/documents.js";
 import { manifestKeyFor, stalenessReason, type Manifest } from "../src/index/manifest.js";
 import { openPipeline } from "../src/service.js";
+import type { ProgressEvent } from "../src/progress.js";
 
 let root: string;
 const settings = () => loadConfig({ CORPUS_DIR: join(root, "corpus"), DATA_DIR: join(root, "data"), LLM_PROVIDER: "none" });
@@ -21,18 +22,18 @@ afterAll(() => rm(root, { recursive: true, force: true }));
 
 describe("the saved index", () => {
   it("is built on first use, reused on the next, and rebuilt when the corpus changes", async () => {
-    const messages: string[] = [];
-    const first = await openPipeline(settings(), (m) => messages.push(m));
-    expect(messages.join("\n")).toMatch(/Building the index: no index yet/);
+    const events: ProgressEvent[] = [];
+    const first = await openPipeline(settings(), (event) => events.push(event));
+    expect(events).toContainEqual({ phase: "building", cause: "no-index", reason: "no index yet" });
     expect((await ask(first, { question: "How many years did the keeper Tobias Wren serve?" })).answer).toContain("31 years");
 
-    messages.length = 0;
-    await openPipeline(settings(), (m) => messages.push(m));
-    expect(messages).toEqual([]);
+    events.length = 0;
+    await openPipeline(settings(), (event) => events.push(event));
+    expect(events).toEqual([]);
 
     await writeFile(join(root, "corpus", "lighthouse.txt"), lighthouse.replace("31 years", "45 years"));
-    const changed = await openPipeline(settings(), (m) => messages.push(m));
-    expect(messages.join("\n")).toMatch(/corpus changed/);
+    const changed = await openPipeline(settings(), (event) => events.push(event));
+    expect(events).toContainEqual({ phase: "building", cause: "corpus-changed", reason: "corpus changed (1 document new or changed, 0 removed)" });
     const response = await ask(changed, { question: "How many years did the keeper Tobias Wren serve?" });
     expect(response.answer).toContain("45 years");
     const text = await readFile(join(root, "corpus", "lighthouse.txt"), "utf8");
@@ -44,9 +45,9 @@ describe("the saved index", () => {
     const both = await Promise.all([openPipeline(config, undefined, { rebuild: true }), openPipeline(config, undefined, { rebuild: true })]);
     for (const pipeline of both) expect((await ask(pipeline, { question: "How many years did the keeper Tobias Wren serve?" })).answer).toContain("Tobias Wren");
 
-    const messages: string[] = [];
-    const reopened = await openPipeline(config, (m) => messages.push(m));
-    expect(messages).toEqual([]);
+    const events: ProgressEvent[] = [];
+    const reopened = await openPipeline(config, (event) => events.push(event));
+    expect(events).toEqual([]);
     expect((await ask(reopened, { question: "How many years did the keeper Tobias Wren serve?" })).answer).toContain("Tobias Wren");
     const folders = (await readdir(config.dataDir)).filter((name) => name.startsWith("index-"));
     expect(folders).toHaveLength(1);
@@ -54,9 +55,9 @@ describe("the saved index", () => {
 
   it("is built once when two starts find none: the second waits for it", async () => {
     const config = loadConfig({ CORPUS_DIR: join(root, "corpus"), DATA_DIR: join(root, "data-shared"), LLM_PROVIDER: "none" });
-    const messages: string[] = [];
-    await Promise.all([openPipeline(config, (m) => messages.push(m)), openPipeline(config, (m) => messages.push(m))]);
-    expect(messages.filter((m) => m.startsWith("Building the index"))).toHaveLength(1);
+    const events: ProgressEvent[] = [];
+    await Promise.all([openPipeline(config, (event) => events.push(event)), openPipeline(config, (event) => events.push(event))]);
+    expect(events.filter((event) => event.phase === "building")).toHaveLength(1);
   });
 
   it("embeds only the documents that changed, and keeps the vectors of the others", async () => {
@@ -68,11 +69,11 @@ describe("the saved index", () => {
     const lighthouseVectors = first.index.sentenceVectors.slice();
 
     await writeFile(join(corpus, "mill.txt"), "Dunmore Mill\n\nThe Dunmore watermill ground oats until 1932. Its wheel was nine metres across.\n");
-    const messages: string[] = [];
-    const second = await openPipeline(config, (m) => messages.push(m));
-    expect(messages).toContain("Reusing the vectors of 1 unchanged documents; embedding 1.");
+    const events: ProgressEvent[] = [];
+    const second = await openPipeline(config, (event) => events.push(event));
+    expect(events).toContainEqual({ phase: "reused", documents: 1, embedding: 1 });
     // The new document's two sentences and its heading, and nothing of the old one.
-    expect(messages.filter((m) => m.startsWith("Embedded")).at(-1)).toBe("Embedded 3/3 sentences and headings.");
+    expect(events.filter((event) => event.phase === "embedding").at(-1)).toEqual({ phase: "embedding", done: 3, total: 3, unit: "sentences and headings" });
     const lighthouseRows = second.index.sentences.filter((s) => s.documentId === "lighthouse").map((s) => s.index);
     const dimensions = second.index.manifest.embeddings.dimensions;
     expect(Array.from(second.index.sentenceVectors.subarray(lighthouseRows[0]! * dimensions, (lighthouseRows.at(-1)! + 1) * dimensions))).toEqual(
@@ -82,9 +83,9 @@ describe("the saved index", () => {
     expect((await ask(second, { question: "Until when did the Dunmore mill grind oats?" })).answer).toContain("1932");
 
     // A rebuild asked for embeds everything again.
-    messages.length = 0;
-    await openPipeline(config, (m) => messages.push(m), { rebuild: true });
-    expect(messages.some((m) => m.startsWith("Reusing"))).toBe(false);
+    events.length = 0;
+    await openPipeline(config, (event) => events.push(event), { rebuild: true });
+    expect(events.some((event) => event.phase === "reused")).toBe(false);
   });
 
   it("is never used with another embedding model or other chunking", async () => {

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { readCorpus } from "../src/ingest/documents.js";
+import type { ProgressEvent } from "../src/progress.js";
 import { splitDocument } from "../src/ingest/passages.js";
 import { extractPdf } from "../src/ingest/pdf.js";
 import { pdfOf } from "./support/documents.js";
@@ -38,9 +39,9 @@ describe("PDFs read as pdf.js can", () => {
     try {
       await writeFile(join(corpus, "gate.pdf"), await pdfWithUnmappedGlyphs());
       await writeFile(join(corpus, "tokyo.pdf"), await japanesePdf());
-      const lines: string[] = [];
-      const documents = await readCorpus(corpus, (line) => lines.push(line));
-      expect(lines).toEqual(["Read gate.pdf, though 5 of its characters came out as glyphs with no known letter."]);
+      const events: ProgressEvent[] = [];
+      const documents = await readCorpus(corpus, (event) => events.push(event));
+      expect(events).toEqual([{ phase: "read", path: "gate.pdf", notice: "5 of its characters came out as glyphs with no known letter" }]);
       const gate = documents.find((d) => d.path === "gate.pdf")!;
       expect(gate.text.startsWith("The harbour gate code is")).toBe(true);
       const tokyo = documents.find((d) => d.path === "tokyo.pdf")!;

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_READING_LIMITS } from "../src/config.js";
 import { readCorpus } from "../src/ingest/documents.js";
+import type { ProgressEvent } from "../src/progress.js";
 import { UnreadableDocumentError } from "../src/ingest/extracted.js";
 import { DocumentTooLargeError, type ReadingLimits } from "../src/ingest/limits.js";
 import { DocumentReader, withReader } from "../src/ingest/reader.js";
@@ -85,7 +86,7 @@ describe("reading a file within its limits", () => {
     });
   });
 
-  it("leaves each such file of the corpus folder out with one line naming it and the limit, and reads the rest", async () => {
+  it("leaves each such file of the corpus folder out with one event naming it and the limit, and reads the rest", async () => {
     const dir = await corpusOf({
       "bomb.docx": bomb,
       "blank.html": " \n",
@@ -93,13 +94,14 @@ describe("reading a file within its limits", () => {
       "long.txt": "y".repeat(2000),
       "lighthouse.txt": LIGHTHOUSE,
     });
-    const lines: string[] = [];
-    const documents = await readCorpus(dir, (line) => lines.push(line), limits({ maxUnpackedBytes: 4 * 1024 * 1024, maxDocumentChars: 1500 }));
+    const events: ProgressEvent[] = [];
+    const documents = await readCorpus(dir, (event) => events.push(event), limits({ maxUnpackedBytes: 4 * 1024 * 1024, maxDocumentChars: 1500 }));
     expect(documents.map((d) => d.path)).toEqual(["lighthouse.txt"]);
-    expect(lines).toHaveLength(4);
-    expect(lines.find((l) => l.startsWith("Leaving out bomb.docx: "))).toMatch(/MAX_UNPACKED_BYTES/);
-    expect(lines.find((l) => l.startsWith("Leaving out long.txt: "))).toMatch(/MAX_DOCUMENT_CHARS/);
-    expect(lines.find((l) => l.startsWith("Leaving out blank.html: "))).toMatch(/no text/);
-    expect(lines.find((l) => l.startsWith("Leaving out empty.pdf: "))).toMatch(/cannot be read/);
+    expect(events).toEqual([
+      { phase: "left-out", path: "blank.html", reason: expect.stringMatching(/no text/) },
+      { phase: "left-out", path: "bomb.docx", reason: expect.stringMatching(/MAX_UNPACKED_BYTES/) },
+      { phase: "left-out", path: "empty.pdf", reason: expect.stringMatching(/cannot be read/) },
+      { phase: "left-out", path: "long.txt", reason: expect.stringMatching(/MAX_DOCUMENT_CHARS/) },
+    ]);
   });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readCorpus } from "../src/ingest/documents.js";
+import type { ProgressEvent } from "../src/progress.js";
 import { titleOf } from "../src/ingest/document-names.js";
 import { splitDocument } from "../src/ingest/passages.js";
 import type { SourceDocument } from "../src/ingest/types.js";
@@ -14,7 +15,7 @@ const JAPANESE = "ハロー岬の灯台は一八七一年に初めて点灯さ�
 
 let corpus: string;
 let documents: SourceDocument[];
-const lines: string[] = [];
+const events: ProgressEvent[] = [];
 
 beforeAll(async () => {
   corpus = await mkdtemp(join(tmpdir(), "short-documents-"));
@@ -29,7 +30,7 @@ beforeAll(async () => {
     "garbled.txt": "\u0001\u0002\u0003\u0004 \u0005\u0006\u0007\u0008 ok \u000e\u000f\u0010\u0011",
   };
   await Promise.all(Object.entries(files).map(([name, content]) => writeFile(join(corpus, name), content)));
-  documents = await readCorpus(corpus, (line) => lines.push(line));
+  documents = await readCorpus(corpus, (event) => events.push(event));
 });
 afterAll(() => rm(corpus, { recursive: true, force: true }));
 
@@ -57,9 +58,9 @@ describe("a document with text always has something to answer from", () => {
     expect(japanese.sentences.map((s) => s.text)).toEqual(["ハロー岬の灯台は一八七一年に初めて点灯された。", "最初の灯台守は三十一年間勤めた"]);
   });
 
-  it("leaves out a document that is mostly control characters, with one line saying so", () => {
+  it("leaves out a document that is mostly control characters, with one event saying so", () => {
     expect(documents.map((d) => d.path)).not.toContain("garbled.txt");
-    expect(lines).toEqual([expect.stringMatching(/^Leaving out garbled\.txt: its text is mostly unreadable: 86% of its characters are control characters/)]);
+    expect(events).toEqual([{ phase: "left-out", path: "garbled.txt", reason: expect.stringMatching(/^its text is mostly unreadable: 86% of its characters are control characters/) }]);
   });
 });
 

@@ -2,6 +2,7 @@ import { ask } from "../answer/ask.js";
 import type { Support } from "../answer/types.js";
 import { loadConfig } from "../config.js";
 import { openPipeline } from "../service.js";
+import { printProgress } from "./print-progress.js";
 import { runCli, UsageError } from "./run.js";
 
 const SUPPORT_LINES: Record<Support, string> = {
@@ -13,7 +14,7 @@ const SUPPORT_LINES: Record<Support, string> = {
 await runCli(async (args) => {
   const question = args.join(" ").trim();
   if (!question) throw new UsageError('npm run ask -- "your question"');
-  const pipeline = await openPipeline(loadConfig(), (message) => console.error(message));
+  const pipeline = await openPipeline(loadConfig(), printProgress);
   const response = await ask(pipeline, { question });
   console.log(response.answer);
   if (response.citations.length > 0) console.log("");

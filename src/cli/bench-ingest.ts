@@ -11,6 +11,7 @@ import { readCorpus } from "../ingest/documents.js";
 import { DocumentLibrary } from "../library.js";
 import { FileIndexStore } from "../index/files/store.js";
 import { openPipeline } from "../service.js";
+import { describeEvent } from "../progress.js";
 import { chunkingOf } from "../ingest/passages.js";
 import { runCli, UsageError } from "./run.js";
 
@@ -56,10 +57,10 @@ await runCli(async (args) => {
     console.error(`Indexing ${documents.length} documents, ${(bytes / 1e6).toFixed(2)} MB, with ${threads} encoder thread(s).`);
     let last = 0;
     const started = performance.now();
-    const index = await openIndex(documents, model, chunkingOf(config), config.dataDir, (message) => {
-      if (performance.now() - last > 5000 || !message.startsWith("Embedded")) {
+    const index = await openIndex(documents, model, chunkingOf(config), config.dataDir, (event) => {
+      if (performance.now() - last > 5000 || event.phase !== "embedding") {
         last = performance.now();
-        console.error(message);
+        console.error(describeEvent(event));
       }
     });
     const seconds = (performance.now() - started) / 1000;

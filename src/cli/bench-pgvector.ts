@@ -11,6 +11,7 @@ import { evaluate, type Summary } from "../eval/evaluate.js";
 import { covers } from "../eval/metrics.js";
 import { keywordTerms } from "../retrieve/hybrid.js";
 import { openPipeline } from "../service.js";
+import { printProgress } from "./print-progress.js";
 import { runCli, UsageError } from "./run.js";
 
 const USAGE = "npm run bench:pgvector -- [--questions tests/golden/article.jsonl] [--k 5] [--database postgres://…]";
@@ -71,7 +72,7 @@ interface Measured {
 
 async function measure(config: Config, questions: EvalQuestion[], golden: boolean, k: number): Promise<Measured> {
   console.error(`Opening the ${config.store.kind} store…`);
-  const pipeline: AskPipeline = await openPipeline(config, (message) => console.error(message));
+  const pipeline: AskPipeline = await openPipeline(config, printProgress);
   await pipeline.embeddings.embedQuery("warm up");
   const located = golden ? locateGoldenAnswers(questions, [...pipeline.index.documents.values()]) : questions;
   const { summary } = await evaluate(pipeline, located);

@@ -5,6 +5,7 @@ import { locateGoldenAnswers, readDataset, sample } from "../eval/dataset.js";
 import { withDatasetCorpus } from "../eval/corpus.js";
 import { calibrateThreshold, evaluate, summarizeByArticle, type Summary } from "../eval/evaluate.js";
 import { openPipeline } from "../service.js";
+import { printProgress } from "./print-progress.js";
 import { runCli, UsageError } from "./run.js";
 
 const USAGE = "npm run eval -- --dataset <squad.json|golden.jsonl> [--k RETRIEVE_K] [--limit N] [--seed 42] [--out report.json] [--calibrate]";
@@ -30,7 +31,7 @@ await runCli(async (args) => {
 
   console.error(`Evaluating ${questions.length} questions from ${values.dataset} (${dataset.format}).`);
   await withDatasetCorpus(config, dataset, async (config) => {
-    const pipeline = await openPipeline(config, (message) => console.error(message));
+    const pipeline = await openPipeline(config, printProgress);
     const located = dataset.format === "golden" ? locateGoldenAnswers(questions, [...pipeline.index.documents.values()]) : questions;
     const { results, summary } = await evaluate(pipeline, located, {
       onProgress: (done, total) => {

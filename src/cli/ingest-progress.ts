@@ -1,5 +1,5 @@
 import { MultiBar, type SingleBar } from "cli-progress";
-import type { Progress } from "../progress.js";
+import { describeEvent, type Progress } from "../progress.js";
 
 /** How many documents and passages a build indexes. */
 export interface CorpusSize {
@@ -7,34 +7,20 @@ export interface CorpusSize {
   passages: number;
 }
 
-/** What a build's progress line says about how far it has got: the corpus split, or sentences embedded. */
-export type BuildStep = ({ kind: "split" } & CorpusSize) | { kind: "embedded"; done: number; total: number };
-
 /** How `npm run ingest` shows a build's progress, and puts it away once the build is over. */
 export interface IngestReport {
   progress: Progress;
   stop(): void;
 }
 
-const SPLIT = /^(\d+) documents, (\d+) passages, \d+ sentences\.$/;
-const EMBEDDED = /^Embedded (\d+)\/(\d+) /;
 // Most telling first: a terminal narrower than the line cuts it from the end.
 const FORMAT = "Indexing [{bar}] {percentage}% | ETA {timeLeft} | {documentsPerSecond} documents/s, {passagesPerSecond} passages/s | {value}/{total} sentences and headings";
-
-/** The step a progress line reports, from the lines store.ts and embed-corpus.ts send; none for any other line. */
-export function buildStepOf(message: string): BuildStep | undefined {
-  const split = SPLIT.exec(message);
-  if (split) return { kind: "split", documents: Number(split[1]), passages: Number(split[2]) };
-  const embedded = EMBEDDED.exec(message);
-  if (embedded) return { kind: "embedded", done: Number(embedded[1]), total: Number(embedded[2]) };
-  return undefined;
-}
 
 /**
  * How fast the corpus is being indexed, `seconds` after it was split with `done` of `total` embedded: its
  * documents and passages, counted done in the share embedded, per second; and the time left at that pace
  * (the encoder's start-up included, so it errs long at first). "–" where that cannot be told yet (no split
- * line seen, no time gone by).
+ * seen, no time gone by).
  */
 export function paceOf(corpus: CorpusSize | undefined, done: number, total: number, seconds: number) {
   const share = total > 0 ? done / total : 1;
@@ -47,11 +33,11 @@ export function paceOf(corpus: CorpusSize | undefined, done: number, total: numb
 }
 
 /**
- * On a terminal, a bar of the sentences and headings embedded, with the pace, and every other line printed
- * above it as it comes; anywhere else (CI, a pipe), the build's lines as they are.
+ * On a terminal, a bar of the sentences and headings embedded, with the pace, and the line of every other
+ * event printed above it as it comes; anywhere else (CI, a pipe), the line of every event.
  */
 export function ingestReport(stream: NodeJS.WriteStream): IngestReport {
-  if (!stream.isTTY) return { progress: (message) => stream.write(`${message}\n`), stop: () => {} };
+  if (!stream.isTTY) return { progress: (event) => stream.write(`${describeEvent(event)}\n`), stop: () => {} };
   const bars = new MultiBar({
     stream,
     format: FORMAT,
@@ -67,22 +53,22 @@ export function ingestReport(stream: NodeJS.WriteStream): IngestReport {
   let corpus: CorpusSize | undefined;
   let splitAt = performance.now();
   return {
-    progress(message) {
-      const step = buildStepOf(message);
-      if (step?.kind !== "embedded") {
-        if (step?.kind === "split") {
-          corpus = step;
+    progress(event) {
+      if (event.phase !== "embedding") {
+        if (event.phase === "split") {
+          corpus = { documents: event.documents, passages: event.passages };
           splitAt = performance.now();
         }
-        if (bar) bars.log(`${message}\n`);
-        else stream.write(`${message}\n`);
+        const line = `${describeEvent(event)}\n`;
+        if (bar) bars.log(line);
+        else stream.write(line);
         return;
       }
-      const pace = paceOf(corpus, step.done, step.total, (performance.now() - splitAt) / 1000);
-      if (!bar) bar = bars.create(step.total, step.done, pace);
+      const pace = paceOf(corpus, event.done, event.total, (performance.now() - splitAt) / 1000);
+      if (!bar) bar = bars.create(event.total, event.done, pace);
       else {
-        bar.setTotal(step.total);
-        bar.update(step.done, pace);
+        bar.setTotal(event.total);
+        bar.update(event.done, pace);
       }
     },
     stop() {

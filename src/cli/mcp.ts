@@ -4,6 +4,7 @@ import { loadConfig } from "../config.js";
 import { ApiError } from "../server/errors.js";
 import { createMcpServer } from "../server/mcp.js";
 import { openPipeline } from "../service.js";
+import { printProgress } from "./print-progress.js";
 import { runCli } from "./run.js";
 
 // Stdout carries the protocol: whatever any part of the pipeline prints goes to stderr instead.
@@ -31,7 +32,7 @@ await runCli(async () => {
   });
   await server.connect(new StdioServerTransport());
   try {
-    pipeline = await openPipeline(config, (message) => console.error(message));
+    pipeline = await openPipeline(config, printProgress);
     for (const warning of pipeline.warnings) console.error(`Warning: ${warning}`);
     console.error(`MCP server ready: ${pipeline.index.documents.size} documents, ${pipeline.answerer.mode} answers.`);
   } catch (error) {

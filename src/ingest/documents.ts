@@ -14,7 +14,7 @@ import type { SourceDocument } from "./types.js";
  * Every `.txt`, `.md`, `.html`, `.pdf` and `.docx` file under `dir`, as text, in a stable order. Rejects, naming
  * both files, when two paths would get the same document id: an index cannot tell them apart. A file
  * that holds no readable text (an encrypted or scanned PDF), or is over one of `limits`, is left out, with
- * one progress line naming it and saying why. Files are read in a worker thread (`reader.ts`).
+ * one progress event naming it and saying why. Files are read in a worker thread (`reader.ts`).
  */
 export async function readCorpus(dir: string, progress: Progress = () => {}, limits: ReadingLimits = DEFAULT_READING_LIMITS): Promise<SourceDocument[]> {
   if (!existsSync(dir)) throw new Error(`the corpus folder ${dir} does not exist: create it or set CORPUS_DIR`);
@@ -40,7 +40,7 @@ export async function readCorpus(dir: string, progress: Progress = () => {}, lim
         documents.push(await reader.read(path, await readFile(file)));
       } catch (error) {
         if (!(error instanceof UnreadableDocumentError || error instanceof DocumentTooLargeError)) throw error;
-        progress(`Leaving out ${path}: ${error.message}.`);
+        progress({ phase: "left-out", path, reason: error.message });
       }
     }
     return documents;

@@ -13,7 +13,7 @@ type FromReader = ({ ok: true } & ReadDocument) | { ok: false; tooLarge: boolean
  * Reads files into documents in a worker thread of its own, one file at a time, within `limits`: a file
  * that would take the server down (a zip bomb, a PDF that makes pdf.js loop or fill the heap) costs only
  * that thread, which is ended, and the next file gets a new one. A file read with some of its text lost
- * gets one line in `progress`. Call `close` when done.
+ * gets one event in `progress` (phase "read"). Call `close` when done.
  */
 export class DocumentReader {
   private worker?: Worker;
@@ -62,7 +62,7 @@ export class DocumentReader {
         else resolve(outcome);
       };
       const onMessage = (message: FromReader) => {
-        if (message.ok && message.notice) this.progress(`Read ${path}, though ${message.notice}.`);
+        if (message.ok && message.notice) this.progress({ phase: "read", path, notice: message.notice });
         if (message.ok) finish(message.document, false);
         else finish(message.tooLarge ? new DocumentTooLargeError(message.message) : new UnreadableDocumentError(message.message), false);
       };

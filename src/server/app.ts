@@ -65,7 +65,7 @@ export function createApp(options: AppOptions): Hono {
     if (!pipeline && unavailable) throw new ApiError(503, "store_unavailable", unavailable);
     if (!pipeline) {
       const build = options.building?.();
-      const counts = build?.total !== undefined ? ` (${build.done} of ${build.total} ${build.what} embedded)` : "";
+      const counts = build?.total !== undefined ? ` (${build.done} of ${build.total} ${build.unit} embedded)` : "";
       throw new ApiError(503, "not_ready", `the index is ${build ? "being" : "still being"} built${counts}; try again in a moment`);
     }
     return pipeline;

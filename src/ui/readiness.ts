@@ -16,7 +16,7 @@ export async function whenReady(waiting: (line: string) => void): Promise<void> 
 
 /** undefined when the server is ready. */
 async function notReadyLine(): Promise<string | undefined> {
-  let health: { status?: string; reason?: string; progress?: { done?: number; total?: number; what?: string } };
+  let health: { status?: string; reason?: string; progress?: { done?: number; total?: number; unit?: string } };
   try {
     health = await (await fetch("/healthz")).json();
   } catch {
@@ -27,7 +27,7 @@ async function notReadyLine(): Promise<string | undefined> {
       return undefined;
     case "building": {
       const progress = health.progress;
-      return typeof progress?.total === "number" ? `Building the index: ${progress.done} of ${progress.total} ${progress.what} embedded…` : "Building the index…";
+      return typeof progress?.total === "number" ? `Building the index: ${progress.done} of ${progress.total} ${progress.unit} embedded…` : "Building the index…";
     }
     // Several server processes: the index is ready but not yet in every one of them.
     case "starting":

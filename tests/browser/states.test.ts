@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { AskPipeline } from "../../src/answer/ask.js";
-import type { BuildProgress } from "../../src/progress.js";
+import { buildProgressOf, type BuildProgress } from "../../src/progress.js";
 import { openArticlePipeline } from "../support/pipeline.js";
 import type { RunningServer } from "../support/server.js";
 import { FailingAnswerer } from "./support/answerers.js";
@@ -55,14 +55,16 @@ describe("the page when things go wrong", () => {
   });
 
   it("shows how far the build of the index has got, then offers the examples and answers once it is ready, without a reload", async () => {
-    let building: BuildProgress | undefined = { message: "Embedded 128/331 sentences.", done: 128, total: 331, what: "sentences", startedAt: new Date().toISOString() };
+    const startedAt = new Date().toISOString();
+    const embedded = (done: number) => buildProgressOf({ phase: "embedding", done, total: 331, unit: "sentences" }, startedAt);
+    let building: BuildProgress | undefined = embedded(128);
     let ready: AskPipeline | undefined;
     await open(await startChatServer(() => ready, { building: () => building }));
     await expect.poll(() => page.locator("#library").textContent()).toBe("Building the index: 128 of 331 sentences embedded…");
     await expect(page.locator("#composer-wait").textContent()).resolves.toBe("Building the index: 128 of 331 sentences embedded…");
     await expect(page.getByRole("button", { name: "Ask" }).isDisabled()).resolves.toBe(true);
     await expect(page.locator("#examples").isHidden()).resolves.toBe(true);
-    building = { ...building, message: "Embedded 192/331 sentences.", done: 192 };
+    building = embedded(192);
     await expect.poll(() => page.locator("#composer-wait").textContent(), { timeout: 10_000 }).toBe("Building the index: 192 of 331 sentences embedded…");
     await screenshot(page, "desktop-building");
 

@@ -2,13 +2,14 @@ import { isMainThread, parentPort, workerData } from "node:worker_threads";
 import type { Config } from "../../config.js";
 import { startModuleWorker } from "../../workers/module-worker.js";
 import type { OpenOptions } from "../store.js";
-import type { Progress } from "../../progress.js";
+import type { Progress, ProgressEvent } from "../../progress.js";
 
-type FromWorker = { type: "progress"; message: string } | { type: "done" } | { type: "failed"; message: string };
+/** Progress events cross as they are (structured clone): the main thread puts them into words, if at all. */
+type FromWorker = { type: "progress"; event: ProgressEvent } | { type: "done" } | { type: "failed"; message: string };
 
 /**
  * Builds (or, when it is current, just checks) the index of `config`'s corpus in a worker thread, exactly
- * as `openRetrieval` does, so the request thread keeps answering. Each progress line is passed to
+ * as `openRetrieval` does, so the request thread keeps answering. Each progress event is passed to
  * `progress`; resolves once the index is saved and the worker has stopped, rejects with the build's own
  * message when it fails. The caller then opens the index, which is found current and only loaded.
  */
@@ -17,7 +18,7 @@ export function buildIndexInWorker(config: Config, progress: Progress, options: 
     const worker = startModuleWorker(import.meta.url, { buildIndex: config, options });
     let outcome: { ok: true } | { ok: false; message: string } | undefined;
     worker.on("message", (message: FromWorker) => {
-      if (message.type === "progress") progress(message.message);
+      if (message.type === "progress") progress(message.event);
       else {
         outcome = message.type === "done" ? { ok: true } : { ok: false, message: message.message };
         // The embedding model may keep handles open in the worker: end it now that the index is saved.
@@ -37,7 +38,7 @@ async function runWorker(config: Config, options: OpenOptions): Promise<void> {
   const port = parentPort!;
   const send = (message: FromWorker) => port.postMessage(message);
   try {
-    const progress: Progress = (message) => send({ type: "progress", message });
+    const progress: Progress = (event) => send({ type: "progress", event });
     // Imported here, so the main thread does not load the build's code just to start a worker.
     const [{ readCorpus }, { createEmbeddings }, { chunkingOf }, { openIndex }] = await Promise.all([
       import("../../ingest/documents.js"),

@@ -52,7 +52,7 @@ export async function buildIndex(
     for (const s of pieces.sentences) sentences.push({ ...s, index: sentences.length });
     counts.push({ doc, sentences: pieces.sentences.length, passages: pieces.passages.length });
   }
-  progress(`${documents.length} documents, ${passages.length} passages, ${sentences.length} sentences.`);
+  progress({ phase: "split", documents: documents.length, passages: passages.length, sentences: sentences.length });
 
   const earlier =
     reuse === false
@@ -61,7 +61,7 @@ export async function buildIndex(
         ? await vectorsOfCurrentIndex(dataDir, model, chunking)
         : { byDocument: vectorsByDocument(reuse), dimensions: reuse.manifest.embeddings.dimensions };
   const changed = new Set(documents.filter((doc) => !earlier.byDocument.has(reuseKey(doc))).map((doc) => doc.id));
-  if (changed.size < documents.length) progress(`Reusing the vectors of ${documents.length - changed.size} unchanged documents; embedding ${changed.size}.`);
+  if (changed.size < documents.length) progress({ phase: "reused", documents: documents.length - changed.size, embedding: changed.size });
   const fresh = await embedCorpus(
     passages.filter((p) => changed.has(p.documentId)),
     sentences.filter((s) => changed.has(s.documentId)),
@@ -100,7 +100,7 @@ export async function buildIndex(
   await writeFile(join(dataDir, `${POINTER}.tmp`), JSON.stringify({ folder }));
   await rename(join(dataDir, `${POINTER}.tmp`), join(dataDir, POINTER));
   await removeOtherIndexes(dataDir, folder);
-  progress(`Index saved to ${dir}.`);
+  progress({ phase: "saved", folder: dir });
 
   return assemble(manifest, content, vectors, keywords, sentenceVectors.vectors, folder);
 }

@@ -48,7 +48,7 @@ export async function withIndexLock<T>(dataDir: string, progress: Progress, work
       if ((error as { code?: string }).code !== "ELOCKED") throw error;
     }
     if (await takeOverIfAbandoned(lockPath, progress)) continue;
-    if (!waiting) progress(`Waiting for another build of the index in ${dataDir} to finish.`);
+    if (!waiting) progress({ phase: "lock", state: "waiting", folder: dataDir });
     waiting = true;
     await sleep(delay);
     delay = Math.min(delay * 2, 1000);
@@ -86,7 +86,7 @@ async function takeOverIfAbandoned(lockPath: string, progress: Progress): Promis
     return false;
   }
   await rm(away, { recursive: true, force: true });
-  progress(`Taking over the index lock of process ${owner.pid}, which is no longer running.`);
+  progress({ phase: "lock", state: "taken-over", pid: owner.pid });
   return true;
 }
 

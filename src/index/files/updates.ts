@@ -2,7 +2,7 @@ import { join } from "node:path";
 import type { EmbeddingModel } from "../../embeddings/index.js";
 import type { ChunkingSettings } from "../../ingest/passages.js";
 import { checkChange, documentsAfter, type IndexChange } from "../change.js";
-import { describeDiff, IndexMovedError, prepareChange, type CorpusDiff } from "../corpus-diff.js";
+import { IndexMovedError, prepareChange, type CorpusDiff } from "../corpus-diff.js";
 import type { Progress } from "../../progress.js";
 import { currentFolder } from "./build.js";
 import { filesVersion, type FilesIndex } from "./files-index.js";
@@ -46,7 +46,7 @@ export async function commitChange(index: FilesIndex, change: IndexChange, dataD
   checkChange(index, change);
   const committed = await appendToJournal(join(dataDir, folder), journal, change, documentsAfter(index, change));
   const updated = await applyChange(index, change);
-  progress(`Index updated: ${describeDiff({ added: change.added.map((a) => a.document), removed: change.removed })}.`);
+  progress({ phase: "updated", added: change.added.length, removed: change.removed.length });
   return { ...updated, saved: filesVersion(folder, committed) };
 }
 

@@ -7,7 +7,7 @@ import { connectDatabase, describeFailure, reaching } from "../../database/conne
 import { fitVectorColumn, LOCKS, migrate, releaseLock } from "../../database/schema.js";
 import { CorpusFolder } from "../../ingest/corpus-folder.js";
 import { indexAfter, indexDocuments, type IndexChange, type IndexedDocument } from "../change.js";
-import { describeDiff, diffCorpus, IndexMovedError, isEmpty, prepareChange, retryingWhenMoved, type CorpusDiff } from "../corpus-diff.js";
+import { diffCorpus, IndexMovedError, isEmpty, prepareChange, retryingWhenMoved, type CorpusDiff } from "../corpus-diff.js";
 import type { CorpusIndex, StoreVersion } from "../corpus-index.js";
 import { INDEX_FORMAT_VERSION, sha256 } from "../manifest.js";
 import type { Progress } from "../../progress.js";
@@ -82,7 +82,7 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
       return this.commit(index, await prepareChange(diff, this.model, this.chunking, this.progress), { origin: "corpus" });
     };
     const index = await this.exclusively(() => retryingWhenMoved(update));
-    this.progress(`Index in the database: ${index.documents.size} documents, ${index.passages.size} passages.`);
+    this.progress({ phase: "note", message: `Index in the database: ${index.documents.size} documents, ${index.passages.size} passages.` });
     return index;
   }
 
@@ -118,8 +118,8 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
     if (settings.embeddings === null || (sameModel && sameChunking && !rebuild)) return;
     progress(
       rebuild
-        ? "Re-indexing every document in the database."
-        : `Re-indexing the database: it was indexed with ${settings.embeddings.model}, chunks of ${settings.chunking?.maxChars} characters.`,
+        ? { phase: "reindexing", cause: "rebuild" }
+        : { phase: "reindexing", cause: "stale", reason: `it was indexed with ${settings.embeddings.model}, chunks of ${settings.chunking?.maxChars} characters` },
     );
     const index = await this.load();
     const origins = await this.origins();
@@ -180,7 +180,7 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
       await countTerms(client, change.added.map((a) => a.document.id), 1);
       return { added: change.added.map((a) => a.document.id), removed: change.removed };
     }, dimensions);
-    this.progress(`Index updated: ${describeDiff({ added: change.added.map((a) => a.document), removed: change.removed })}.`);
+    this.progress({ phase: "updated", added: change.added.length, removed: change.removed.length });
     return { ...indexAfter(index, change, dimensions), saved: databaseVersion(version) };
   }
 
