@@ -6,7 +6,7 @@ import { diffCorpus, worthUpdating } from "./index/corpus-diff.js";
 import type { CorpusIndex } from "./index/corpus-index.js";
 import { openStore } from "./index/open-store.js";
 import { buildProgressOf, describeEvent, type BuildProgress, type Progress } from "./progress.js";
-import { StoreUnavailableError } from "./index/store-unavailable.js";
+import { StoreUnavailableError } from "./database/unavailable.js";
 import type { IndexStore } from "./index/store.js";
 import { readCorpus } from "./ingest/documents.js";
 import type { SourceDocument } from "./ingest/types.js";

@@ -23,16 +23,21 @@ const DOOR = "index/open-store.ts";
 
 const layerOf = (module: string): number => LAYERS.findIndex((names) => names.some((name) => module === name || module.startsWith(`${name}/`)));
 
+let modules: number;
 let imports: [string, string][];
 let valueImports: [string, string][];
 
-async function importsOf(skipTypeImports: boolean): Promise<[string, string][]> {
-  const graph = await madge("src", { fileExtensions: ["ts"], tsConfig: "tsconfig.json", detectiveOptions: { ts: { skipTypeImports } } });
-  return Object.entries(graph.obj()).flatMap(([from, targets]) => targets.map((to): [string, string] => [from, to]));
+async function graphOf(skipTypeImports: boolean): Promise<Record<string, string[]>> {
+  return (await madge("src", { fileExtensions: ["ts"], tsConfig: "tsconfig.json", detectiveOptions: { ts: { skipTypeImports } } })).obj();
 }
 
+const edgesOf = (graph: Record<string, string[]>) =>
+  Object.entries(graph).flatMap(([from, targets]) => targets.map((to): [string, string] => [from, to]));
+
 beforeAll(async () => {
-  [imports, valueImports] = await Promise.all([importsOf(false), importsOf(true)]);
+  const [all, values] = await Promise.all([graphOf(false), graphOf(true)]);
+  modules = Object.keys(all).length;
+  [imports, valueImports] = [edgesOf(all), edgesOf(values)];
 });
 
 describe("the import graph of src/", () => {
@@ -57,6 +62,6 @@ describe("the import graph of src/", () => {
   });
 
   it("sees every module, so a rule above cannot pass for want of files", () => {
-    expect(new Set(imports.map(([from]) => from)).size).toBeGreaterThan(150);
+    expect(modules).toBeGreaterThan(150);
   });
 });

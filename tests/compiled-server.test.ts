@@ -5,12 +5,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { waitUntilReady } from "./support/ready.js";
 import { freePort, startServeProcess, stopServeProcess, type ServeProcess } from "./support/serve-process.js";
 
 /**
  * What `npm start` runs: the server compiled by `npm run build` into dist/ (left there, as `npm start` would),
- * started with plain `node`, on a fresh DATA_DIR, so its index is built in a worker thread of compiled code.
+ * started with plain `node` and the default number of processes (one per core), on a fresh DATA_DIR, so its
+ * index is built in a worker thread of compiled code.
  */
 describe("the compiled server (npm run build, node dist/cli/serve.js)", () => {
   const dirs: string[] = [];
@@ -22,13 +22,29 @@ describe("the compiled server (npm run build, node dist/cli/serve.js)", () => {
     const data = await mkdtemp(join(tmpdir(), "compiled-data-"));
     dirs.push(corpus, data);
     await writeFile(join(corpus, "lighthouse.md"), "# The lighthouse\n\nThe Harrow Point lighthouse was first lit in 1871.\n");
-    served = startServeProcess(await freePort(), corpus, data, {}, ["dist/cli/serve.js"]);
-    await waitUntilReady(served, 60_000);
-  }, 120_000);
+    // WORKERS blank: the default.
+    served = startServeProcess(await freePort(), corpus, data, { WORKERS: "", RATE_LIMIT_PER_MINUTE: "0" }, ["dist/cli/serve.js"]);
+    await untilReady(served);
+  }, 180_000);
 
   afterAll(async () => {
     await stopServeProcess(served?.proc);
     await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+  });
+
+  it("answers every request once /healthz has said ready, whichever process takes it", async () => {
+    // Each request on a connection of its own, so the primary spreads them over every process.
+    const requests = Array.from({ length: 12 }, (_, i) =>
+      i % 3 === 0
+        ? fetch(`${served.url}/documents/lighthouse`, { headers: { connection: "close" } })
+        : fetch(`${served.url}/ask`, {
+            method: "POST",
+            headers: { "content-type": "application/json", connection: "close" },
+            body: JSON.stringify({ question: "When was the lighthouse first lit?" }),
+          }),
+    );
+    const statuses = await Promise.all(requests.map(async (r) => (await r).status));
+    expect(statuses).toEqual(statuses.map(() => 200));
   });
 
   it("was emitted by the build and runs without tsx", async () => {
@@ -75,3 +91,17 @@ describe("the compiled server (npm run build, node dist/cli/serve.js)", () => {
     expect((await fetch(`${served.url}/app.css`)).status).toBe(200);
   });
 });
+
+/** Asks `/healthz` as often as an impatient script would, until it says ready. */
+async function untilReady(served: ServeProcess, timeoutMs = 150_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const status = await fetch(`${served.url}/healthz`).then(
+      async (r) => (await r.json()).status as string,
+      () => "down",
+    );
+    if (status === "ready") return;
+    await new Promise((done) => setTimeout(done, 25));
+  }
+  throw new Error(`never ready:\n${served.output.stdout}\n${served.output.stderr}`);
+}

@@ -60,6 +60,7 @@ async function ask(server: ServeProcess, question: string) {
   return (await fetch(`${server.url}/ask`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ question }) })).json();
 }
 
+// Each case starts a server twice and embeds a document between: minutes on a busy two-core machine.
 describe("a server killed in the middle of adding a document", () => {
   it("has not added it when killed while embedding it, and serves the previous documents after a restart", async () => {
     served = await start();
@@ -70,7 +71,7 @@ describe("a server killed in the middle of adding a document", () => {
     expect(existsSync(join(dirs[0]!, "almanac.md"))).toBe(false);
     const answer = await ask(served, "When was the Harrow Point lighthouse first lit?");
     expect(answer.citations[0]).toMatchObject({ documentId: "lighthouse", quote: "The Harrow Point lighthouse was first lit in 1871." });
-  });
+  }, 150_000);
 
   it("has added all of it when killed once the change is committed, and answers from it after a restart", async () => {
     await uploadAndKill(served!, /Index updated/);
@@ -83,5 +84,5 @@ describe("a server killed in the middle of adding a document", () => {
     expect(text.slice(answer.citations[0].start, answer.citations[0].end)).toBe(answer.citations[0].quote);
     // Nothing half-written is left behind in the corpus folder.
     expect((await readdir(join(dirs[0]!, ".uploads")).catch(() => [])).length).toBe(0);
-  });
+  }, 150_000);
 });

@@ -6,13 +6,11 @@ import { loadConfig } from "../config.js";
 import { createEmbeddings } from "../embeddings/index.js";
 import { wordNetReportPdf } from "../eval/report-pdf.js";
 import { writeWordNetCorpus } from "../eval/wordnet-corpus.js";
-import { openIndex } from "../index/files/open.js";
+import { openStore } from "../index/open-store.js";
 import { readCorpus } from "../ingest/documents.js";
 import { DocumentLibrary } from "../library.js";
-import { FileIndexStore } from "../index/files/store.js";
 import { openPipeline } from "../service.js";
 import { describeEvent } from "../progress.js";
-import { chunkingOf } from "../ingest/passages.js";
 import { runCli, UsageError } from "./run.js";
 
 const USAGE = "npm run bench:ingest -- [--corpus <dir>] [--mb 5] [--threads N] [--pages 50]";
@@ -57,12 +55,13 @@ await runCli(async (args) => {
     console.error(`Indexing ${documents.length} documents, ${(bytes / 1e6).toFixed(2)} MB, with ${threads} encoder thread(s).`);
     let last = 0;
     const started = performance.now();
-    const index = await openIndex(documents, model, chunkingOf(config), config.dataDir, (event) => {
+    const store = await openStore(config, model, (event) => {
       if (performance.now() - last > 5000 || event.phase !== "embedding") {
         last = performance.now();
         console.error(describeEvent(event));
       }
     });
+    const index = await store.open(documents);
     const seconds = (performance.now() - started) / 1000;
     const peakMb = process.resourceUsage().maxRSS / 1024;
     const encoderPercent = (100 * encoderMs) / 1000 / seconds;
@@ -73,7 +72,7 @@ await runCli(async (args) => {
     const readySeconds = (performance.now() - reopened) / 1000;
     // What adding one document costs a running server, as an upload: only it is read and embedded.
     const pdf = Buffer.from(await wordNetReportPdf(pages));
-    const library = new DocumentLibrary(serving, pipeline, new FileIndexStore(serving, model, () => {}), model, () => {});
+    const library = new DocumentLibrary(serving, pipeline, await openStore(serving, model, () => {}), model, () => {});
     // As a server does at start, so that loading the model is not counted as adding.
     await pipeline.embeddings.embedQuery("warm up");
     encoderMs = 0;

@@ -18,7 +18,7 @@ import type { DocumentLibrary } from "../library.js";
 import type { BuildProgress } from "../progress.js";
 import { openLibrary } from "../startup.js";
 import { relayClusterMetrics } from "../server/cluster-metrics.js";
-import { StoreUnavailableError } from "../index/store-unavailable.js";
+import { StoreUnavailableError } from "../database/unavailable.js";
 import { runCli } from "./run.js";
 
 /** On SIGTERM or SIGINT, how long requests in flight may take to finish before every connection is closed. */

@@ -1,5 +1,5 @@
 import pg from "pg";
-import { StoreUnavailableError } from "../index/store-unavailable.js";
+import { StoreUnavailableError } from "./unavailable.js";
 
 /**
  * HNSW candidates a pgvector search keeps (`hnsw.ef_search`): at 100,000 vectors, with pgvector's default

@@ -1,5 +1,5 @@
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { StoreUnavailableError } from "../index/store-unavailable.js";
+import { StoreUnavailableError } from "../database/unavailable.js";
 
 export type ErrorCode =
   | "invalid_request"

@@ -11,7 +11,7 @@ import { diffCorpus, IndexMovedError, isEmpty, prepareChange, retryingWhenMoved,
 import type { CorpusIndex, StoreVersion } from "../corpus-index.js";
 import { INDEX_FORMAT_VERSION, sha256 } from "../manifest.js";
 import type { Progress } from "../../progress.js";
-import { StoreUnavailableError } from "../store-unavailable.js";
+import { StoreUnavailableError } from "../../database/unavailable.js";
 import type { ChangeSource, DocumentOrigin, IndexStore, OpenOptions } from "../store.js";
 import { PostgresKeywords, TERMS_SQL } from "./keywords.js";
 import { PostgresPassageVectors } from "./vectors.js";
