@@ -20,59 +20,72 @@ function isAddressOrRange(entry: string): boolean {
   return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
 }
 
-const schema = z.object({
-  PORT: z.preprocess(blankAsUnset, z.coerce.number().int().min(0).max(65535).default(3000)),
-  HOST: z.preprocess(blankAsUnset, z.string().default("127.0.0.1")),
-  PUBLIC_URL: z.preprocess(blankAsUnset, z.url().optional()),
-  CORPUS_DIR: z.preprocess(blankAsUnset, z.string().default("corpus")),
-  DATA_DIR: z.preprocess(blankAsUnset, z.string().default("data")),
-  CACHE_DIR: z.preprocess(blankAsUnset, z.string().default("node_modules/.cache/grounded-qa")),
-  EMBEDDINGS_PROVIDER: z.preprocess(blankAsUnset, z.enum(["local", "openai"]).default("local")),
-  EMBEDDINGS_MODEL: z.preprocess(blankAsUnset, z.string().default("text-embedding-3-small")),
-  OPENAI_API_KEY: z.preprocess(blankAsUnset, z.string().optional()),
-  OPENAI_BASE_URL: z.preprocess(blankAsUnset, z.url().optional()),
-  LLM_PROVIDER: z.preprocess(blankAsUnset, z.enum(["none", "openai"]).optional()),
-  LLM_MODEL: z.preprocess(blankAsUnset, z.string().default("gpt-4o-mini")),
-  LLM_TEMPERATURE: z.preprocess(blankAsUnset, number(0).pipe(z.number().min(0).max(2))),
-  LLM_TIMEOUT_MS: z.preprocess(blankAsUnset, number(20000).pipe(z.number().int().positive())),
-  LLM_MAX_RETRIES: z.preprocess(blankAsUnset, number(1).pipe(z.number().int().min(0).max(10))),
-  LLM_MAX_TOKENS: z.preprocess(blankAsUnset, number(1024).pipe(z.number().int().min(64))),
-  PROMPTS_DIR: z.preprocess(blankAsUnset, z.string().default("prompts")),
-  RETRIEVE_K: z.preprocess(blankAsUnset, number(8).pipe(z.number().int().min(1).max(50))),
-  EMBED_THREADS: z.preprocess(blankAsUnset, number(availableParallelism()).pipe(z.number().int().min(1).max(64))),
-  CHUNK_MAX_CHARS: z.preprocess(blankAsUnset, number(1200).pipe(z.number().int().min(200))),
-  ANSWER_SCORER: z.preprocess(blankAsUnset, z.string().default("models/answer-scorer.json")),
-  ANSWER_MIN_CONFIDENCE: z.preprocess(blankAsUnset, z.coerce.number().min(0).max(1).optional()),
-  ANSWER_DIRECT_CONFIDENCE: z.preprocess(blankAsUnset, z.coerce.number().min(0).max(1).optional()),
-  MAX_QUESTION_CHARS: z.preprocess(blankAsUnset, number(2000).pipe(z.number().int().positive())),
-  RATE_LIMIT_PER_MINUTE: z.preprocess(blankAsUnset, number(120).pipe(z.number().int().min(0))),
-  WORKERS: z.preprocess(blankAsUnset, number(availableParallelism()).pipe(z.number().int().min(1).max(64))),
-  TRUST_PROXY: z.preprocess(
-    blankAsUnset,
-    z
-      .string()
-      .transform((list) => list.split(",").map((entry) => entry.trim()).filter((entry) => entry !== ""))
-      .refine((entries) => entries.every(isAddressOrRange), "must be a comma-separated list of IP addresses or CIDR ranges, such as 10.0.0.0/8,::1")
-      .default([]),
-  ),
-  ADMIN_TOKEN: z.preprocess(blankAsUnset, z.string().min(16, "must be at least 16 characters (it guards adding and deleting documents)").optional()),
-  MAX_UPLOAD_BYTES: z.preprocess(blankAsUnset, number(25 * 1024 * 1024).pipe(z.number().int().positive())),
-  MAX_DOCUMENT_CHARS: z.preprocess(blankAsUnset, number(5_000_000).pipe(z.number().int().positive())),
-  MAX_UNPACKED_BYTES: z.preprocess(blankAsUnset, number(20 * 1024 * 1024).pipe(z.number().int().positive())),
-  READ_TIMEOUT_MS: z.preprocess(blankAsUnset, number(60_000).pipe(z.number().int().positive())),
-  READ_MEMORY_MB: z.preprocess(blankAsUnset, number(1024).pipe(z.number().int().min(64))),
-  VECTOR_STORE: z.preprocess(blankAsUnset, z.enum(["hnsw", "pgvector"]).default("hnsw")),
-  DATABASE_URL: z.preprocess(
-    blankAsUnset,
-    z
-      .string()
-      .regex(/^postgres(ql)?:\/\/\S+$/, "must be a postgres:// or postgresql:// URL, such as postgres://user:password@host:5432/database")
-      .optional(),
-  ),
-}).refine((s) => s.VECTOR_STORE !== "pgvector" || s.DATABASE_URL !== undefined, {
-  path: ["DATABASE_URL"],
-  message: "VECTOR_STORE=pgvector needs DATABASE_URL, the Postgres database (with pgvector) to keep the index in",
-});
+const schema = z
+  .object({
+    PORT: z.preprocess(blankAsUnset, z.coerce.number().int().min(0).max(65535).default(3000)),
+    HOST: z.preprocess(blankAsUnset, z.string().default("127.0.0.1")),
+    PUBLIC_URL: z.preprocess(blankAsUnset, z.url().optional()),
+    CORPUS_DIR: z.preprocess(blankAsUnset, z.string().default("corpus")),
+    DATA_DIR: z.preprocess(blankAsUnset, z.string().default("data")),
+    CACHE_DIR: z.preprocess(blankAsUnset, z.string().default("node_modules/.cache/grounded-qa")),
+    EMBEDDINGS_PROVIDER: z.preprocess(blankAsUnset, z.enum(["local", "openai"]).default("local")),
+    EMBEDDINGS_MODEL: z.preprocess(blankAsUnset, z.string().default("text-embedding-3-small")),
+    OPENAI_API_KEY: z.preprocess(blankAsUnset, z.string().optional()),
+    OPENAI_BASE_URL: z.preprocess(blankAsUnset, z.url().optional()),
+    LLM_PROVIDER: z.preprocess(blankAsUnset, z.enum(["none", "openai"]).optional()),
+    LLM_MODEL: z.preprocess(blankAsUnset, z.string().default("gpt-4o-mini")),
+    LLM_TEMPERATURE: z.preprocess(blankAsUnset, number(0).pipe(z.number().min(0).max(2))),
+    LLM_TIMEOUT_MS: z.preprocess(blankAsUnset, number(20000).pipe(z.number().int().positive())),
+    LLM_MAX_RETRIES: z.preprocess(blankAsUnset, number(1).pipe(z.number().int().min(0).max(10))),
+    LLM_MAX_TOKENS: z.preprocess(blankAsUnset, number(1024).pipe(z.number().int().min(64))),
+    PROMPTS_DIR: z.preprocess(blankAsUnset, z.string().default("prompts")),
+    RETRIEVE_K: z.preprocess(blankAsUnset, number(8).pipe(z.number().int().min(1).max(50))),
+    EMBED_THREADS: z.preprocess(blankAsUnset, number(availableParallelism()).pipe(z.number().int().min(1).max(64))),
+    CHUNK_MAX_CHARS: z.preprocess(blankAsUnset, number(1200).pipe(z.number().int().min(200))),
+    ANSWER_SCORER: z.preprocess(blankAsUnset, z.string().default("models/answer-scorer.json")),
+    ANSWER_MIN_CONFIDENCE: z.preprocess(blankAsUnset, z.coerce.number().min(0).max(1).optional()),
+    ANSWER_DIRECT_CONFIDENCE: z.preprocess(blankAsUnset, z.coerce.number().min(0).max(1).optional()),
+    MAX_QUESTION_CHARS: z.preprocess(blankAsUnset, number(2000).pipe(z.number().int().positive())),
+    RATE_LIMIT_PER_MINUTE: z.preprocess(blankAsUnset, number(120).pipe(z.number().int().min(0))),
+    WORKERS: z.preprocess(blankAsUnset, number(availableParallelism()).pipe(z.number().int().min(1).max(64))),
+    TRUST_PROXY: z.preprocess(
+      blankAsUnset,
+      z
+        .string()
+        .transform((list) =>
+          list
+            .split(",")
+            .map((entry) => entry.trim())
+            .filter((entry) => entry !== ""),
+        )
+        .refine(
+          (entries) => entries.every(isAddressOrRange),
+          "must be a comma-separated list of IP addresses or CIDR ranges, such as 10.0.0.0/8,::1",
+        )
+        .default([]),
+    ),
+    ADMIN_TOKEN: z.preprocess(
+      blankAsUnset,
+      z.string().min(16, "must be at least 16 characters (it guards adding and deleting documents)").optional(),
+    ),
+    MAX_UPLOAD_BYTES: z.preprocess(blankAsUnset, number(25 * 1024 * 1024).pipe(z.number().int().positive())),
+    MAX_DOCUMENT_CHARS: z.preprocess(blankAsUnset, number(5_000_000).pipe(z.number().int().positive())),
+    MAX_UNPACKED_BYTES: z.preprocess(blankAsUnset, number(20 * 1024 * 1024).pipe(z.number().int().positive())),
+    READ_TIMEOUT_MS: z.preprocess(blankAsUnset, number(60_000).pipe(z.number().int().positive())),
+    READ_MEMORY_MB: z.preprocess(blankAsUnset, number(1024).pipe(z.number().int().min(64))),
+    VECTOR_STORE: z.preprocess(blankAsUnset, z.enum(["hnsw", "pgvector"]).default("hnsw")),
+    DATABASE_URL: z.preprocess(
+      blankAsUnset,
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\/\S+$/, "must be a postgres:// or postgresql:// URL, such as postgres://user:password@host:5432/database")
+        .optional(),
+    ),
+  })
+  .refine((s) => s.VECTOR_STORE !== "pgvector" || s.DATABASE_URL !== undefined, {
+    path: ["DATABASE_URL"],
+    message: "VECTOR_STORE=pgvector needs DATABASE_URL, the Postgres database (with pgvector) to keep the index in",
+  });
 
 export interface Config {
   port: number;

@@ -75,7 +75,8 @@ export class DocumentLibrary {
    */
   async add(files: UploadedFile[]): Promise<DocumentReport[]> {
     const read: { document: SourceDocument; bytes: Buffer }[] = [];
-    for (const file of files) read.push({ document: await readUpload(this.reader, uploadFileName(file.name), file.bytes), bytes: file.bytes });
+    for (const file of files)
+      read.push({ document: await readUpload(this.reader, uploadFileName(file.name), file.bytes), bytes: file.bytes });
     return this.inTurn(async () => {
       const index = this.pipeline.index;
       // The manifest has each document's text hash already.
@@ -89,13 +90,24 @@ export class DocumentLibrary {
           continue;
         }
         const replacing = [...index.documents.values()].some((doc) => doc.path === document.path);
-        const placed = replacing ? document : this.withFreeName(document, index, adding.map((a) => a.document));
+        const placed = replacing
+          ? document
+          : this.withFreeName(
+              document,
+              index,
+              adding.map((a) => a.document),
+            );
         held.set(sha256(placed.text), placed);
         adding.push({ document: placed, bytes });
         reports.push(reportOf(placed, 0, replacing ? "replaced" : "added"));
       }
       if (adding.length === 0) return reports;
-      const change = await prepareChange({ added: adding.map((a) => a.document), removed: [] }, this.model, chunkingOf(this.config), this.progress);
+      const change = await prepareChange(
+        { added: adding.map((a) => a.document), removed: [] },
+        this.model,
+        chunkingOf(this.config),
+        this.progress,
+      );
       await this.commit(change, { origin: "upload", files: adding.map(({ document, bytes }) => ({ path: document.path, bytes })) });
       const counts = passageCounts(this.pipeline.index);
       return reports.map((report) => (report.status === "duplicate" ? report : { ...report, passages: counts.get(report.id) ?? 0 }));
@@ -145,7 +157,10 @@ export class DocumentLibrary {
         ? await pipelineAfter(this.config, this.pipeline, followed)
         : await pipelineOver(this.config, await this.store.load(), this.model, this.progress),
     );
-    this.progress({ phase: "note", message: `Now answering from index ${this.pipeline.index.saved.label} (${this.pipeline.index.documents.size} documents).` });
+    this.progress({
+      phase: "note",
+      message: `Now answering from index ${this.pipeline.index.saved.label} (${this.pipeline.index.documents.size} documents).`,
+    });
   }
 
   private async commit(change: IndexChange, source: ChangeSource): Promise<void> {
@@ -162,7 +177,9 @@ export class DocumentLibrary {
     this.switchTo(await pipelineAfter(this.config, this.pipeline, index));
     // Not awaited by the change that called for it: the next change waits for it instead.
     if (this.store.compactionDue(index)) {
-      void this.inTurn(() => this.compact()).catch((error) => this.progress({ phase: "note", message: `Compacting the index failed: ${error.message}` }));
+      void this.inTurn(() => this.compact()).catch((error) =>
+        this.progress({ phase: "note", message: `Compacting the index failed: ${error.message}` }),
+      );
     }
   }
 

@@ -37,12 +37,22 @@ export async function openPipeline(config: Config, progress: Progress = () => {}
 }
 
 /** The answering pipeline over an index already in memory (a saved one, served while a new one builds). */
-export async function pipelineOver(config: Config, index: CorpusIndex, model: EmbeddingModel, progress: Progress = () => {}): Promise<AskPipeline> {
+export async function pipelineOver(
+  config: Config,
+  index: CorpusIndex,
+  model: EmbeddingModel,
+  progress: Progress = () => {},
+): Promise<AskPipeline> {
   const retriever = new HybridRetriever(index, model.embeddings);
   const { extractive, warnings } = await openExtractiveAnswerer(
     index,
     model,
-    { scorerPath: config.answerScorer, minConfidence: config.answerMinConfidence, directConfidence: config.answerDirectConfidence, cacheDir: config.cacheDir },
+    {
+      scorerPath: config.answerScorer,
+      minConfidence: config.answerMinConfidence,
+      directConfidence: config.answerDirectConfidence,
+      cacheDir: config.cacheDir,
+    },
     progress,
   );
   return {
@@ -71,7 +81,11 @@ export async function pipelineAfter(config: Config, pipeline: AskPipeline, index
   };
 }
 
-async function answeringOver(config: Config, index: CorpusIndex, extractive: ExtractiveAnswerer): Promise<Pick<AskPipeline, "answerer" | "condense">> {
+async function answeringOver(
+  config: Config,
+  index: CorpusIndex,
+  extractive: ExtractiveAnswerer,
+): Promise<Pick<AskPipeline, "answerer" | "condense">> {
   return config.llm.provider === "openai"
     ? openLlmAnswering(config, index.documents, extractive)
     : { answerer: extractive, condense: appendPreviousQuestion };

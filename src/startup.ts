@@ -111,7 +111,9 @@ async function servedFrom(
       reports.interim(await serve(saved.index));
       reports.log(`Answering from the previous index (${saved.index.documents.size} documents) while the new one is built.`);
     } catch (error) {
-      reports.warn(`Warning: the previous index cannot be served (${error instanceof Error ? error.message : error}); waiting for the new one.`);
+      reports.warn(
+        `Warning: the previous index cannot be served (${error instanceof Error ? error.message : error}); waiting for the new one.`,
+      );
     }
   }
   const index = await built;

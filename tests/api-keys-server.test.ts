@@ -8,7 +8,8 @@ import { waitUntilReady } from "./support/ready.js";
 import { freePort, startServeProcess, stopServeProcess, type ServeProcess } from "./support/serve-process.js";
 
 const ADMIN_TOKEN = "a-long-enough-admin-token";
-const LIGHTHOUSE = "# The Harrow Point lighthouse\n\nThe Harrow Point lighthouse was first lit in 1871, after two ships were lost on the reef.\n";
+const LIGHTHOUSE =
+  "# The Harrow Point lighthouse\n\nThe Harrow Point lighthouse was first lit in 1871, after two ships were lost on the reef.\n";
 
 let corpus: string;
 let dataDir: string;
@@ -28,19 +29,45 @@ const json = { "content-type": "application/json" };
 
 /** Every read route, as a request that answers 200 when let through. */
 const READS: { name: string; send: (key?: string) => Promise<Response> }[] = [
-  { name: "POST /ask", send: (key) => fetch(`${served.url}/ask`, { method: "POST", headers: { ...json, ...bearer(key) }, body: '{"question":"When was the lighthouse first lit?"}' }) },
-  { name: "POST /ask/stream", send: (key) => fetch(`${served.url}/ask/stream`, { method: "POST", headers: { ...json, ...bearer(key) }, body: '{"question":"When was the lighthouse first lit?"}' }) },
+  {
+    name: "POST /ask",
+    send: (key) =>
+      fetch(`${served.url}/ask`, {
+        method: "POST",
+        headers: { ...json, ...bearer(key) },
+        body: '{"question":"When was the lighthouse first lit?"}',
+      }),
+  },
+  {
+    name: "POST /ask/stream",
+    send: (key) =>
+      fetch(`${served.url}/ask/stream`, {
+        method: "POST",
+        headers: { ...json, ...bearer(key) },
+        body: '{"question":"When was the lighthouse first lit?"}',
+      }),
+  },
   { name: "GET /documents", send: (key) => fetch(`${served.url}/documents`, { headers: bearer(key) }) },
   { name: "GET /documents/:id", send: (key) => fetch(`${served.url}/documents/lighthouse`, { headers: bearer(key) }) },
   { name: "GET /examples", send: (key) => fetch(`${served.url}/examples`, { headers: bearer(key) }) },
   { name: "GET /v1/models", send: (key) => fetch(`${served.url}/v1/models`, { headers: bearer(key) }) },
   {
     name: "POST /v1/chat/completions",
-    send: (key) => fetch(`${served.url}/v1/chat/completions`, { method: "POST", headers: { ...json, ...bearer(key) }, body: '{"model":"grounded-qa","messages":[{"role":"user","content":"When was the lighthouse first lit?"}]}' }),
+    send: (key) =>
+      fetch(`${served.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { ...json, ...bearer(key) },
+        body: '{"model":"grounded-qa","messages":[{"role":"user","content":"When was the lighthouse first lit?"}]}',
+      }),
   },
   {
     name: "POST /mcp",
-    send: (key) => fetch(`${served.url}/mcp`, { method: "POST", headers: { ...json, accept: "application/json, text/event-stream", ...bearer(key) }, body: '{"jsonrpc":"2.0","id":1,"method":"ping"}' }),
+    send: (key) =>
+      fetch(`${served.url}/mcp`, {
+        method: "POST",
+        headers: { ...json, accept: "application/json, text/event-stream", ...bearer(key) },
+        body: '{"jsonrpc":"2.0","id":1,"method":"ping"}',
+      }),
   },
   { name: "GET /metrics", send: (key) => fetch(`${served.url}/metrics`, { headers: bearer(key) }) },
 ];

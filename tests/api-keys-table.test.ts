@@ -31,7 +31,8 @@ afterAll(async () => {
 });
 
 const app = () => createApp({ pipeline: () => undefined, maxQuestionChars: 2000, rateLimitPerMinute: 0, apiKeys });
-const remove = (key?: string) => app().request("/documents/x", { method: "DELETE", headers: key ? { authorization: `Bearer ${key}` } : {} });
+const remove = (key?: string) =>
+  app().request("/documents/x", { method: "DELETE", headers: key ? { authorization: `Bearer ${key}` } : {} });
 const metrics = (key?: string) => app().request("/metrics", { headers: key ? { authorization: `Bearer ${key}` } : {} });
 
 async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {

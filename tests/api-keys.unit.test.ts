@@ -33,15 +33,30 @@ async function addKey(name: string, role: Role): Promise<string> {
 
 const app = (rateLimitPerMinute = 0) => createApp({ pipeline: () => undefined, maxQuestionChars: 2000, rateLimitPerMinute, apiKeys });
 const ask = (target: ReturnType<typeof createApp>, key?: string) =>
-  target.request("/ask", { method: "POST", headers: { "content-type": "application/json", ...(key && { authorization: `Bearer ${key}` }) }, body: '{"question":"when?"}' });
+  target.request("/ask", {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(key && { authorization: `Bearer ${key}` }) },
+    body: '{"question":"when?"}',
+  });
 
 describe("what each route needs", () => {
   it("is nothing for health and the page's files, a write key for changing documents, a read key for the rest", () => {
     for (const path of ["/healthz", "/", "/app.js", "/app.css"]) expect(accessOf("GET", path), path).toBe("open");
     expect(accessOf("POST", "/documents")).toBe("write");
     expect(accessOf("DELETE", "/documents/report")).toBe("write");
-    for (const [method, path] of [["POST", "/ask"], ["POST", "/ask/stream"], ["GET", "/documents"], ["GET", "/documents/report"], ["GET", "/examples"],
-      ["POST", "/feedback"], ["GET", "/v1/models"], ["POST", "/v1/chat/completions"], ["POST", "/mcp"], ["GET", "/metrics"], ["POST", "/"]] as const) {
+    for (const [method, path] of [
+      ["POST", "/ask"],
+      ["POST", "/ask/stream"],
+      ["GET", "/documents"],
+      ["GET", "/documents/report"],
+      ["GET", "/examples"],
+      ["POST", "/feedback"],
+      ["GET", "/v1/models"],
+      ["POST", "/v1/chat/completions"],
+      ["POST", "/mcp"],
+      ["GET", "/metrics"],
+      ["POST", "/"],
+    ] as const) {
       expect(accessOf(method, path), `${method} ${path}`).toBe("read");
     }
   });
@@ -55,7 +70,9 @@ describe("API keys", () => {
     expect((await ask(app())).status).toBe(503);
     expect((await app().request("/metrics")).status).toBe(200);
     expect((await app().request("/documents/x", { method: "DELETE" })).status).toBe(401);
-    expect((await app().request("/documents/x", { method: "DELETE", headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).status).toBe(503);
+    expect((await app().request("/documents/x", { method: "DELETE", headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).status).toBe(
+      503,
+    );
   });
 
   it("once one exists, refuse a read without a key or with a wrong one, in each interface's error shape", async () => {
@@ -90,7 +107,9 @@ describe("API keys", () => {
 
   it("count rate limits per key, so clients behind one address do not share a budget", async () => {
     const limited = app(2);
-    expect([(await ask(limited, read)).status, (await ask(limited, read)).status, (await ask(limited, read)).status]).toEqual([503, 503, 429]);
+    expect([(await ask(limited, read)).status, (await ask(limited, read)).status, (await ask(limited, read)).status]).toEqual([
+      503, 503, 429,
+    ]);
     expect((await ask(limited, write)).status).toBe(503);
   });
 

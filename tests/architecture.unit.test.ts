@@ -21,7 +21,8 @@ const LAYERS: string[][] = [
 const WINGS = ["index/files/", "index/postgres/"];
 const DOOR = "index/open-store.ts";
 
-const layerOf = (module: string): number => LAYERS.findIndex((names) => names.some((name) => module === name || module.startsWith(`${name}/`)));
+const layerOf = (module: string): number =>
+  LAYERS.findIndex((names) => names.some((name) => module === name || module.startsWith(`${name}/`)));
 
 let modules: number;
 let imports: [string, string][];

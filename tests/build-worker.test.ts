@@ -70,7 +70,11 @@ async function start(corpus: string, data: string) {
 interface Health {
   status: number;
   ms: number;
-  body: { status: string; progress?: { phase: string; message: string; done?: number; total?: number; unit?: string }; rebuilding?: { message: string } };
+  body: {
+    status: string;
+    progress?: { phase: string; message: string; done?: number; total?: number; unit?: string };
+    rebuilding?: { message: string };
+  };
 }
 
 /** Polls /healthz until it says ready with no build running, recording every answer and how long it took. */
@@ -120,7 +124,11 @@ describe("building the index in a worker thread", () => {
     console.log(
       `/healthz during the build: ${seen.length} answers, ${building.length} "building", max ${maxMs.toFixed(1)} ms; ` +
         `max ${Math.max(...embedding.map((h) => h.ms)).toFixed(1)} ms while the worker embedded; slowest: ` +
-        [...seen].sort((a, b) => b.ms - a.ms).slice(0, 4).map((h) => `${h.ms.toFixed(0)} ms (${h.status} ${h.body.progress?.message ?? h.body.status})`).join(", "),
+        [...seen]
+          .sort((a, b) => b.ms - a.ms)
+          .slice(0, 4)
+          .map((h) => `${h.ms.toFixed(0)} ms (${h.status} ${h.body.progress?.message ?? h.body.status})`)
+          .join(", "),
     );
     expect(building.length).toBeGreaterThan(0);
     const counted = building.find((h) => h.body.progress?.phase === "embedding");

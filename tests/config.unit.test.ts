@@ -48,7 +48,10 @@ describe("settings", () => {
     expect(names.length).toBeGreaterThan(10);
     for (const name of names) expect(example, name).toMatch(new RegExp(`^${name}=`, "m"));
     const values = Object.fromEntries(
-      example.split("\n").filter((l) => /^[A-Z_]+=/.test(l)).map((l) => l.split(/=(.*)/).slice(0, 2) as [string, string]),
+      example
+        .split("\n")
+        .filter((l) => /^[A-Z_]+=/.test(l))
+        .map((l) => l.split(/=(.*)/).slice(0, 2) as [string, string]),
     );
     expect(loadConfig(values)).toEqual(loadConfig({}));
   });

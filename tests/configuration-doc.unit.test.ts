@@ -20,7 +20,13 @@ describe("docs/configuration.md", () => {
   it("names no setting that does not exist, and each only once", async () => {
     const names = new Set(await settingNames());
     const documented = await documentedSettings();
-    expect(documented.filter((name) => !names.has(name)), "settings in docs/configuration.md that src/config.ts lacks").toEqual([]);
-    expect(documented.filter((name, i) => documented.indexOf(name) !== i), "settings documented twice").toEqual([]);
+    expect(
+      documented.filter((name) => !names.has(name)),
+      "settings in docs/configuration.md that src/config.ts lacks",
+    ).toEqual([]);
+    expect(
+      documented.filter((name, i) => documented.indexOf(name) !== i),
+      "settings documented twice",
+    ).toEqual([]);
   });
 });

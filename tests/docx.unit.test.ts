@@ -110,7 +110,9 @@ describe("Word documents", () => {
       `<w:p>${numbered}<w:r><w:t>Tobias Wren</w:t></w:r></w:p>`,
       `<w:p><w:r><w:t>The log survives.</w:t></w:r><w:r><w:footnoteReference w:id="1"/></w:r></w:p>`,
     ].join("");
-    const { text } = await extractDocx(await docxOf(body, { footnotes: `<w:footnote w:id="1">${paragraph(undefined, "Kept at the county archive.")}</w:footnote>` }));
+    const { text } = await extractDocx(
+      await docxOf(body, { footnotes: `<w:footnote w:id="1">${paragraph(undefined, "Kept at the county archive.")}</w:footnote>` }),
+    );
     expect(text).toBe("- Tobias Wren\n\nThe log survives.[1]\n\nKept at the county archive.");
   });
 

@@ -26,7 +26,11 @@ describe("embedding a corpus on every core", () => {
   it("gives the same vectors from encoder threads as in process, each for the text it was asked for", async () => {
     const expected = await local.embedDocuments(TEXTS);
     // Calls in flight at once spread over both threads; each answer must come back to its own call.
-    const got = await Promise.all([threads.embedDocuments(TEXTS.slice(0, 3)), threads.embedDocuments(TEXTS.slice(3)), threads.embedQuery(TEXTS[1]!)]);
+    const got = await Promise.all([
+      threads.embedDocuments(TEXTS.slice(0, 3)),
+      threads.embedDocuments(TEXTS.slice(3)),
+      threads.embedQuery(TEXTS[1]!),
+    ]);
     [...got[0], ...got[1]].forEach((vector, i) => expect(cosine(expected[i]!, vector)).toBeGreaterThan(0.9999));
     expect(cosine(expected[1]!, got[2])).toBeGreaterThan(0.9999);
   });
@@ -36,7 +40,14 @@ describe("embedding a corpus on every core", () => {
       { id: "a:0", documentId: "a", heading: "History", text: "", start: 0, end: 0 },
       { id: "a:1", documentId: "a", heading: "Keepers", text: "", start: 0, end: 0 },
     ];
-    const sentences: Sentence[] = TEXTS.map((text, index) => ({ index, text, documentId: "a", passageId: index % 2 === 0 ? "a:0" : "a:1", start: 0, end: 0 }));
+    const sentences: Sentence[] = TEXTS.map((text, index) => ({
+      index,
+      text,
+      documentId: "a",
+      passageId: index % 2 === 0 ? "a:0" : "a:1",
+      start: 0,
+      end: 0,
+    }));
     const model: EmbeddingModel = {
       provider: "local",
       model: UniversalSentenceEncoderEmbeddings.modelName,

@@ -20,7 +20,12 @@ const GOOD = {
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "feedback-"));
   // Feedback needs no index: a server still building it takes feedback all the same.
-  app = createApp({ pipeline: () => undefined, maxQuestionChars: 2000, rateLimitPerMinute: 0, feedback: new FeedbackFile(join(dataDir, "nested", "feedback.jsonl")) });
+  app = createApp({
+    pipeline: () => undefined,
+    maxQuestionChars: 2000,
+    rateLimitPerMinute: 0,
+    feedback: new FeedbackFile(join(dataDir, "nested", "feedback.jsonl")),
+  });
 });
 afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
@@ -60,7 +65,11 @@ describe("POST /feedback", () => {
     await expectError(await post({ ...GOOD, question: 42 }), 400, "invalid_request", /question/);
     await expectError(await post({ ...GOOD, answer: undefined }), 400, "invalid_request", /answer/);
     await expectError(await post({ ...GOOD, comment: "x".repeat(2001) }), 400, "invalid_request", /comment must be at most 2000/);
-    await expectError(await post({ ...GOOD, citations: [{ id: 1, documentId: "a", start: -1, end: 2, quote: "x" }] }), 400, "invalid_request");
+    await expectError(
+      await post({ ...GOOD, citations: [{ id: 1, documentId: "a", start: -1, end: 2, quote: "x" }] }),
+      400,
+      "invalid_request",
+    );
     await expectError(await post({ ...GOOD, citations: "none" }), 400, "invalid_request", /citations/);
     await expectError(await post({ ...GOOD, question: "q".repeat(2001) }), 400, "invalid_request", /at most 2000/);
     await expectError(await post([GOOD]), 400, "invalid_request", /JSON object/);
@@ -76,7 +85,11 @@ describe("POST /feedback", () => {
 
   it("does not exist on a server given no data directory", async () => {
     const bare = createApp({ pipeline: () => undefined, maxQuestionChars: 2000, rateLimitPerMinute: 0 });
-    const response = await bare.request("/feedback", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(GOOD) });
+    const response = await bare.request("/feedback", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(GOOD),
+    });
     await expectError(response, 404, "not_found");
   });
 });

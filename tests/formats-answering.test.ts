@@ -30,7 +30,11 @@ afterAll(() => rm(root, { recursive: true, force: true }));
 type Answer = { answer: string; citations: { documentId: string; start: number; end: number; quote: string; page?: number }[] };
 
 async function ask(question: string): Promise<Answer> {
-  const response = await app().request("/ask", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ question }) });
+  const response = await app().request("/ask", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ question }),
+  });
   return (await response.json()) as Answer;
 }
 

@@ -89,7 +89,17 @@ describe("npm run eval on SQuAD 2.0 data", () => {
       ["--import", "tsx", "src/cli/eval.ts", "--dataset", "tests/fixtures/squad-sample.json", "--k", "3", "--limit", "12", "--out", out],
       { env: { ...process.env, DATA_DIR: dataDir, LLM_PROVIDER: "none" } },
     );
-    for (const figure of ["recall@3", "MRR", "answer hit", "citation hit", "citation validity", "unanswerable declined", "wrongly declined", "answerabilityAuc", "p50 / p95"]) {
+    for (const figure of [
+      "recall@3",
+      "MRR",
+      "answer hit",
+      "citation hit",
+      "citation validity",
+      "unanswerable declined",
+      "wrongly declined",
+      "answerabilityAuc",
+      "p50 / p95",
+    ]) {
       expect(stdout).toContain(figure);
     }
     const report = JSON.parse(await readFile(out, "utf8")) as { summary: Summary; results: QuestionResult[] };

@@ -9,7 +9,8 @@ import { freePort, startServeProcess, stopServeProcess, type ServeProcess } from
 
 const TOKEN = "a-long-enough-admin-token";
 const MAX_DOCUMENT_CHARS = 20_000;
-const LIGHTHOUSE = "# The Harrow Point lighthouse\n\nThe Harrow Point lighthouse was first lit in 1871, after two ships were lost on the reef.\n";
+const LIGHTHOUSE =
+  "# The Harrow Point lighthouse\n\nThe Harrow Point lighthouse was first lit in 1871, after two ships were lost on the reef.\n";
 const CHINESE = "哈罗角灯塔建于一八七一年。第一位看守人在那里工作了三十一年。";
 
 let dirs: string[];
@@ -39,7 +40,8 @@ afterAll(async () => {
 
 function upload(files: { name: string; content: string | Uint8Array }[]): Promise<Response> {
   const form = new FormData();
-  for (const { name, content } of files) form.append("files", new Blob([typeof content === "string" ? content : new Uint8Array(content)]), name);
+  for (const { name, content } of files)
+    form.append("files", new Blob([typeof content === "string" ? content : new Uint8Array(content)]), name);
   return fetch(`${served.url}/documents`, { method: "POST", body: form, headers: { authorization: `Bearer ${TOKEN}` } });
 }
 
@@ -60,7 +62,9 @@ describe("files that used to hurt the server", () => {
   it("started over a corpus holding a zip bomb and empty web pages, leaving each out with one line naming it", async () => {
     expect(await documentIds()).toEqual(["lighthouse"]);
     const lines = served.output.stdout.split("\n");
-    expect(lines.filter((line) => line.includes("Leaving out bomb.docx: "))).toEqual([expect.stringMatching(/200\.0 MB.*\(MAX_UNPACKED_BYTES\)/)]);
+    expect(lines.filter((line) => line.includes("Leaving out bomb.docx: "))).toEqual([
+      expect.stringMatching(/200\.0 MB.*\(MAX_UNPACKED_BYTES\)/),
+    ]);
     expect(lines.filter((line) => /Leaving out (empty|blank)\.html: .*no text/.test(line))).toHaveLength(2);
   });
 
@@ -85,7 +89,11 @@ describe("files that used to hurt the server", () => {
     while (!done) health.push(await healthStatus());
     expect(health.length).toBeGreaterThan(0);
     expect(new Set(health)).toEqual(new Set([200]));
-    expect(await errorOf(await refused)).toMatchObject({ status: 413, code: "payload_too_large", message: expect.stringMatching(/^large\.docx: .*\(MAX_DOCUMENT_CHARS\)$/) });
+    expect(await errorOf(await refused)).toMatchObject({
+      status: 413,
+      code: "payload_too_large",
+      message: expect.stringMatching(/^large\.docx: .*\(MAX_DOCUMENT_CHARS\)$/),
+    });
     expect(await documentIds()).toEqual(["lighthouse"]);
   });
 
@@ -135,7 +143,11 @@ describe("files that used to hurt the server", () => {
       { id: "chinese", status: "added", passages: 1 },
     ]);
     const answer = await (
-      await fetch(`${served.url}/ask`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ question: "What is ABC 123?" }) })
+      await fetch(`${served.url}/ask`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ question: "What is ABC 123?" }),
+      })
     ).json();
     const passage = answer.passages.find((p: { documentId: string }) => p.documentId === "code");
     expect(passage).toBeDefined();

@@ -69,7 +69,10 @@ describe("POST /ask", () => {
     ]) {
       const body = (await (await askJson({ question })).json()) as AskResponse;
       expect(body.grounded, question).toBe(true);
-      expect(body.citations.some((c) => c.quote.includes(expected!)), question).toBe(true);
+      expect(
+        body.citations.some((c) => c.quote.includes(expected!)),
+        question,
+      ).toBe(true);
     }
   });
 
@@ -109,7 +112,10 @@ describe("POST /ask", () => {
 
   it("leaves a follow-up that stands on its own as it is", async () => {
     const body = (await (
-      await askJson({ question: "What does Russia view the Taliban forces as?", history: [{ role: "user", content: "Who condemned the attack?" }] })
+      await askJson({
+        question: "What does Russia view the Taliban forces as?",
+        history: [{ role: "user", content: "Who condemned the attack?" }],
+      })
     ).json()) as AskResponse;
     expect(body.standaloneQuestion).toBe("What does Russia view the Taliban forces as?");
     expect(body.answer).toContain("bulwark");
@@ -131,7 +137,11 @@ describe("POST /ask", () => {
   });
 
   it("rejects a body that is not JSON with 415", async () => {
-    await expectError(await askJson("question=who", { "content-type": "application/x-www-form-urlencoded" }), 415, "unsupported_media_type");
+    await expectError(
+      await askJson("question=who", { "content-type": "application/x-www-form-urlencoded" }),
+      415,
+      "unsupported_media_type",
+    );
     await expectError(await askJson('{"question":"Who?"}', {}), 415, "unsupported_media_type");
   });
 
@@ -238,7 +248,9 @@ describe("other routes", () => {
       cacheDir: config.cacheDir,
     });
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/trained with local\/universal-sentence-encoder-lite embeddings but the index uses openai\/text-embedding-3-small/);
+    expect(warnings[0]).toMatch(
+      /trained with local\/universal-sentence-encoder-lite embeddings but the index uses openai\/text-embedding-3-small/,
+    );
     const warned = createApp({ pipeline: () => ({ ...pipeline, warnings }), maxQuestionChars: 2000, rateLimitPerMinute: 0 });
     expect(await (await warned.request("/healthz")).json()).toMatchObject({ status: "ready", warnings });
   });
@@ -252,7 +264,10 @@ describe("POST /ask/stream", () => {
       body: JSON.stringify({ question: "How many people were killed in the Moscow attack?" }),
     });
     expect(response.headers.get("content-type")).toMatch(/text\/event-stream/);
-    const events = [...(await response.text()).matchAll(/event: (\w+)\ndata: (.*)\n/g)].map((m) => ({ event: m[1]!, data: JSON.parse(m[2]!) }));
+    const events = [...(await response.text()).matchAll(/event: (\w+)\ndata: (.*)\n/g)].map((m) => ({
+      event: m[1]!,
+      data: JSON.parse(m[2]!),
+    }));
     expect(events[0]!.event).toBe("passages");
     expect(events.at(-1)!.event).toBe("done");
     const deltas = events.filter((e) => e.event === "delta").map((e) => e.data.text as string);

@@ -90,7 +90,11 @@ describe("a damaged index", () => {
       const events: ProgressEvent[] = [];
       const pipeline = await openPipeline(configFor(dataDir), (event) => events.push(event));
       const damaged = events.find((event) => event.phase === "building" && event.cause === "damaged");
-      expect(damaged).toEqual({ phase: "building", cause: "damaged", reason: expect.stringMatching(new RegExp(`^${file} is damaged.*${reason.source}`)) });
+      expect(damaged).toEqual({
+        phase: "building",
+        cause: "damaged",
+        reason: expect.stringMatching(new RegExp(`^${file} is damaged.*${reason.source}`)),
+      });
       await expectExactAnswer(pipeline);
     });
   });

@@ -17,7 +17,8 @@ import type { ProgressEvent } from "../src/progress.js";
 const savedFiles = (index: CorpusIndex) => (index as FilesIndex).saved;
 
 const DOCUMENTS: Record<string, string> = {
-  "lighthouse.txt": "Harrow Point lighthouse\n\nThe Harrow Point lighthouse was first lit in 1871. Its first keeper, Tobias Wren, served for 31 years.\n",
+  "lighthouse.txt":
+    "Harrow Point lighthouse\n\nThe Harrow Point lighthouse was first lit in 1871. Its first keeper, Tobias Wren, served for 31 years.\n",
   "mill.txt": "Dunmore Mill\n\nThe Dunmore watermill ground oats until 1932. Its wheel was nine metres across.\n",
   "orchard.txt": "Fenwick orchard\n\nThe Fenwick orchard grows forty-two varieties of apple on the south slope.\n",
   "ferry.txt": "Harrow ferry\n\nThe last ferry leaves the Harrow pier at 22:40 on Saturdays.\n",
@@ -51,7 +52,12 @@ describe("updating the saved index in place", () => {
     const pipeline = await openPipeline(config, (event) => events.push(event));
     expect(events).toContainEqual({ phase: "updated", added: 1, removed: 0 });
     // Its one sentence and its heading, nothing of the other five documents.
-    expect(events.filter((event) => event.phase === "embedding").at(-1)).toEqual({ phase: "embedding", done: 2, total: 2, unit: "sentences and headings" });
+    expect(events.filter((event) => event.phase === "embedding").at(-1)).toEqual({
+      phase: "embedding",
+      done: 2,
+      total: 2,
+      unit: "sentences and headings",
+    });
     expect(events.some((event) => event.phase === "saved")).toBe(false);
     expect(savedFiles(pipeline.index).journal?.changes).toHaveLength(1);
     expect(await cited(pipeline, "When does the Quay bakery open?")).toEqual(["bakery"]);
@@ -68,7 +74,10 @@ describe("updating the saved index in place", () => {
     const before = await openPipeline(config);
     const documents = await readCorpus(corpus);
     const model = createEmbeddings(config);
-    const changedOrchard = { ...documents.find((d) => d.id === "orchard")!, text: DOCUMENTS["orchard.txt"]!.replace("forty-two", "fifty-one") };
+    const changedOrchard = {
+      ...documents.find((d) => d.id === "orchard")!,
+      text: DOCUMENTS["orchard.txt"]!.replace("forty-two", "fifty-one"),
+    };
     const change = await prepareChange({ added: [changedOrchard], removed: ["ferry"] }, model, { maxChars: config.chunkMaxChars });
     // As the server does: the corpus folder first, then the index.
     await writeFile(join(corpus, "orchard.txt"), changedOrchard.text);
@@ -79,7 +88,9 @@ describe("updating the saved index in place", () => {
     expect(await cited(after, "When does the last ferry leave the Harrow pier?")).not.toContain("ferry");
     const orchard = await ask(after, { question: "How many varieties of apple does the Fenwick orchard grow?" });
     expect(orchard.citations[0]!.quote).toContain("fifty-one");
-    expect(index.documents.get("orchard")!.text.slice(orchard.citations[0]!.start, orchard.citations[0]!.end)).toBe(orchard.citations[0]!.quote);
+    expect(index.documents.get("orchard")!.text.slice(orchard.citations[0]!.start, orchard.citations[0]!.end)).toBe(
+      orchard.citations[0]!.quote,
+    );
     // The earlier version still answers, from its own documents, with quotes exact in them.
     const earlier = await ask(before, { question: "When was the Harrow Point lighthouse first lit?" });
     expect(earlier.citations[0]).toMatchObject({ documentId: "lighthouse", quote: "The Harrow Point lighthouse was first lit in 1871." });

@@ -33,7 +33,11 @@ describe("the saved index", () => {
 
     await writeFile(join(root, "corpus", "lighthouse.txt"), lighthouse.replace("31 years", "45 years"));
     const changed = await openPipeline(settings(), (event) => events.push(event));
-    expect(events).toContainEqual({ phase: "building", cause: "corpus-changed", reason: "corpus changed (1 document new or changed, 0 removed)" });
+    expect(events).toContainEqual({
+      phase: "building",
+      cause: "corpus-changed",
+      reason: "corpus changed (1 document new or changed, 0 removed)",
+    });
     const response = await ask(changed, { question: "How many years did the keeper Tobias Wren serve?" });
     expect(response.answer).toContain("45 years");
     const text = await readFile(join(root, "corpus", "lighthouse.txt"), "utf8");
@@ -42,8 +46,12 @@ describe("the saved index", () => {
 
   it("comes out whole from two builds at once, and the next start loads it", async () => {
     const config = loadConfig({ CORPUS_DIR: join(root, "corpus"), DATA_DIR: join(root, "data-rebuilt"), LLM_PROVIDER: "none" });
-    const both = await Promise.all([openPipeline(config, undefined, { rebuild: true }), openPipeline(config, undefined, { rebuild: true })]);
-    for (const pipeline of both) expect((await ask(pipeline, { question: "How many years did the keeper Tobias Wren serve?" })).answer).toContain("Tobias Wren");
+    const both = await Promise.all([
+      openPipeline(config, undefined, { rebuild: true }),
+      openPipeline(config, undefined, { rebuild: true }),
+    ]);
+    for (const pipeline of both)
+      expect((await ask(pipeline, { question: "How many years did the keeper Tobias Wren serve?" })).answer).toContain("Tobias Wren");
 
     const events: ProgressEvent[] = [];
     const reopened = await openPipeline(config, (event) => events.push(event));
@@ -68,17 +76,25 @@ describe("the saved index", () => {
     const first = await openPipeline(config);
     const lighthouseVectors = first.index.sentenceVectors.slice();
 
-    await writeFile(join(corpus, "mill.txt"), "Dunmore Mill\n\nThe Dunmore watermill ground oats until 1932. Its wheel was nine metres across.\n");
+    await writeFile(
+      join(corpus, "mill.txt"),
+      "Dunmore Mill\n\nThe Dunmore watermill ground oats until 1932. Its wheel was nine metres across.\n",
+    );
     const events: ProgressEvent[] = [];
     const second = await openPipeline(config, (event) => events.push(event));
     expect(events).toContainEqual({ phase: "reused", documents: 1, embedding: 1 });
     // The new document's two sentences and its heading, and nothing of the old one.
-    expect(events.filter((event) => event.phase === "embedding").at(-1)).toEqual({ phase: "embedding", done: 3, total: 3, unit: "sentences and headings" });
+    expect(events.filter((event) => event.phase === "embedding").at(-1)).toEqual({
+      phase: "embedding",
+      done: 3,
+      total: 3,
+      unit: "sentences and headings",
+    });
     const lighthouseRows = second.index.sentences.filter((s) => s.documentId === "lighthouse").map((s) => s.index);
     const dimensions = second.index.manifest.embeddings.dimensions;
-    expect(Array.from(second.index.sentenceVectors.subarray(lighthouseRows[0]! * dimensions, (lighthouseRows.at(-1)! + 1) * dimensions))).toEqual(
-      Array.from(lighthouseVectors),
-    );
+    expect(
+      Array.from(second.index.sentenceVectors.subarray(lighthouseRows[0]! * dimensions, (lighthouseRows.at(-1)! + 1) * dimensions)),
+    ).toEqual(Array.from(lighthouseVectors));
     expect((await ask(second, { question: "How many years did the keeper Tobias Wren serve?" })).answer).toContain("31 years");
     expect((await ask(second, { question: "Until when did the Dunmore mill grind oats?" })).answer).toContain("1932");
 

@@ -60,7 +60,14 @@ describe("splitting documents", () => {
   it("never indexes the page furniture at the end of the article", () => {
     const { passages } = splitDocument(article, { maxChars: 1200 });
     const indexed = passages.map((p) => p.text).join("\n");
-    for (const furniture of ["Recent & Related", "Subscription Options", "* indicates required", "Research Areas", "Pivotal Places", "38 North"]) {
+    for (const furniture of [
+      "Recent & Related",
+      "Subscription Options",
+      "* indicates required",
+      "Research Areas",
+      "Pivotal Places",
+      "38 North",
+    ]) {
       expect(indexed).not.toContain(furniture);
     }
     expect(indexed).toContain("limited alternatives.");

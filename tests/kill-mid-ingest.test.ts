@@ -12,7 +12,10 @@ const TOKEN = "kill-test-admin-token-0123";
 function almanac(): string {
   const lines = ["# The harbour almanac", ""];
   for (let day = 1; day <= 300; day++) {
-    lines.push(`On day ${day} of the almanac the harbour master logged ${day * 3} fishing boats and ${day % 17} storm warnings at the north pier.`, "");
+    lines.push(
+      `On day ${day} of the almanac the harbour master logged ${day * 3} fishing boats and ${day % 17} storm warnings at the north pier.`,
+      "",
+    );
   }
   lines.push("The almanac was bound in green leather by the keeper's daughter, Ada Wren.", "");
   return lines.join("\n");
@@ -44,7 +47,9 @@ async function uploadAndKill(server: ServeProcess, when: RegExp): Promise<void> 
   const logged = server.output.stdout.length;
   const form = new FormData();
   form.append("files", new Blob([almanac()]), "almanac.md");
-  const upload = fetch(`${server.url}/documents`, { method: "POST", body: form, headers: { authorization: `Bearer ${TOKEN}` } }).catch(() => undefined);
+  const upload = fetch(`${server.url}/documents`, { method: "POST", body: form, headers: { authorization: `Bearer ${TOKEN}` } }).catch(
+    () => undefined,
+  );
   const deadline = Date.now() + 60_000;
   while (!when.test(server.output.stdout.slice(logged)) && Date.now() < deadline) await new Promise((done) => setTimeout(done, 5));
   expect(server.output.stdout.slice(logged)).toMatch(when);
@@ -57,7 +62,13 @@ async function documents(server: ServeProcess): Promise<string[]> {
 }
 
 async function ask(server: ServeProcess, question: string) {
-  return (await fetch(`${server.url}/ask`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ question }) })).json();
+  return (
+    await fetch(`${server.url}/ask`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ question }),
+    })
+  ).json();
 }
 
 // Each case starts a server twice and embeds a document between: minutes on a busy two-core machine.

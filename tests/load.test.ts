@@ -34,7 +34,7 @@ function longQuestions(): string[] {
   return Array.from({ length: LONG_CLIENTS * LONG_PER_CLIENT }, (_, i) => {
     const opening = "Why did ISKP attack Moscow, and what does it mean for Russia? Who recruited the attackers? ";
     const offset = (i * 700) % Math.max(1, article.length - 2000);
-    return (opening + article.slice(offset) + " " + article).slice(0, 2000);
+    return `${opening}${article.slice(offset)} ${article}`.slice(0, 2000);
   });
 }
 
@@ -72,7 +72,9 @@ function median(values: number[]): number {
 }
 
 describe("bounded work per request under load", () => {
-  it("keeps normal questions under 3x their unloaded p50 while three clients send 2,000-character questions", { timeout: 90_000 }, async () => {
+  it("keeps normal questions under 3x their unloaded p50 while three clients send 2,000-character questions", {
+    timeout: 90_000,
+  }, async () => {
     const long = longQuestions();
     expect(long.every((q) => q.length === 2000)).toBe(true);
 

@@ -26,9 +26,13 @@ afterAll(async () => {
 /** The scenarios of the MCP conformance suite that apply to any server; the others expect its test server's own tools. */
 describe.each(["server-initialize", "ping", "tools-list", "resources-list"])("the MCP conformance suite's %s scenario", (scenario) => {
   it("passes against /mcp", async () => {
-    const { stdout } = await run("node_modules/.bin/conformance", ["server", "--url", `${server.url}/mcp`, "--scenario", scenario, "-o", results], {
-      timeout: 120_000,
-    }).catch((error: { stdout?: string; stderr?: string; message: string }) => {
+    const { stdout } = await run(
+      "node_modules/.bin/conformance",
+      ["server", "--url", `${server.url}/mcp`, "--scenario", scenario, "-o", results],
+      {
+        timeout: 120_000,
+      },
+    ).catch((error: { stdout?: string; stderr?: string; message: string }) => {
       throw new Error(`conformance failed on ${scenario}:\n${error.stdout ?? ""}\n${error.stderr ?? error.message}`);
     });
     expect(stdout).toMatch(/Passed: (\d+)\/\1, 0 failed/);

@@ -29,7 +29,8 @@ afterAll(async () => {
 });
 
 const textOf = (result: CallToolResult) => (result.content[0] as TextContent).text;
-const call = async (name: string, args: Record<string, unknown>, on = client) => (await on.callTool({ name, arguments: args })) as CallToolResult;
+const call = async (name: string, args: Record<string, unknown>, on = client) =>
+  (await on.callTool({ name, arguments: args })) as CallToolResult;
 const documentText = async (id: string) => ((await (await fetch(`${server.url}/documents/${id}`)).json()) as { text: string }).text;
 
 interface AskResult {
@@ -52,7 +53,12 @@ describe("the MCP server at /mcp", () => {
     expect(found.isError).toBeFalsy();
     const { results } = JSON.parse(textOf(found)) as { results: { id: string; title: string; url: string; text: string }[] };
     expect(results.length).toBeGreaterThan(0);
-    expect(results[0]).toEqual({ id: expect.stringMatching(/:\d+$/), title: expect.any(String), url: expect.stringContaining(`${server.url}/?doc=`), text: expect.any(String) });
+    expect(results[0]).toEqual({
+      id: expect.stringMatching(/:\d+$/),
+      title: expect.any(String),
+      url: expect.stringContaining(`${server.url}/?doc=`),
+      text: expect.any(String),
+    });
 
     const fetched = JSON.parse(textOf(await call("fetch", { id: results[0]!.id }))) as {
       id: string;
@@ -72,9 +78,15 @@ describe("the MCP server at /mcp", () => {
     const structured = result.structuredContent as unknown as AskResult;
     expect(JSON.parse(textOf(result))).toEqual(structured);
 
-    const post = (path: string, body: unknown) => fetch(`${server.url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }).then((r) => r.json());
+    const post = (path: string, body: unknown) =>
+      fetch(`${server.url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }).then(
+        (r) => r.json(),
+      );
     const asked = (await post("/ask", { question: QUESTION })) as AskResponse;
-    const completion = (await post("/v1/chat/completions", { model: "grounded-qa", messages: [{ role: "user", content: QUESTION }] })) as GroundedCompletion;
+    const completion = (await post("/v1/chat/completions", {
+      model: "grounded-qa",
+      messages: [{ role: "user", content: QUESTION }],
+    })) as GroundedCompletion;
 
     expect(structured.answer).toContain("137");
     expect(structured.answer).toBe(asked.answer);

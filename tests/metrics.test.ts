@@ -28,7 +28,8 @@ describe("GET /metrics", () => {
     app = createApp({ pipeline: () => pipeline, maxQuestionChars: 2000, rateLimitPerMinute: 0 });
   });
 
-  const post = (path: string, body: unknown) => app.request(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const post = (path: string, body: unknown) =>
+    app.request(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 
   it("counts requests by route and status, answers by mode, support and interface, declines, and shows the index", async () => {
     const answered = await (await post("/ask", { question: "How many people were killed in the Moscow attack?" })).json();
@@ -50,7 +51,9 @@ describe("GET /metrics", () => {
     expect(text).not.toContain("/no/such/route");
     expect(sample(text, "grounded_qa_http_request_duration_seconds_count", { route: "/v1/chat/completions", status: "200" })).toBe(1);
 
-    expect(sample(text, "grounded_qa_answers_total", { mode: "extractive", support: answered.support, interface: "ask" })).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(text, "grounded_qa_answers_total", { mode: "extractive", support: answered.support, interface: "ask" }),
+    ).toBeGreaterThanOrEqual(1);
     expect(sample(text, "grounded_qa_answers_total", { support: "none", interface: "ask" })).toBe(1);
     expect(sample(text, "grounded_qa_answers_total", { support: "none", interface: "openai" })).toBe(1);
     expect(sample(text, "grounded_qa_declines_total")).toBe(2);
@@ -100,7 +103,8 @@ describe("GET /metrics with WORKERS=2", () => {
 
   it("counts every process's answers, whichever process is scraped", async () => {
     const asked = 6;
-    for (let i = 0; i < asked; i++) expect(await postAlone(`${served.url}/ask`, { question: "When was the lighthouse first lit?" })).toBe(200);
+    for (let i = 0; i < asked; i++)
+      expect(await postAlone(`${served.url}/ask`, { question: "When was the lighthouse first lit?" })).toBe(200);
     for (let scrape = 0; scrape < 4; scrape++) {
       const text = await new Promise<string>((resolve, reject) => {
         request(`${served.url}/metrics`, { agent: false }, (res) => {

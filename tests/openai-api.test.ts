@@ -32,7 +32,11 @@ async function expectExact(citations: LinkedCitation[]) {
 }
 
 /** Each annotation spans a `[n]` marker of `content` and links to citation n's span; every marker has one. */
-function expectAnnotationsOnMarkers(content: string, annotations: OpenAI.Chat.ChatCompletionMessage.Annotation[], citations: LinkedCitation[]) {
+function expectAnnotationsOnMarkers(
+  content: string,
+  annotations: OpenAI.Chat.ChatCompletionMessage.Annotation[],
+  citations: LinkedCitation[],
+) {
   const markers = [...content.matchAll(/\[(\d+)\]/g)];
   expect(annotations).toHaveLength(markers.length);
   for (const a of annotations) {
@@ -61,7 +65,13 @@ describe("the openai client against /v1", () => {
     const { message, finish_reason } = completion.choices[0]!;
     expect(finish_reason).toBe("stop");
     expect(message.content).toContain("137");
-    const asked = (await (await fetch(`${server.url}/ask`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ question: QUESTION }) })).json()) as AskResponse;
+    const asked = (await (
+      await fetch(`${server.url}/ask`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ question: QUESTION }),
+      })
+    ).json()) as AskResponse;
     expect(message.content).toBe(asked.answer);
     expect(message.citations.map(({ url: _, ...c }) => c)).toEqual(asked.citations);
     expect(message.grounded).toBe(true);
@@ -112,7 +122,10 @@ describe("the openai client against /v1", () => {
   });
 
   it("declines a question the documents do not cover, with no annotations", async () => {
-    const completion = (await client.chat.completions.create({ model: "grounded-qa", messages: [{ role: "user", content: "What is the capital of France?" }] })) as unknown as GroundedCompletion;
+    const completion = (await client.chat.completions.create({
+      model: "grounded-qa",
+      messages: [{ role: "user", content: "What is the capital of France?" }],
+    })) as unknown as GroundedCompletion;
     const { message } = completion.choices[0]!;
     expect(message.content).toMatch(/do not cover/);
     expect(message.grounded).toBe(false);
@@ -124,11 +137,41 @@ describe("the openai client against /v1", () => {
   it.each([
     ["an unknown model", { model: "gpt-4o", messages: [{ role: "user", content: "Who?" }] }, 404, "model_not_found", "model"],
     ["no messages", { model: "grounded-qa", messages: [] }, 400, "invalid_request", "messages"],
-    ["a last message that is not the user's", { model: "grounded-qa", messages: [{ role: "user", content: "Who?" }, { role: "assistant", content: "No one." }] }, 400, "invalid_request", "messages"],
-    ["an image part", { model: "grounded-qa", messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "http://x/y.png" } }] }] }, 400, "invalid_request", "messages[0].content[0]"],
+    [
+      "a last message that is not the user's",
+      {
+        model: "grounded-qa",
+        messages: [
+          { role: "user", content: "Who?" },
+          { role: "assistant", content: "No one." },
+        ],
+      },
+      400,
+      "invalid_request",
+      "messages",
+    ],
+    [
+      "an image part",
+      { model: "grounded-qa", messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "http://x/y.png" } }] }] },
+      400,
+      "invalid_request",
+      "messages[0].content[0]",
+    ],
     ["n of 2", { model: "grounded-qa", n: 2, messages: [{ role: "user", content: "Who?" }] }, 400, "invalid_request", "n"],
-    ["tools", { model: "grounded-qa", tools: [{ type: "function", function: { name: "f" } }], messages: [{ role: "user", content: "Who?" }] }, 400, "invalid_request", "tools"],
-    ["a JSON response format", { model: "grounded-qa", response_format: { type: "json_object" }, messages: [{ role: "user", content: "Who?" }] }, 400, "invalid_request", "response_format"],
+    [
+      "tools",
+      { model: "grounded-qa", tools: [{ type: "function", function: { name: "f" } }], messages: [{ role: "user", content: "Who?" }] },
+      400,
+      "invalid_request",
+      "tools",
+    ],
+    [
+      "a JSON response format",
+      { model: "grounded-qa", response_format: { type: "json_object" }, messages: [{ role: "user", content: "Who?" }] },
+      400,
+      "invalid_request",
+      "response_format",
+    ],
     ["an empty question", { model: "grounded-qa", messages: [{ role: "user", content: "  " }] }, 400, "invalid_request", "messages"],
   ])("refuses %s in OpenAI's error shape, which the client throws", async (_, body, status, code, param) => {
     const error = await client.chat.completions.create(body as never).then(
@@ -158,10 +201,13 @@ describe("the openai client against /v1", () => {
   });
 
   it("answers malformed JSON, a missing route and a building index in OpenAI's error shape", async () => {
-    const post = (body: string) => fetch(`${server.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body });
+    const post = (body: string) =>
+      fetch(`${server.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body });
     const malformed = await post('{"model": "grounded-qa", "messages": [');
     expect(malformed.status).toBe(400);
-    expect(await malformed.json()).toEqual({ error: { message: expect.any(String), type: "invalid_request_error", code: "invalid_json", param: null } });
+    expect(await malformed.json()).toEqual({
+      error: { message: expect.any(String), type: "invalid_request_error", code: "invalid_json", param: null },
+    });
 
     const missing = await fetch(`${server.url}/v1/embeddings`, { method: "POST" });
     expect(missing.status).toBe(404);
@@ -183,7 +229,14 @@ describe("the openai client against /v1", () => {
 
 describe("LangChain's ChatOpenAI against /v1", () => {
   const chat = () =>
-    new ChatOpenAI({ model: "grounded-qa", apiKey: "unused", configuration: { baseURL: `${server.url}/v1` }, maxRetries: 0, timeout: 30_000, __includeRawResponse: true });
+    new ChatOpenAI({
+      model: "grounded-qa",
+      apiKey: "unused",
+      configuration: { baseURL: `${server.url}/v1` },
+      maxRetries: 0,
+      timeout: 30_000,
+      __includeRawResponse: true,
+    });
 
   it("answers, with the exact citations in the raw response", async () => {
     const reply = await chat().invoke([

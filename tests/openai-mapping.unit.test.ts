@@ -3,7 +3,8 @@ import type { Citation } from "../src/answer/types.js";
 import { annotationsOf, estimateTokens } from "../src/server/openai/completion.js";
 import { InvalidParameterError, ModelNotFoundError, readChatRequest } from "../src/server/openai/request.js";
 
-const ask = (body: Record<string, unknown>) => readChatRequest({ model: "grounded-qa", messages: [{ role: "user", content: "Who?" }], ...body }, 100);
+const ask = (body: Record<string, unknown>) =>
+  readChatRequest({ model: "grounded-qa", messages: [{ role: "user", content: "Who?" }], ...body }, 100);
 
 function refusal(body: Record<string, unknown>): { param: string; message: string } {
   try {
@@ -23,7 +24,13 @@ describe("reading a chat completion request", () => {
         { role: "user", content: "Who condemned the attack?" },
         { role: "assistant", content: "Russia [1]." },
         { role: "developer", content: "Cite everything." },
-        { role: "user", content: [{ type: "text", text: "When" }, { type: "text", text: "did it happen?" }] },
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "When" },
+            { type: "text", text: "did it happen?" },
+          ],
+        },
       ],
     });
     expect(read.question).toBe("When\ndid it happen?");
@@ -41,7 +48,22 @@ describe("reading a chat completion request", () => {
 
   it("accepts parameters that change nothing here, and plain defaults of refused ones", () => {
     expect(() =>
-      ask({ temperature: 0.2, top_p: 0.9, max_tokens: 10, max_completion_tokens: 10, seed: 1, stop: "x", user: "u", n: 1, tools: [], tool_choice: "none", response_format: { type: "text" }, logprobs: false, frequency_penalty: 1, some_future_field: true }),
+      ask({
+        temperature: 0.2,
+        top_p: 0.9,
+        max_tokens: 10,
+        max_completion_tokens: 10,
+        seed: 1,
+        stop: "x",
+        user: "u",
+        n: 1,
+        tools: [],
+        tool_choice: "none",
+        response_format: { type: "text" },
+        logprobs: false,
+        frequency_penalty: 1,
+        some_future_field: true,
+      }),
     ).not.toThrow();
   });
 
@@ -53,7 +75,15 @@ describe("reading a chat completion request", () => {
     [{ logprobs: true }, "logprobs"],
     [{ modalities: ["text", "audio"] }, "modalities"],
     [{ stream_options: { include_usage: true } }, "stream_options"],
-    [{ messages: [{ role: "user", content: "Hi" }, { role: "tool", content: "42", tool_call_id: "t" }] }, "messages[1].role"],
+    [
+      {
+        messages: [
+          { role: "user", content: "Hi" },
+          { role: "tool", content: "42", tool_call_id: "t" },
+        ],
+      },
+      "messages[1].role",
+    ],
     [{ messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "x" } }] }] }, "messages[0].content[0]"],
     [{ messages: [{ role: "wizard", content: "Hi" }] }, "messages[0].role"],
     [{ messages: [{ role: "user", content: "x".repeat(101) }] }, "messages"],
@@ -69,7 +99,14 @@ describe("reading a chat completion request", () => {
 });
 
 describe("annotations", () => {
-  const citation = (id: number, start: number): Citation => ({ id, documentId: "doc", title: "A doc", start, end: start + 5, quote: "hello" });
+  const citation = (id: number, start: number): Citation => ({
+    id,
+    documentId: "doc",
+    title: "A doc",
+    start,
+    end: start + 5,
+    quote: "hello",
+  });
 
   it("locate each [n] marker in the content and link to the span citation n quotes", () => {
     const answer = "First claim [1]. Second [2] and again [1].";

@@ -10,7 +10,8 @@ import { waitUntilReady } from "./support/ready.js";
 import { freePort, startServeProcess, stopServeProcess, type ServeProcess } from "./support/serve-process.js";
 
 const TOKEN = "a-long-enough-admin-token";
-const LIGHTHOUSE = "# The Harrow Point lighthouse\n\nThe Harrow Point lighthouse was first lit in 1871, after two ships were lost on the reef.\n";
+const LIGHTHOUSE =
+  "# The Harrow Point lighthouse\n\nThe Harrow Point lighthouse was first lit in 1871, after two ships were lost on the reef.\n";
 const ARTICLE = resolve("corpus");
 
 let postgres: TestPostgres;
@@ -19,11 +20,20 @@ let first: ServeProcess;
 let second: ServeProcess;
 
 function serveWithDatabase(url: string, port: number, dataDir: string): ServeProcess {
-  return startServeProcess(port, ARTICLE, dataDir, { VECTOR_STORE: "pgvector", DATABASE_URL: url, ADMIN_TOKEN: TOKEN, RATE_LIMIT_PER_MINUTE: "0" });
+  return startServeProcess(port, ARTICLE, dataDir, {
+    VECTOR_STORE: "pgvector",
+    DATABASE_URL: url,
+    ADMIN_TOKEN: TOKEN,
+    RATE_LIMIT_PER_MINUTE: "0",
+  });
 }
 
 async function askAt(url: string, question: string): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${url}/ask`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ question }) });
+  const response = await fetch(`${url}/ask`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ question }),
+  });
   return { status: response.status, body: await response.json() };
 }
 
@@ -54,7 +64,10 @@ async function eventually(check: () => Promise<boolean>, timeoutMs = 20_000): Pr
 }
 
 /** Every citation quotes its document's text exactly at its offsets, as the server's own document route gives it. */
-async function expectExactCitations(url: string, citations: { documentId: string; start: number; end: number; quote: string }[]): Promise<void> {
+async function expectExactCitations(
+  url: string,
+  citations: { documentId: string; start: number; end: number; quote: string }[],
+): Promise<void> {
   for (const citation of citations) {
     const document = await (await fetch(`${url}/documents/${encodeURIComponent(citation.documentId)}`)).json();
     expect(document.text.slice(citation.start, citation.end)).toBe(citation.quote);
@@ -97,18 +110,27 @@ describe("VECTOR_STORE=pgvector", () => {
   });
 
   it("answers many questions at once, through both servers, every one of them", async () => {
-    const questions = ["How many people did ISKP kill in Moscow?", "Who is Amira Jadoon?", "When was ISKP at its peak strength?", "What is ISKP?"];
+    const questions = [
+      "How many people did ISKP kill in Moscow?",
+      "Who is Amira Jadoon?",
+      "When was ISKP at its peak strength?",
+      "What is ISKP?",
+    ];
     const answers = await Promise.all(
       Array.from({ length: 24 }, (_, i) => askAt((i % 2 === 0 ? first : second).url, questions[i % questions.length]!)),
     );
     expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
-    expect(answers.filter((a, i) => i % questions.length === 0).every((a) => a.body.answer.includes("137"))).toBe(true);
+    expect(answers.filter((_, i) => i % questions.length === 0).every((a) => a.body.answer.includes("137"))).toBe(true);
   });
 
   it("keeps readers' verdicts in the database, whichever server they reach", async () => {
     const verdict = { question: "How many people did ISKP kill in Moscow?", answer: "About 137 [1].", verdict: "up" };
     for (const served of [first, second]) {
-      const posted = await fetch(`${served.url}/feedback`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(verdict) });
+      const posted = await fetch(`${served.url}/feedback`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(verdict),
+      });
       expect(posted.status).toBe(201);
     }
     const pool = new pg.Pool({ connectionString: postgres.url, max: 1 });
@@ -150,7 +172,9 @@ describe("VECTOR_STORE=pgvector", () => {
   it("keeps an uploaded document when a server starts over the same database with a corpus folder that lacks it", async () => {
     const form = new FormData();
     form.append("files", new Blob([LIGHTHOUSE]), "lighthouse.md");
-    expect((await fetch(`${first.url}/documents`, { method: "POST", body: form, headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(201);
+    expect(
+      (await fetch(`${first.url}/documents`, { method: "POST", body: form, headers: { authorization: `Bearer ${TOKEN}` } })).status,
+    ).toBe(201);
     const third = serveWithDatabase(postgres.url, await freePort(), dirs[1]!);
     try {
       await waitUntilReady(third);
@@ -291,4 +315,3 @@ describe("schema migration", () => {
     }
   });
 });
-

@@ -34,9 +34,15 @@ async function corpusOf(files: Record<string, string | Uint8Array>): Promise<str
 
 describe("reading a file within its limits", () => {
   it("refuses a Word document whose parts unzip past MAX_UNPACKED_BYTES before unpacking it", async () => {
-    const refused = withReader(limits({ maxUnpackedBytes: 4 * 1024 * 1024 }), () => {}, (reader) => readUpload(reader, "bomb.docx", Buffer.from(bomb)));
+    const refused = withReader(
+      limits({ maxUnpackedBytes: 4 * 1024 * 1024 }),
+      () => {},
+      (reader) => readUpload(reader, "bomb.docx", Buffer.from(bomb)),
+    );
     await expect(refused).rejects.toThrow(DocumentTooLargeError);
-    await expect(refused).rejects.toThrow(/^bomb\.docx: the Word document's XML unpacks to 8\.0 MB, over the 4 MB .*\(MAX_UNPACKED_BYTES\)$/);
+    await expect(refused).rejects.toThrow(
+      /^bomb\.docx: the Word document's XML unpacks to 8\.0 MB, over the 4 MB .*\(MAX_UNPACKED_BYTES\)$/,
+    );
   });
 
   it("ends the reading thread of a file that needs more than READ_MEMORY_MB, and reads the next file in a new one", async () => {
@@ -53,14 +59,24 @@ describe("reading a file within its limits", () => {
 
   it("ends the reading of a file that takes longer than READ_TIMEOUT_MS", async () => {
     // No thread starts in a millisecond, so this reading cannot finish in time.
-    const refused = withReader(limits({ timeoutMs: 1 }), () => {}, (reader) => reader.read("lighthouse.txt", Buffer.from(LIGHTHOUSE)));
+    const refused = withReader(
+      limits({ timeoutMs: 1 }),
+      () => {},
+      (reader) => reader.read("lighthouse.txt", Buffer.from(LIGHTHOUSE)),
+    );
     await expect(refused).rejects.toThrow(/took longer than the 1 ms a file may take \(READ_TIMEOUT_MS\)/);
   });
 
   it("refuses text longer than MAX_DOCUMENT_CHARS, counting the extracted text, not the file's bytes", async () => {
     const docx = await docxWithBody(wordParagraph("x".repeat(1200)));
-    const refused = withReader(limits({ maxDocumentChars: 1000 }), () => {}, (reader) => readUpload(reader, "long.docx", Buffer.from(docx)));
-    await expect(refused).rejects.toThrow(/^long\.docx: its text is 1,200 characters, over the 1,000 a document may hold \(MAX_DOCUMENT_CHARS\)$/);
+    const refused = withReader(
+      limits({ maxDocumentChars: 1000 }),
+      () => {},
+      (reader) => readUpload(reader, "long.docx", Buffer.from(docx)),
+    );
+    await expect(refused).rejects.toThrow(
+      /^long\.docx: its text is 1,200 characters, over the 1,000 a document may hold \(MAX_DOCUMENT_CHARS\)$/,
+    );
   });
 
   it("calls an empty or whitespace-only file of every format unreadable, naming it", async () => {
@@ -77,13 +93,17 @@ describe("reading a file within its limits", () => {
       "empty.docx": Buffer.from(""),
       "blank.docx": await docxWithBody(wordParagraph("   ")),
     };
-    await withReader(DEFAULT_READING_LIMITS, () => {}, async (reader) => {
-      for (const [name, bytes] of Object.entries(files)) {
-        const refused = readUpload(reader, name, Buffer.from(bytes));
-        await expect(refused, name).rejects.toThrow(UnreadableDocumentError);
-        await expect(refused, name).rejects.toThrow(new RegExp(`^${name.replace(".", "\\.")}: `));
-      }
-    });
+    await withReader(
+      DEFAULT_READING_LIMITS,
+      () => {},
+      async (reader) => {
+        for (const [name, bytes] of Object.entries(files)) {
+          const refused = readUpload(reader, name, Buffer.from(bytes));
+          await expect(refused, name).rejects.toThrow(UnreadableDocumentError);
+          await expect(refused, name).rejects.toThrow(new RegExp(`^${name.replace(".", "\\.")}: `));
+        }
+      },
+    );
   });
 
   it("leaves each such file of the corpus folder out with one event naming it and the limit, and reads the rest", async () => {
@@ -95,7 +115,11 @@ describe("reading a file within its limits", () => {
       "lighthouse.txt": LIGHTHOUSE,
     });
     const events: ProgressEvent[] = [];
-    const documents = await readCorpus(dir, (event) => events.push(event), limits({ maxUnpackedBytes: 4 * 1024 * 1024, maxDocumentChars: 1500 }));
+    const documents = await readCorpus(
+      dir,
+      (event) => events.push(event),
+      limits({ maxUnpackedBytes: 4 * 1024 * 1024, maxDocumentChars: 1500 }),
+    );
     expect(documents.map((d) => d.path)).toEqual(["lighthouse.txt"]);
     expect(events).toEqual([
       { phase: "left-out", path: "blank.html", reason: expect.stringMatching(/no text/) },

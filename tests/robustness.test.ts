@@ -118,7 +118,14 @@ describe("hard-wrapped plain text", () => {
   });
 
   it("gives whole sentences in the document's passages, under its heading", () => {
-    const doc: SourceDocument = { id: "notes", title: "Release notes", path: "notes.txt", text: wrapped, format: "text", bytes: wrapped.length };
+    const doc: SourceDocument = {
+      id: "notes",
+      title: "Release notes",
+      path: "notes.txt",
+      text: wrapped,
+      format: "text",
+      bytes: wrapped.length,
+    };
     const { passages, sentences } = splitDocument(doc, { maxChars: 1200 });
     expect(passages).toHaveLength(1);
     expect(passages[0]!.heading).toBe("Release notes");
@@ -132,7 +139,8 @@ describe("hard-wrapped plain text", () => {
   });
 
   it("still ends a sentence at list items, markdown headings and short lines", () => {
-    const text = "Overview\nThe protocol is described below, one message at a time, in this order.\n- first item\n- second item\n# Heading\nLast line.";
+    const text =
+      "Overview\nThe protocol is described below, one message at a time, in this order.\n- first item\n- second item\n# Heading\nLast line.";
     expect(splitSentences(text).map((s) => text.slice(s.start, s.end))).toEqual([
       "Overview",
       "The protocol is described below, one message at a time, in this order.",

@@ -5,14 +5,21 @@ import { describe, expect, it } from "vitest";
 import { FEATURE_NAMES } from "../src/answer/extractive/features.js";
 import { fitLogistic, logit } from "../src/answer/extractive/logistic.js";
 import { AnswerScorer } from "../src/answer/extractive/scorer.js";
-import { chooseDirectRule, chooseThreshold, DIRECT_PRECISION, heldOutFigures, supportFigures, type Prediction } from "../src/answer/extractive/train.js";
+import {
+  chooseDirectRule,
+  chooseThreshold,
+  DIRECT_PRECISION,
+  heldOutFigures,
+  supportFigures,
+  type Prediction,
+} from "../src/answer/extractive/train.js";
 import { supportOf } from "../src/answer/support.js";
 import { rocAuc } from "../src/eval/metrics.js";
 
 /** A fixed pseudo-random sequence, so the data is the same on every run. */
 function random(seed: number): () => number {
   let state = seed;
-  return () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
+  return () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
 }
 
 describe("logistic regression", () => {
@@ -43,14 +50,21 @@ describe("ROC AUC", () => {
 });
 
 describe("held-out figures and the default threshold", () => {
-  const prediction = (unanswerable: boolean, confidence: number, positive: boolean, second?: { lead: number; positive: boolean }): Prediction => ({
+  const prediction = (
+    unanswerable: boolean,
+    confidence: number,
+    positive: boolean,
+    second?: { lead: number; positive: boolean },
+  ): Prediction => ({
     id: "",
     group: "a",
     unanswerable,
     confidence,
     top: [
       { logit: 2, positive, mentions: positive, unmatchedRarity: 0, lacksKind: false },
-      ...(second ? [{ logit: 2 - second.lead, positive: second.positive, mentions: second.positive, unmatchedRarity: 0, lacksKind: false }] : []),
+      ...(second
+        ? [{ logit: 2 - second.lead, positive: second.positive, mentions: second.positive, unmatchedRarity: 0, lacksKind: false }]
+        : []),
     ],
   });
   const predictions = [
@@ -108,7 +122,13 @@ describe("support levels", () => {
 
   it("chooses the lowest direct threshold at which held-out direct answers are right often enough", () => {
     // Right answers at 0.9, 0.8 and 0.7; wrong ones at 0.65 and 0.5: above 0.65, every direct answer is right.
-    const predictions = [held(false, 0.9, true), held(false, 0.8, true), held(true, 0.65, false), held(false, 0.7, true), held(false, 0.5, false)];
+    const predictions = [
+      held(false, 0.9, true),
+      held(false, 0.8, true),
+      held(true, 0.65, false),
+      held(false, 0.7, true),
+      held(false, 0.5, false),
+    ];
     const { rule, reached } = chooseDirectRule(predictions, 0.1, 1);
     expect(reached).toBe(true);
     const figures = supportFigures(predictions, 0.1, rule, 1);

@@ -23,7 +23,9 @@ beforeAll(async () => {
     "code.pdf": await pdfOf([["ABC 123"]]),
     "title.md": "# Fog signals\n",
     "labels.txt": "Harbour office\nOpen weekdays\nRoom 4",
-    "table.docx": await docxWithBody(`<w:tbl><w:tr><w:tc>${wordParagraph("Lamp")}</w:tc><w:tc>${wordParagraph("Whale oil")}</w:tc></w:tr></w:tbl>`),
+    "table.docx": await docxWithBody(
+      `<w:tbl><w:tr><w:tc>${wordParagraph("Lamp")}</w:tc><w:tc>${wordParagraph("Whale oil")}</w:tc></w:tr></w:tbl>`,
+    ),
     "cells.html": "<table><tr><td>Range</td><td>18 nautical miles</td></tr></table>",
     "chinese.txt": CHINESE,
     "japanese.md": `# 灯台\n\n${JAPANESE}\n`,
@@ -37,13 +39,16 @@ afterAll(() => rm(corpus, { recursive: true, force: true }));
 const byPath = (path: string) => documents.find((d) => d.path === path)!;
 
 describe("a document with text always has something to answer from", () => {
-  it.each(["code.pdf", "title.md", "labels.txt", "table.docx", "cells.html", "chinese.txt", "japanese.md"])("%s has a passage, and every offset is exact", (path) => {
-    const doc = byPath(path);
-    const { passages, sentences } = splitDocument(doc, { maxChars: 1200 });
-    expect(passages.length).toBeGreaterThanOrEqual(1);
-    expect(sentences.length).toBeGreaterThanOrEqual(1);
-    for (const piece of [...passages, ...sentences]) expect(doc.text.slice(piece.start, piece.end)).toBe(piece.text);
-  });
+  it.each(["code.pdf", "title.md", "labels.txt", "table.docx", "cells.html", "chinese.txt", "japanese.md"])(
+    "%s has a passage, and every offset is exact",
+    (path) => {
+      const doc = byPath(path);
+      const { passages, sentences } = splitDocument(doc, { maxChars: 1200 });
+      expect(passages.length).toBeGreaterThanOrEqual(1);
+      expect(sentences.length).toBeGreaterThanOrEqual(1);
+      for (const piece of [...passages, ...sentences]) expect(doc.text.slice(piece.start, piece.end)).toBe(piece.text);
+    },
+  );
 
   it("finds what a short PDF and a table say", () => {
     expect(splitDocument(byPath("code.pdf"), { maxChars: 1200 }).passages.map((p) => p.text)).toEqual(["ABC 123"]);
@@ -55,18 +60,34 @@ describe("a document with text always has something to answer from", () => {
     expect(chinese).toEqual(["哈罗角灯塔建于一八七一年。", "第一位看守人在那里工作了三十一年"]);
     const japanese = splitDocument(byPath("japanese.md"), { maxChars: 1200 });
     expect(japanese.passages.map((p) => p.heading)).toEqual(["灯台"]);
-    expect(japanese.sentences.map((s) => s.text)).toEqual(["ハロー岬の灯台は一八七一年に初めて点灯された。", "最初の灯台守は三十一年間勤めた"]);
+    expect(japanese.sentences.map((s) => s.text)).toEqual([
+      "ハロー岬の灯台は一八七一年に初めて点灯された。",
+      "最初の灯台守は三十一年間勤めた",
+    ]);
   });
 
   it("leaves out a document that is mostly control characters, with one event saying so", () => {
     expect(documents.map((d) => d.path)).not.toContain("garbled.txt");
-    expect(events).toEqual([{ phase: "left-out", path: "garbled.txt", reason: expect.stringMatching(/^its text is mostly unreadable: 86% of its characters are control characters/) }]);
+    expect(events).toEqual([
+      {
+        phase: "left-out",
+        path: "garbled.txt",
+        reason: expect.stringMatching(/^its text is mostly unreadable: 86% of its characters are control characters/),
+      },
+    ]);
   });
 });
 
 describe("Markdown heading anchors", () => {
   const text = "# Harbour safety {#top}\n\n## Security {#security}\n\nThe gate is locked at dusk every day of the year.\n";
-  const doc: SourceDocument = { id: "safety", title: titleOf(text, "safety.md"), path: "safety.md", text, format: "markdown", bytes: text.length };
+  const doc: SourceDocument = {
+    id: "safety",
+    title: titleOf(text, "safety.md"),
+    path: "safety.md",
+    text,
+    format: "markdown",
+    bytes: text.length,
+  };
 
   it("are not part of the title or a passage's heading, and the text keeps them", () => {
     expect(doc.title).toBe("Harbour safety");

@@ -18,7 +18,17 @@ describe("npm run train", () => {
     promisify(execFile)(
       process.execPath,
       // The second run reads the first one's question features from the cache: fitting is what must repeat exactly.
-      ["--import", "tsx", "src/cli/train.ts", "--data", "tests/fixtures/squad-sample.json", "--out", out, "--cache", join(dir, "features.json")],
+      [
+        "--import",
+        "tsx",
+        "src/cli/train.ts",
+        "--data",
+        "tests/fixtures/squad-sample.json",
+        "--out",
+        out,
+        "--cache",
+        join(dir, "features.json"),
+      ],
       { env: { ...process.env, DATA_DIR: join(dir, "data"), LLM_PROVIDER: "none" } },
     );
 

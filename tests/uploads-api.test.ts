@@ -11,7 +11,8 @@ import { freePort, startServeProcess, stopServeProcess, type ServeProcess } from
 const TOKEN = "a-long-enough-admin-token";
 const MAX_UPLOAD_BYTES = 64 * 1024;
 
-const LIGHTHOUSE = "# The Harrow Point lighthouse\n\nThe Harrow Point lighthouse was first lit in 1871, after two ships were lost on the reef.\n";
+const LIGHTHOUSE =
+  "# The Harrow Point lighthouse\n\nThe Harrow Point lighthouse was first lit in 1871, after two ships were lost on the reef.\n";
 const ORCHARD = [
   "# The Fenwick orchard",
   "",
@@ -31,7 +32,11 @@ beforeAll(async () => {
   corpus = dirs[0]!;
   await writeFile(join(corpus, "lighthouse.md"), LIGHTHOUSE);
   await writeFile(join(dirs[2]!, "lighthouse.md"), LIGHTHOUSE);
-  served = startServeProcess(await freePort(), corpus, dirs[1]!, { ADMIN_TOKEN: TOKEN, MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES), RATE_LIMIT_PER_MINUTE: "0" });
+  served = startServeProcess(await freePort(), corpus, dirs[1]!, {
+    ADMIN_TOKEN: TOKEN,
+    MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES),
+    RATE_LIMIT_PER_MINUTE: "0",
+  });
   closed = startServeProcess(await freePort(), dirs[2]!, dirs[3]!);
   await Promise.all([waitUntilReady(served), waitUntilReady(closed)]);
 }, 240_000);
@@ -43,7 +48,8 @@ afterAll(async () => {
 
 function upload(url: string, files: { name: string; content: string | Uint8Array }[], token: string | null = TOKEN): Promise<Response> {
   const form = new FormData();
-  for (const { name, content } of files) form.append("files", new Blob([typeof content === "string" ? content : new Uint8Array(content)]), name);
+  for (const { name, content } of files)
+    form.append("files", new Blob([typeof content === "string" ? content : new Uint8Array(content)]), name);
   return fetch(`${url}/documents`, { method: "POST", body: form, headers: token === null ? {} : { authorization: `Bearer ${token}` } });
 }
 
@@ -73,7 +79,11 @@ async function uploadOnItsOwnConnection(files: { name: string; content: string }
 }
 
 async function ask(question: string) {
-  const response = await fetch(`${served.url}/ask`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ question }) });
+  const response = await fetch(`${served.url}/ask`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ question }),
+  });
   expect(response.status).toBe(200);
   return response.json();
 }
@@ -101,7 +111,13 @@ describe("adding documents through the API", () => {
     const anonymous = await upload(served.url, [{ name: "orchard.md", content: ORCHARD }], null);
     expect(anonymous.headers.get("www-authenticate")).toMatch(/^Bearer/);
     expect(await expectError(anonymous, 401, "unauthorized")).toMatch(/admin token/);
-    expect(await expectError(await upload(served.url, [{ name: "orchard.md", content: ORCHARD }], "wrong-token-of-some-length"), 401, "unauthorized")).toMatch(/wrong/);
+    expect(
+      await expectError(
+        await upload(served.url, [{ name: "orchard.md", content: ORCHARD }], "wrong-token-of-some-length"),
+        401,
+        "unauthorized",
+      ),
+    ).toMatch(/wrong/);
     expect(await documentIds()).toEqual(["lighthouse"]);
   });
 
@@ -110,7 +126,15 @@ describe("adding documents through the API", () => {
     expect(response.status).toBe(201);
     const { documents } = await response.json();
     expect(documents).toEqual([
-      { id: "orchard", title: "The Fenwick orchard", path: "orchard.md", format: "markdown", bytes: ORCHARD.length, passages: 2, status: "added" },
+      {
+        id: "orchard",
+        title: "The Fenwick orchard",
+        path: "orchard.md",
+        format: "markdown",
+        bytes: ORCHARD.length,
+        passages: 2,
+        status: "added",
+      },
     ]);
     expect(existsSync(join(corpus, "orchard.md"))).toBe(true);
 
@@ -132,7 +156,10 @@ describe("adding documents through the API", () => {
   });
 
   it("adds several files in one request, a PDF with its pages among them", async () => {
-    const pdf = await pdfOf([["The ferry timetable of Harrow Point."], ["The last ferry leaves the pier at 22:40 on Saturdays."]], "Ferry timetable");
+    const pdf = await pdfOf(
+      [["The ferry timetable of Harrow Point."], ["The last ferry leaves the pier at 22:40 on Saturdays."]],
+      "Ferry timetable",
+    );
     const response = await upload(served.url, [
       { name: "ferry.pdf", content: pdf },
       { name: "tides.txt", content: "High tide at Harrow Point comes at 06:12 on the first of May.\n" },
@@ -147,7 +174,9 @@ describe("adding documents through the API", () => {
   });
 
   it("keeps a file's name but never its path: a name with separators or .. is saved inside the corpus folder", async () => {
-    const response = await upload(served.url, [{ name: "../../escape.md", content: "# Escape\n\nThe escape hatch of the lighthouse is painted red.\n" }]);
+    const response = await upload(served.url, [
+      { name: "../../escape.md", content: "# Escape\n\nThe escape hatch of the lighthouse is painted red.\n" },
+    ]);
     expect(response.status).toBe(201);
     expect((await response.json()).documents).toMatchObject([{ id: "escape", path: "escape.md", status: "added" }]);
     expect(existsSync(join(corpus, "escape.md"))).toBe(true);
@@ -156,24 +185,35 @@ describe("adding documents through the API", () => {
 
   it("shortens a file name too long for the file system, keeping its extension", async () => {
     const name = `${"Annual report of the harbour commission ".repeat(10)}.md`;
-    const response = await upload(served.url, [{ name, content: "# Harbour commission\n\nThe harbour commission met eleven times in the year.\n" }]);
+    const response = await upload(served.url, [
+      { name, content: "# Harbour commission\n\nThe harbour commission met eleven times in the year.\n" },
+    ]);
     expect(response.status).toBe(201);
     const [document] = (await response.json()).documents;
     expect(Buffer.byteLength(document.path)).toBeLessThanOrEqual(200);
     expect(document.path).toMatch(/^Annual report of the harbour commission .*\.md$/);
     expect(existsSync(join(corpus, document.path))).toBe(true);
-    const deleted = await fetch(`${served.url}/documents/${encodeURIComponent(document.id)}`, { method: "DELETE", headers: { authorization: `Bearer ${TOKEN}` } });
+    const deleted = await fetch(`${served.url}/documents/${encodeURIComponent(document.id)}`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
     expect(deleted.status).toBe(200);
   });
 
   it("refuses what it cannot index with a 4xx that says why, and adds nothing", async () => {
     const before = await documentIds();
-    expect(await expectError(await upload(served.url, [{ name: "prices.csv", content: "a,b\n1,2\n" }]), 415, "unsupported_media_type")).toMatch(/\.pdf/);
-    expect(await expectError(await upload(served.url, [{ name: "broken.pdf", content: "%PDF-1.7 not really" }]), 422, "unreadable_document")).toMatch(
-      /broken\.pdf: the PDF cannot be read/,
+    expect(
+      await expectError(await upload(served.url, [{ name: "prices.csv", content: "a,b\n1,2\n" }]), 415, "unsupported_media_type"),
+    ).toMatch(/\.pdf/);
+    expect(
+      await expectError(await upload(served.url, [{ name: "broken.pdf", content: "%PDF-1.7 not really" }]), 422, "unreadable_document"),
+    ).toMatch(/broken\.pdf: the PDF cannot be read/);
+    expect(
+      await expectError(await upload(served.url, [{ name: "scan.pdf", content: await emptyPdf() }]), 422, "unreadable_document"),
+    ).toMatch(/no text/);
+    expect(await expectError(await upload(served.url, [{ name: "empty.md", content: "  \n" }]), 422, "unreadable_document")).toMatch(
+      /no text/,
     );
-    expect(await expectError(await upload(served.url, [{ name: "scan.pdf", content: await emptyPdf() }]), 422, "unreadable_document")).toMatch(/no text/);
-    expect(await expectError(await upload(served.url, [{ name: "empty.md", content: "  \n" }]), 422, "unreadable_document")).toMatch(/no text/);
     // One bad file refuses the whole request.
     const mixed = await upload(served.url, [
       { name: "good.md", content: "# Good\n\nA good file about the harbour wall.\n" },
@@ -195,7 +235,11 @@ describe("adding documents through the API", () => {
       body: "--xyz\r\nnot a part at all",
     });
     await expectError(garbled, 400, "invalid_request");
-    const noFiles = await fetch(`${served.url}/documents`, { method: "POST", headers: { authorization: `Bearer ${TOKEN}` }, body: new FormData() });
+    const noFiles = await fetch(`${served.url}/documents`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}` },
+      body: new FormData(),
+    });
     await expectError(noFiles, 400, "invalid_request");
     expect(await documentIds()).toEqual(before);
     expect((await readdir(corpus)).sort()).toEqual([".uploads", "escape.md", "ferry.pdf", "lighthouse.md", "orchard.md", "tides.txt"]);
@@ -219,14 +263,21 @@ describe("adding documents through the API", () => {
     expect(existsSync(join(corpus, "tides.txt"))).toBe(false);
     const answer = await ask("When is high tide at Harrow Point on the first of May?");
     expect(answer.citations.map((c: { documentId: string }) => c.documentId)).not.toContain("tides");
-    await expectError(await fetch(`${served.url}/documents/tides`, { method: "DELETE", headers: { authorization: `Bearer ${TOKEN}` } }), 404, "not_found");
+    await expectError(
+      await fetch(`${served.url}/documents/tides`, { method: "DELETE", headers: { authorization: `Bearer ${TOKEN}` } }),
+      404,
+      "not_found",
+    );
     await expectError(await fetch(`${served.url}/documents/orchard`, { method: "DELETE" }), 401, "unauthorized");
   });
 
   it("after a restart, answers from the same documents without rebuilding the index", async () => {
     const before = await documentIds();
     await stopServeProcess(served.proc);
-    served = startServeProcess(new URL(served.url).port as unknown as number, corpus, dirs[1]!, { ADMIN_TOKEN: TOKEN, RATE_LIMIT_PER_MINUTE: "0" });
+    served = startServeProcess(new URL(served.url).port as unknown as number, corpus, dirs[1]!, {
+      ADMIN_TOKEN: TOKEN,
+      RATE_LIMIT_PER_MINUTE: "0",
+    });
     await waitUntilReady(served);
     expect(await documentIds()).toEqual(before);
     expect(served.output.stdout).not.toMatch(/Building the index|Index updated/);
@@ -239,7 +290,11 @@ describe("adding documents through the API", () => {
     expect(list.uploads).toBe(false);
     expect(list).not.toHaveProperty("maxUploadBytes");
     await expectError(await upload(closed.url, [{ name: "orchard.md", content: ORCHARD }]), 403, "uploads_disabled");
-    await expectError(await fetch(`${closed.url}/documents/lighthouse`, { method: "DELETE", headers: { authorization: `Bearer ${TOKEN}` } }), 403, "uploads_disabled");
+    await expectError(
+      await fetch(`${closed.url}/documents/lighthouse`, { method: "DELETE", headers: { authorization: `Bearer ${TOKEN}` } }),
+      403,
+      "uploads_disabled",
+    );
     expect(await documentIds(closed.url)).toEqual(["lighthouse"]);
   });
 });

@@ -30,7 +30,8 @@ async function healthUntil(check: (h: Health) => boolean, timeoutMs = 120_000): 
 }
 
 const allReady = (count: number, documents: number) => (h: Health) =>
-  h.workers?.length === count && h.workers.every((w) => w.status === "ready" && w.documents === documents && w.index === h.workers![0]!.index);
+  h.workers?.length === count &&
+  h.workers.every((w) => w.status === "ready" && w.documents === documents && w.index === h.workers![0]!.index);
 
 beforeAll(async () => {
   dirs = await Promise.all([mkdtemp(join(tmpdir(), "workers-corpus-")), mkdtemp(join(tmpdir(), "workers-data-"))]);
@@ -47,7 +48,11 @@ afterAll(async () => {
 });
 
 async function askStatus(question: string): Promise<number> {
-  const response = await fetch(`${served.url}/ask`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ question }) });
+  const response = await fetch(`${served.url}/ask`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ question }),
+  });
   await response.arrayBuffer();
   return response.status;
 }

@@ -99,7 +99,11 @@ export async function ask(pipeline: AskPipeline, request: AskRequest): Promise<A
     unmatched: unmatched.map((w) => w.word),
     ...(standaloneQuestion !== undefined && { standaloneQuestion }),
     passages: retrieval.passages,
-    timings: { retrieveMs: round(retrieved - started, 10), answerMs: round(answered - retrieved, 10), totalMs: round(answered - started, 10) },
+    timings: {
+      retrieveMs: round(retrieved - started, 10),
+      answerMs: round(answered - retrieved, 10),
+      totalMs: round(answered - started, 10),
+    },
   };
 }
 

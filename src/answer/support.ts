@@ -16,7 +16,11 @@ export interface Evidence {
  * the quote lacks none of the question's rare words ("injured" of a quote about the killed), and it holds
  * the kind of thing asked for (a date for "when"); the rest is the closest the documents come, `related`.
  */
-export function supportOf(grounded: boolean, evidence: Evidence, settings: Pick<ExtractiveSettings, "directConfidence" | "directUnmatchedRarity">): Support {
+export function supportOf(
+  grounded: boolean,
+  evidence: Evidence,
+  settings: Pick<ExtractiveSettings, "directConfidence" | "directUnmatchedRarity">,
+): Support {
   if (!grounded) return "none";
   const lacksRareWord = evidence.unmatched.some((w) => w.rarity >= settings.directUnmatchedRarity);
   return evidence.confidence >= settings.directConfidence && !lacksRareWord && !evidence.lacksAskedKind ? "direct" : "related";

@@ -20,6 +20,7 @@ await runCli(async (args) => {
   if (response.citations.length > 0) console.log("");
   for (const c of response.citations) console.log(`[${c.id}] "${c.quote}"\n    ${c.documentId}:${c.start}-${c.end}`);
   console.log(`\n${SUPPORT_LINES[response.support]}`);
-  if (response.support !== "none" && response.unmatched.length > 0) console.log(`Not in the quoted passage: ${response.unmatched.join(", ")}`);
+  if (response.support !== "none" && response.unmatched.length > 0)
+    console.log(`Not in the quoted passage: ${response.unmatched.join(", ")}`);
   console.error(`\n(${response.mode}, ${response.support}, confidence ${response.confidence}, ${response.timings.totalMs} ms)`);
 });

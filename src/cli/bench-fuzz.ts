@@ -25,11 +25,28 @@ await runCli(async (args) => {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, ["--import", "tsx", "src/cli/serve.ts"], {
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", WORKERS: "1", CORPUS_DIR: corpus, DATA_DIR: data, ADMIN_TOKEN: TOKEN, RATE_LIMIT_PER_MINUTE: "0", LLM_PROVIDER: "none" },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      WORKERS: "1",
+      CORPUS_DIR: corpus,
+      DATA_DIR: data,
+      ADMIN_TOKEN: TOKEN,
+      RATE_LIMIT_PER_MINUTE: "0",
+      LLM_PROVIDER: "none",
+    },
     stdio: ["ignore", "ignore", "inherit"],
   });
   try {
-    while ((await fetch(`${url}/healthz`).then((r) => r.json(), () => undefined))?.status !== "ready") {
+    while (
+      (
+        await fetch(`${url}/healthz`).then(
+          (r) => r.json(),
+          () => undefined,
+        )
+      )?.status !== "ready"
+    ) {
       if (child.exitCode !== null) throw new Error(`the server exited with code ${child.exitCode}`);
       await new Promise((done) => setTimeout(done, 250));
     }

@@ -25,7 +25,12 @@ const USAGE = "npm run bench:ingest -- [--corpus <dir>] [--mb 5] [--threads N] [
 await runCli(async (args) => {
   const { values } = parseArgs({
     args,
-    options: { corpus: { type: "string" }, mb: { type: "string", default: "5" }, threads: { type: "string" }, pages: { type: "string", default: "50" } },
+    options: {
+      corpus: { type: "string" },
+      mb: { type: "string", default: "5" },
+      threads: { type: "string" },
+      pages: { type: "string", default: "50" },
+    },
   });
   const megabytes = Number(values.mb);
   const pages = Number(values.pages);
@@ -82,7 +87,9 @@ await runCli(async (args) => {
     const addEncoderSeconds = encoderMs / 1000;
     const sentences = index.sentences.length;
     console.log(`| measure | value |\n|---|---|`);
-    console.log(`| corpus | ${documents.length} documents, ${(bytes / 1e6).toFixed(2)} MB, ${index.passages.size} passages, ${sentences} sentences |`);
+    console.log(
+      `| corpus | ${documents.length} documents, ${(bytes / 1e6).toFixed(2)} MB, ${index.passages.size} passages, ${sentences} sentences |`,
+    );
     console.log(`| encoder threads | ${threads} |`);
     console.log(`| build time | ${seconds.toFixed(1)} s |`);
     console.log(`| throughput | ${(sentences / seconds).toFixed(1)} sentences/s, ${(bytes / 1000 / seconds).toFixed(2)} KB/s |`);

@@ -42,20 +42,68 @@ await runCli(async (args) => {
     const base: Config = { ...settings, dataDir: scratch, retrieveK: k, llm: { ...settings.llm, provider: "none" } };
     await withDatasetCorpus(base, dataset, async (config) => {
       const embedded = await measure({ ...config, store: { kind: "hnsw" } }, dataset.questions, dataset.format === "golden", k);
-      const pgvector = await measure({ ...config, store: { kind: "pgvector", databaseUrl: database.url } }, dataset.questions, dataset.format === "golden", k);
+      const pgvector = await measure(
+        { ...config, store: { kind: "pgvector", databaseUrl: database.url } },
+        dataset.questions,
+        dataset.format === "golden",
+        k,
+      );
 
-      console.log(`| ${values.questions}: ${embedded.summary.answerable} answerable questions | embedded (hnsw) | pgvector | pgvector / embedded |\n|---|---|---|---|`);
-      const row = (name: string, a: number, b: number, format: (x: number) => string, ratio: string) => console.log(`| ${name} | ${format(a)} | ${format(b)} | ${ratio} |`);
+      console.log(
+        `| ${values.questions}: ${embedded.summary.answerable} answerable questions | embedded (hnsw) | pgvector | pgvector / embedded |\n|---|---|---|---|`,
+      );
+      const row = (name: string, a: number, b: number, format: (x: number) => string, ratio: string) =>
+        console.log(`| ${name} | ${format(a)} | ${format(b)} | ${ratio} |`);
       const points = (a: number, b: number) => `${((b - a) * 100).toFixed(1)} points`;
-      row(`hybrid retrieval recall@${k}`, embedded.summary.recallAtK, pgvector.summary.recallAtK, pct, points(embedded.summary.recallAtK, pgvector.summary.recallAtK));
-      row("retrieval MRR", embedded.summary.mrr, pgvector.summary.mrr, (x) => x.toFixed(3), (pgvector.summary.mrr - embedded.summary.mrr).toFixed(3));
-      row(`keywords alone recall@${k} (BM25 / full-text)`, embedded.keywordRecall, pgvector.keywordRecall, pct, points(embedded.keywordRecall, pgvector.keywordRecall));
-      row("answer hit", embedded.summary.answerHit, pgvector.summary.answerHit, pct, points(embedded.summary.answerHit, pgvector.summary.answerHit));
-      row("ask latency p50", embedded.summary.latencyP50Ms, pgvector.summary.latencyP50Ms, (x) => `${x.toFixed(1)} ms`, `${(pgvector.summary.latencyP50Ms / embedded.summary.latencyP50Ms).toFixed(2)}×`);
-      row("ask latency p95", embedded.summary.latencyP95Ms, pgvector.summary.latencyP95Ms, (x) => `${x.toFixed(1)} ms`, `${(pgvector.summary.latencyP95Ms / embedded.summary.latencyP95Ms).toFixed(2)}×`);
-      const overlap = embedded.keywordTops.map((ids, i) => ids.filter((id) => pgvector.keywordTops[i]!.includes(id)).length / Math.max(1, Math.min(k, ids.length)));
+      row(
+        `hybrid retrieval recall@${k}`,
+        embedded.summary.recallAtK,
+        pgvector.summary.recallAtK,
+        pct,
+        points(embedded.summary.recallAtK, pgvector.summary.recallAtK),
+      );
+      row(
+        "retrieval MRR",
+        embedded.summary.mrr,
+        pgvector.summary.mrr,
+        (x) => x.toFixed(3),
+        (pgvector.summary.mrr - embedded.summary.mrr).toFixed(3),
+      );
+      row(
+        `keywords alone recall@${k} (BM25 / full-text)`,
+        embedded.keywordRecall,
+        pgvector.keywordRecall,
+        pct,
+        points(embedded.keywordRecall, pgvector.keywordRecall),
+      );
+      row(
+        "answer hit",
+        embedded.summary.answerHit,
+        pgvector.summary.answerHit,
+        pct,
+        points(embedded.summary.answerHit, pgvector.summary.answerHit),
+      );
+      row(
+        "ask latency p50",
+        embedded.summary.latencyP50Ms,
+        pgvector.summary.latencyP50Ms,
+        (x) => `${x.toFixed(1)} ms`,
+        `${(pgvector.summary.latencyP50Ms / embedded.summary.latencyP50Ms).toFixed(2)}×`,
+      );
+      row(
+        "ask latency p95",
+        embedded.summary.latencyP95Ms,
+        pgvector.summary.latencyP95Ms,
+        (x) => `${x.toFixed(1)} ms`,
+        `${(pgvector.summary.latencyP95Ms / embedded.summary.latencyP95Ms).toFixed(2)}×`,
+      );
+      const overlap = embedded.keywordTops.map(
+        (ids, i) => ids.filter((id) => pgvector.keywordTops[i]!.includes(id)).length / Math.max(1, Math.min(k, ids.length)),
+      );
       const sameFirst = embedded.keywordTops.filter((ids, i) => ids[0] !== undefined && ids[0] === pgvector.keywordTops[i]![0]).length;
-      console.log(`\nKeywords alone, full-text against BM25: top ${k} shared ${pct(mean(overlap))} on average; the same first passage for ${sameFirst} of ${embedded.keywordTops.length} questions.`);
+      console.log(
+        `\nKeywords alone, full-text against BM25: top ${k} shared ${pct(mean(overlap))} on average; the same first passage for ${sameFirst} of ${embedded.keywordTops.length} questions.`,
+      );
     });
   } finally {
     await database.stop();

@@ -15,7 +15,10 @@ const USAGE = "npm run bench:ready -- [--starts 20] [--requests 12]";
  * ones that were not answered 200, and how long each start took to be ready.
  */
 await runCli(async (args) => {
-  const { values } = parseArgs({ args, options: { starts: { type: "string", default: "20" }, requests: { type: "string", default: "12" } } });
+  const { values } = parseArgs({
+    args,
+    options: { starts: { type: "string", default: "20" }, requests: { type: "string", default: "12" } },
+  });
   const starts = Number(values.starts);
   const requests = Number(values.requests);
   if (!Number.isInteger(starts) || starts < 1 || !Number.isInteger(requests) || requests < 1) throw new UsageError(USAGE);
@@ -26,12 +29,27 @@ await runCli(async (args) => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     const child = spawn(process.execPath, ["--import", "tsx", "src/cli/serve.ts"], {
-      env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, RATE_LIMIT_PER_MINUTE: "0", LLM_PROVIDER: "none", WORKERS: "" },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        DATA_DIR: dataDir,
+        RATE_LIMIT_PER_MINUTE: "0",
+        LLM_PROVIDER: "none",
+        WORKERS: "",
+      },
       stdio: ["ignore", "ignore", "inherit"],
     });
     try {
       const began = performance.now();
-      while ((await fetch(`${url}/healthz`).then((r) => r.json(), () => undefined))?.status !== "ready") {
+      while (
+        (
+          await fetch(`${url}/healthz`).then(
+            (r) => r.json(),
+            () => undefined,
+          )
+        )?.status !== "ready"
+      ) {
         if (child.exitCode !== null) throw new Error(`start ${start}: the server exited with code ${child.exitCode}`);
         await new Promise((done) => setTimeout(done, 25));
       }

@@ -52,7 +52,9 @@ await runCli(async (args) => {
   const exact = queries.map((query) => topByDot(query, vectors, K));
   console.error(`Exact search of ${queryCount} queries in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
 
-  console.log(`| ef (${values.store}) | recall@${K} (${count} vectors, ${dimensions} dimensions, ${CANDIDATES} asked) | ms per search |\n|---|---|---|`);
+  console.log(
+    `| ef (${values.store}) | recall@${K} (${count} vectors, ${dimensions} dimensions, ${CANDIDATES} asked) | ms per search |\n|---|---|---|`,
+  );
   for (const ef of efs) {
     let found = 0;
     started = performance.now();
@@ -94,7 +96,10 @@ async function pgvectorSearch(vectors: number[][], dimensions: number): Promise<
   await db.exec("SET maintenance_work_mem = '1GB'; CREATE INDEX ON points USING hnsw (embedding vector_cosine_ops)");
   const search: Search = async (query, ef) => {
     await db.exec(`SET hnsw.ef_search = ${Math.trunc(ef)}`);
-    const { rows } = await db.query<{ id: number }>("SELECT id FROM points ORDER BY embedding <=> $1 LIMIT $2", [`[${query.join(",")}]`, CANDIDATES]);
+    const { rows } = await db.query<{ id: number }>("SELECT id FROM points ORDER BY embedding <=> $1 LIMIT $2", [
+      `[${query.join(",")}]`,
+      CANDIDATES,
+    ]);
     return rows.map((row) => row.id);
   };
   search.close = () => db.close();

@@ -48,7 +48,9 @@ await runCli(async (args) => {
     await rm(dataDir, { recursive: true, force: true });
   }
   const base = rows[0]!.perSecond;
-  console.log(`| server processes | POST /ask throughput (${concurrency} clients, ${seconds} s) | vs ${rows[0]!.workers} | p50 | p99 | failed |\n|---|---|---|---|---|---|`);
+  console.log(
+    `| server processes | POST /ask throughput (${concurrency} clients, ${seconds} s) | vs ${rows[0]!.workers} | p50 | p99 | failed |\n|---|---|---|---|---|---|`,
+  );
   for (const row of rows) {
     console.log(
       `| ${row.workers} | ${row.perSecond.toFixed(1)} req/s | ${(row.perSecond / base).toFixed(2)}× | ${row.p50.toFixed(1)} ms | ${row.p99.toFixed(1)} ms | ${row.failed} |`,
@@ -69,7 +71,11 @@ async function load(url: string, questions: string[], concurrency: number, secon
         const question = questions[next++ % questions.length]!;
         const sent = performance.now();
         try {
-          const response = await fetch(`${url}/ask`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ question }) });
+          const response = await fetch(`${url}/ask`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ question }),
+          });
           await response.arrayBuffer();
           if (!response.ok) failed++;
         } catch {
@@ -87,7 +93,15 @@ async function load(url: string, questions: string[], concurrency: number, secon
 async function startServer(workers: number, dataDir: string): Promise<{ url: string; stop: () => Promise<void> }> {
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "src/cli/serve.ts"], {
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", WORKERS: String(workers), DATA_DIR: dataDir, RATE_LIMIT_PER_MINUTE: "0", LLM_PROVIDER: "none" },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      WORKERS: String(workers),
+      DATA_DIR: dataDir,
+      RATE_LIMIT_PER_MINUTE: "0",
+      LLM_PROVIDER: "none",
+    },
     stdio: ["ignore", "ignore", "inherit"],
   });
   const url = `http://127.0.0.1:${port}`;
@@ -98,7 +112,10 @@ async function startServer(workers: number, dataDir: string): Promise<{ url: str
   };
   const deadline = Date.now() + 300_000;
   while (Date.now() < deadline && child.exitCode === null) {
-    const health = await fetch(`${url}/healthz`).then((r) => r.json(), () => undefined);
+    const health = await fetch(`${url}/healthz`).then(
+      (r) => r.json(),
+      () => undefined,
+    );
     if (health?.status === "ready") return { url, stop };
     await new Promise((done) => setTimeout(done, 250));
   }

@@ -63,7 +63,11 @@ await runCli(async (args) => {
       Array.from({ length: Number(values.concurrency) }, async () => {
         while (next < total) {
           const question = questions[next++ % questions.length]!;
-          const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ question }) });
+          const response = await fetch(url, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ question }),
+          });
           if (!response.ok) failures++;
           await response.arrayBuffer();
         }
@@ -73,15 +77,23 @@ await runCli(async (args) => {
     server.close();
 
     console.log(`| measure | value |\n|---|---|`);
-    console.log(`| index build (${pipeline.index.passages.size} passages, ${pipeline.index.sentences.length} sentences) | ${(buildMs / 1000).toFixed(2)} s |`);
+    console.log(
+      `| index build (${pipeline.index.passages.size} passages, ${pipeline.index.sentences.length} sentences) | ${(buildMs / 1000).toFixed(2)} s |`,
+    );
     console.log(`| index load + model warm-up | ${loadMs.toFixed(0)} ms |`);
     const askP50 = percentile(latencies, 50);
     const embedP50 = percentile(embeddingTimes, 50);
-    console.log(`| ask latency p50 / p95 (${latencies.length} questions, in process) | ${askP50.toFixed(1)} / ${percentile(latencies, 95).toFixed(1)} ms |`);
+    console.log(
+      `| ask latency p50 / p95 (${latencies.length} questions, in process) | ${askP50.toFixed(1)} / ${percentile(latencies, 95).toFixed(1)} ms |`,
+    );
     console.log(`| bare query embedding p50 / p95 | ${embedP50.toFixed(1)} / ${percentile(embeddingTimes, 95).toFixed(1)} ms |`);
     console.log(`| ask p50 / embedding p50 | ${(askP50 / embedP50).toFixed(2)} |`);
-    console.log(`| answering (sentence scoring) p50 / p95 | ${percentile(answerTimes, 50).toFixed(1)} / ${percentile(answerTimes, 95).toFixed(1)} ms |`);
-    console.log(`| POST /ask throughput (${total} requests, ${values.concurrency} at a time) | ${(total / seconds).toFixed(1)} req/s, ${failures} failed |`);
+    console.log(
+      `| answering (sentence scoring) p50 / p95 | ${percentile(answerTimes, 50).toFixed(1)} / ${percentile(answerTimes, 95).toFixed(1)} ms |`,
+    );
+    console.log(
+      `| POST /ask throughput (${total} requests, ${values.concurrency} at a time) | ${(total / seconds).toFixed(1)} req/s, ${failures} failed |`,
+    );
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }

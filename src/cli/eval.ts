@@ -8,7 +8,8 @@ import { openPipeline } from "../service.js";
 import { printProgress } from "./print-progress.js";
 import { runCli, UsageError } from "./run.js";
 
-const USAGE = "npm run eval -- --dataset <squad.json|golden.jsonl> [--k RETRIEVE_K] [--limit N] [--seed 42] [--out report.json] [--calibrate]";
+const USAGE =
+  "npm run eval -- --dataset <squad.json|golden.jsonl> [--k RETRIEVE_K] [--limit N] [--seed 42] [--out report.json] [--calibrate]";
 
 await runCli(async (args) => {
   const { values } = parseArgs({
@@ -26,7 +27,9 @@ await runCli(async (args) => {
   const settings = loadConfig();
   const k = values.k ? positiveInteger(values.k, "--k") : settings.retrieveK;
   const dataset = await readDataset(values.dataset);
-  const questions = values.limit ? sample(dataset.questions, positiveInteger(values.limit, "--limit"), Number(values.seed)) : dataset.questions;
+  const questions = values.limit
+    ? sample(dataset.questions, positiveInteger(values.limit, "--limit"), Number(values.seed))
+    : dataset.questions;
   const config: Config = { ...settings, retrieveK: k };
 
   console.error(`Evaluating ${questions.length} questions from ${values.dataset} (${dataset.format}).`);
@@ -49,7 +52,10 @@ await runCli(async (args) => {
     const calibration = values.calibrate ? calibrateThreshold(results) : undefined;
     if (calibration) printCalibration(calibration);
     if (values.out) {
-      await writeFile(values.out, JSON.stringify({ dataset: values.dataset, summary, byArticle: Object.fromEntries(byArticle), calibration, results }, null, 2));
+      await writeFile(
+        values.out,
+        JSON.stringify({ dataset: values.dataset, summary, byArticle: Object.fromEntries(byArticle), calibration, results }, null, 2),
+      );
       console.log(`\nReport written to ${values.out}`);
     }
   });
@@ -91,7 +97,9 @@ function printCalibration({ best, curve }: ReturnType<typeof calibrateThreshold>
   console.log("\n| ANSWER_MIN_CONFIDENCE | unanswerable declined | answerable wrongly declined |\n|---|---|---|");
   const step = Math.max(1, Math.floor(curve.length / 12));
   for (const point of curve.filter((_, i) => i % step === 0 || curve[i] === best)) {
-    console.log(`| ${point.threshold.toFixed(3)}${point === best ? " (best)" : ""} | ${pct(point.declined)} | ${pct(point.wronglyDeclined)} |`);
+    console.log(
+      `| ${point.threshold.toFixed(3)}${point === best ? " (best)" : ""} | ${pct(point.declined)} | ${pct(point.wronglyDeclined)} |`,
+    );
   }
 }
 

@@ -14,7 +14,8 @@ export interface IngestReport {
 }
 
 // Most telling first: a terminal narrower than the line cuts it from the end.
-const FORMAT = "Indexing [{bar}] {percentage}% | ETA {timeLeft} | {documentsPerSecond} documents/s, {passagesPerSecond} passages/s | {value}/{total} sentences and headings";
+const FORMAT =
+  "Indexing [{bar}] {percentage}% | ETA {timeLeft} | {documentsPerSecond} documents/s, {passagesPerSecond} passages/s | {value}/{total} sentences and headings";
 
 /**
  * How fast the corpus is being indexed, `seconds` after it was split with `done` of `total` embedded: its

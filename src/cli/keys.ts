@@ -29,7 +29,8 @@ await runCli(async (args) => {
 
 async function create(store: ApiKeyStore, args: string[]): Promise<void> {
   const { name, role } = parsed(args, { name: { type: "string" }, role: { type: "string" } }).values;
-  if (!name || !KEY_NAME.test(name)) throw new UsageError(`--name must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit\n${USAGE}`);
+  if (!name || !KEY_NAME.test(name))
+    throw new UsageError(`--name must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit\n${USAGE}`);
   if (!ROLES.includes(role as Role)) throw new UsageError(`--role must be read or write\n${USAGE}`);
   const key = newKey();
   await store.add({ name, role: role as Role, sha256: hashOf(key).toString("hex"), createdAt: new Date().toISOString() });
@@ -46,7 +47,13 @@ async function list(store: ApiKeyStore, args: string[]): Promise<void> {
   }
   const rows = [["name", "role", "created", "last used"], ...keys.map((k) => [k.name, k.role, k.createdAt, k.lastUsedAt ?? "never"])];
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  for (const row of rows) console.log(row.map((cell, column) => cell.padEnd(widths[column]!)).join("  ").trimEnd());
+  for (const row of rows)
+    console.log(
+      row
+        .map((cell, column) => cell.padEnd(widths[column]!))
+        .join("  ")
+        .trimEnd(),
+    );
 }
 
 async function revoke(store: ApiKeyStore, args: string[]): Promise<void> {

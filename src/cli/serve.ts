@@ -52,7 +52,10 @@ await runCli(async () => {
     processes: () => peers.readiness(),
     maxQuestionChars: config.maxQuestionChars,
     rateLimitPerMinute: config.rateLimitPerMinute,
-    feedback: config.store.kind === "pgvector" ? new FeedbackTable(config.store.databaseUrl) : new FeedbackFile(join(config.dataDir, "feedback.jsonl")),
+    feedback:
+      config.store.kind === "pgvector"
+        ? new FeedbackTable(config.store.databaseUrl)
+        : new FeedbackFile(join(config.dataDir, "feedback.jsonl")),
     library: () => library,
     apiKeys: await ApiKeys.open(config.adminToken, openApiKeyStore(config), (message) => console.warn(`Warning: ${message}`)),
     trustProxy: config.trustProxy,
@@ -95,7 +98,8 @@ await runCli(async () => {
   });
   const pipeline = library.current;
   // The start screen's questions are checked against this version before it counts as ready, and again at each change.
-  const checkExamples = () => examples.check(library!.current).catch((error: Error) => log(`Cannot check the example questions: ${error.message}`));
+  const checkExamples = () =>
+    examples.check(library!.current).catch((error: Error) => log(`Cannot check the example questions: ${error.message}`));
   await checkExamples();
   library.onSwap(() => void checkExamples());
   if (!listenFirst) await startListening();
@@ -107,7 +111,9 @@ await runCli(async () => {
   library.onSwap(report);
   followStore(library, log, (reason) => (unavailable = reason));
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  console.log(`Ready in ${seconds} s: ${pipeline.index.documents.size} documents, ${pipeline.index.passages.size} passages, ${pipeline.answerer.mode} answers.`);
+  console.log(
+    `Ready in ${seconds} s: ${pipeline.index.documents.size} documents, ${pipeline.index.passages.size} passages, ${pipeline.answerer.mode} answers.`,
+  );
 });
 // A start that failed (port taken, corpus that cannot be indexed, …) has printed its one line: exit now,
 // rather than leave a server listening that will never be ready.

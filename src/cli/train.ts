@@ -63,7 +63,9 @@ await runCli(async (args) => {
     const added = questions.slice(before).filter((q) => !q.offTopic);
     sources.push({
       path: relative(process.cwd(), file),
-      sha256: createHash("sha256").update(await readFile(file)).digest("hex"),
+      sha256: createHash("sha256")
+        .update(await readFile(file))
+        .digest("hex"),
       questions: added.length,
       articles: new Set(added.map((q) => q.group)).size,
     });
@@ -82,7 +84,16 @@ await runCli(async (args) => {
           log(`Indexing the ${dataset.documents?.length ?? 0} articles of ${file}.`);
           const { index, retriever } = await openRetrieval(config, printProgress);
           const resources = await openFeatureResources(index, config.cacheDir, printProgress);
-          add(await collectTrainingQuestions(dataset.questions, (q) => q.article ?? file, retriever, config.retrieveK, resources, counter(dataset.questions.length)));
+          add(
+            await collectTrainingQuestions(
+              dataset.questions,
+              (q) => q.article ?? file,
+              retriever,
+              config.retrieveK,
+              resources,
+              counter(dataset.questions.length),
+            ),
+          );
         }),
       );
     }
@@ -100,13 +111,28 @@ await runCli(async (args) => {
   }
 
   const real = questions.filter((q) => !q.offTopic);
-  log(`Leave-one-article-out over ${new Set(real.map((q) => q.group)).size} articles, ${real.length} questions (and ${questions.length - real.length} asked off topic).`);
+  log(
+    `Leave-one-article-out over ${new Set(real.map((q) => q.group)).size} articles, ${real.length} questions (and ${questions.length - real.length} asked off topic).`,
+  );
   const predictions = crossValidate(questions, l2);
   const { threshold, curve } = chooseThreshold(predictions, margin, maxDeclined);
   const groups = [...new Set(questions.map((q) => q.group))];
-  const perArticle = Object.fromEntries(groups.map((g) => [g, heldOutFigures(predictions.filter((p) => p.group === g), threshold, margin)]));
+  const perArticle = Object.fromEntries(
+    groups.map((g) => [
+      g,
+      heldOutFigures(
+        predictions.filter((p) => p.group === g),
+        threshold,
+        margin,
+      ),
+    ]),
+  );
   const overall = heldOutFigures(predictions, threshold, margin);
-  const squad = heldOutFigures(predictions.filter((p) => p.group !== GOLDEN_GROUP), threshold, margin);
+  const squad = heldOutFigures(
+    predictions.filter((p) => p.group !== GOLDEN_GROUP),
+    threshold,
+    margin,
+  );
 
   printTable("Held out (each article scored by a model fitted on the others)", { ...perArticle, "all SQuAD articles": squad, overall });
   console.log("\n| second-sentence margin | sentence hit | answer hit |\n|---|---|---|");
@@ -116,7 +142,9 @@ await runCli(async (args) => {
   }
   console.log("\n| ANSWER_MIN_CONFIDENCE | answered right | unanswerable declined | answerable declined |\n|---|---|---|---|");
   for (const p of curve.filter((_, i) => i % 2 === 0 || curve[i]!.threshold === threshold)) {
-    console.log(`| ${p.threshold}${p.threshold === threshold ? " (default)" : ""} | ${pct(p.answeredRight)} | ${pct(p.unanswerableDeclined)} | ${pct(p.answerableDeclined)} |`);
+    console.log(
+      `| ${p.threshold}${p.threshold === threshold ? " (default)" : ""} | ${pct(p.answeredRight)} | ${pct(p.unanswerableDeclined)} | ${pct(p.answerableDeclined)} |`,
+    );
   }
 
   // SQuAD's unanswerable questions are written to look answerable (the same words, a changed fact): no
@@ -127,11 +155,19 @@ await runCli(async (args) => {
   const { rule: direct, reached } = chooseDirectRule(reference, threshold, margin);
   const support = Object.fromEntries(
     [...groups, "all SQuAD articles", "overall"].map((g) => {
-      const chosen = g === "overall" ? predictions : g === "all SQuAD articles" ? predictions.filter((p) => p.group !== GOLDEN_GROUP) : predictions.filter((p) => p.group === g);
+      const chosen =
+        g === "overall"
+          ? predictions
+          : g === "all SQuAD articles"
+            ? predictions.filter((p) => p.group !== GOLDEN_GROUP)
+            : predictions.filter((p) => p.group === g);
       return [g, supportFigures(chosen, threshold, direct, margin)];
     }),
   );
-  printSupport(`Support levels held out (direct: confidence >= ${direct.threshold} and no unmatched question word of rarity >= ${direct.unmatchedRarity})`, support);
+  printSupport(
+    `Support levels held out (direct: confidence >= ${direct.threshold} and no unmatched question word of rarity >= ${direct.unmatchedRarity})`,
+    support,
+  );
   console.log(
     reached
       ? `\nThe direct rule was chosen on ${golden.length > 0 ? GOLDEN_GROUP : "every article"}: the lowest threshold with ${pct(DIRECT_PRECISION)} of direct answers right and at most ${pct(MAX_UNANSWERABLE_DIRECT)} of unanswerable questions direct.`
@@ -160,18 +196,39 @@ await runCli(async (args) => {
       maxAnswerableDeclined: maxDeclined,
       method: "logistic regression (Newton, L2), deterministic: the same data gives the same weights",
     },
-    heldOut: { method: "leave one article out", threshold, perArticle, squad, overall, calibration, direct: { ...direct, chosenOn: golden.length > 0 ? GOLDEN_GROUP : "every article", precisionTarget: DIRECT_PRECISION, maxUnanswerableDirect: MAX_UNANSWERABLE_DIRECT, reached }, support },
+    heldOut: {
+      method: "leave one article out",
+      threshold,
+      perArticle,
+      squad,
+      overall,
+      calibration,
+      direct: {
+        ...direct,
+        chosenOn: golden.length > 0 ? GOLDEN_GROUP : "every article",
+        precisionTarget: DIRECT_PRECISION,
+        maxUnanswerableDirect: MAX_UNANSWERABLE_DIRECT,
+        reached,
+      },
+      support,
+    },
   };
   await mkdir(dirname(values.out), { recursive: true });
   await writeFile(values.out, `${JSON.stringify(file, null, 2)}\n`);
-  console.log(`\nScorer written to ${values.out} (default ANSWER_MIN_CONFIDENCE ${threshold}, ANSWER_DIRECT_CONFIDENCE ${direct.threshold}).`);
+  console.log(
+    `\nScorer written to ${values.out} (default ANSWER_MIN_CONFIDENCE ${threshold}, ANSWER_DIRECT_CONFIDENCE ${direct.threshold}).`,
+  );
 });
 
 /**
  * The questions' features from an earlier run (`--cache`), so that trying other settings of the fit does
  * not retrieve and embed everything again; written by the first run with that flag.
  */
-async function readCache(path: string): Promise<{ questions: TrainingQuestion[]; sources: { path: string; sha256: string; questions: number; articles: number }[] } | undefined> {
+async function readCache(
+  path: string,
+): Promise<
+  { questions: TrainingQuestion[]; sources: { path: string; sha256: string; questions: number; articles: number }[] } | undefined
+> {
   try {
     return JSON.parse(await readFile(path, "utf8"));
   } catch (error) {
@@ -188,7 +245,9 @@ function counter(total: number): (done: number) => void {
 }
 
 function printTable(title: string, rows: Record<string, HeldOutFigures>): void {
-  console.log(`\n${title}\n\n| article | questions (ans. / unans.) | sentence hit | answer hit | answered right | unanswerable declined | answerable declined | answerabilityAuc |\n|---|---|---|---|---|---|---|---|`);
+  console.log(
+    `\n${title}\n\n| article | questions (ans. / unans.) | sentence hit | answer hit | answered right | unanswerable declined | answerable declined | answerabilityAuc |\n|---|---|---|---|---|---|---|---|`,
+  );
   for (const [name, f] of Object.entries(rows)) {
     console.log(
       `| ${name} | ${f.questions} (${f.answerable} / ${f.unanswerable}) | ${pct(f.sentenceHit)} | ${pct(f.answerHit)} | ${pct(f.answeredRight)} | ${pct(f.unanswerableDeclined)} | ${pct(f.answerableDeclined)} | ${f.answerabilityAuc.toFixed(3)} |`,
@@ -197,9 +256,13 @@ function printTable(title: string, rows: Record<string, HeldOutFigures>): void {
 }
 
 function printSupport(title: string, rows: Record<string, SupportFigures>): void {
-  console.log(`\n${title}\n\n| article | direct: answers | direct: right (precision) | direct and right (coverage of answerable) | related: answers | related: right | unanswerable shown direct |\n|---|---|---|---|---|---|---|`);
+  console.log(
+    `\n${title}\n\n| article | direct: answers | direct: right (precision) | direct and right (coverage of answerable) | related: answers | related: right | unanswerable shown direct |\n|---|---|---|---|---|---|---|`,
+  );
   for (const [name, f] of Object.entries(rows)) {
-    console.log(`| ${name} | ${f.directAnswers} | ${pct(f.directPrecision)} | ${pct(f.directCoverage)} | ${f.relatedAnswers} | ${pct(f.relatedPrecision)} | ${pct(1 - f.unanswerableNotDirect)} |`);
+    console.log(
+      `| ${name} | ${f.directAnswers} | ${pct(f.directPrecision)} | ${pct(f.directCoverage)} | ${f.relatedAnswers} | ${pct(f.relatedPrecision)} | ${pct(1 - f.unanswerableNotDirect)} |`,
+    );
   }
 }
 

@@ -154,5 +154,3 @@ export async function fitVectorColumn(client: pg.PoolClient, dimensions: number)
     `CREATE VIEW ${PASSAGE_VECTORS} AS SELECT id, text, jsonb_build_object('passageId', id) AS metadata, embedding FROM qa_passages`,
   );
 }
-
-

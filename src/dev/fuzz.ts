@@ -35,27 +35,72 @@ const ROUTES: [string, string][] = [
 ];
 const METHODS = ["GET", "POST", "DELETE", "PUT", "PATCH", "OPTIONS"];
 /** Text that has broken parsers elsewhere: NUL, lone surrogates, right-to-left marks, long runs, paths. */
-const NASTY = fc.constantFrom("\u0000", "\ud800", "\u202e", "%00", "%", "%E0%A4%A", "../../etc/passwd", "C:\\fakepath\\x.md", "{{7*7}}", "<script>", "'; drop table x;--", "\r\n", "🙂");
-const nastyText = fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: "grapheme", maxLength: 40 }), NASTY, fc.array(NASTY, { maxLength: 5 }).map((parts) => parts.join("")));
+const NASTY = fc.constantFrom(
+  "\u0000",
+  "\ud800",
+  "\u202e",
+  "%00",
+  "%",
+  "%E0%A4%A",
+  "../../etc/passwd",
+  "C:\\fakepath\\x.md",
+  "{{7*7}}",
+  "<script>",
+  "'; drop table x;--",
+  "\r\n",
+  "🙂",
+);
+const nastyText = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: "grapheme", maxLength: 40 }),
+  NASTY,
+  fc.array(NASTY, { maxLength: 5 }).map((parts) => parts.join("")),
+);
 
 function routeOf(): fc.Arbitrary<{ method: string; path: string }> {
   // Lone surrogates as U+FFFD, as on the wire: encodeURIComponent throws on them.
   const id = nastyText.map((text) => encodeURIComponent(Buffer.from(text).toString()));
-  const anyPath = fc.oneof(fc.constantFrom(...ROUTES.map(([, path]) => path), "/nowhere"), id.map((encoded) => `/documents/${encoded}`));
+  const anyPath = fc.oneof(
+    fc.constantFrom(...ROUTES.map(([, path]) => path), "/nowhere"),
+    id.map((encoded) => `/documents/${encoded}`),
+  );
   const route = fc.oneof(
     { weight: 4, arbitrary: fc.constantFrom(...ROUTES).map(([method, path]) => ({ method, path })) },
-    { weight: 1, arbitrary: fc.tuple(fc.constantFrom("GET", "DELETE"), id).map(([method, encoded]) => ({ method, path: `/documents/${encoded}` })) },
+    {
+      weight: 1,
+      arbitrary: fc.tuple(fc.constantFrom("GET", "DELETE"), id).map(([method, encoded]) => ({ method, path: `/documents/${encoded}` })),
+    },
     { weight: 1, arbitrary: fc.record({ method: fc.constantFrom(...METHODS), path: anyPath }) },
   );
-  const query = fc.option(fc.dictionary(nastyText, nastyText, { maxKeys: 3 }).map((q) => `?${new URLSearchParams(q)}`), { nil: "" });
+  const query = fc.option(
+    fc.dictionary(nastyText, nastyText, { maxKeys: 3 }).map((q) => `?${new URLSearchParams(q)}`),
+    { nil: "" },
+  );
   return fc.tuple(route, query).map(([{ method, path }, q]) => ({ method, path: path + q }));
 }
 
-const jsonBody = fc.oneof(
-  fc.jsonValue({ maxDepth: 3 }),
-  fc.record({ question: fc.oneof(nastyText, fc.jsonValue({ maxDepth: 1 }), fc.constant("x".repeat(2500))), history: fc.option(fc.jsonValue({ maxDepth: 2 })) }, { requiredKeys: [] }),
-  fc.record({ question: nastyText, answer: nastyText, verdict: fc.oneof(fc.constantFrom("up", "down"), nastyText), citations: fc.option(fc.jsonValue({ maxDepth: 2 })), comment: fc.option(nastyText) }, { requiredKeys: [] }),
-).map((value) => JSON.stringify(value) ?? "null");
+const jsonBody = fc
+  .oneof(
+    fc.jsonValue({ maxDepth: 3 }),
+    fc.record(
+      {
+        question: fc.oneof(nastyText, fc.jsonValue({ maxDepth: 1 }), fc.constant("x".repeat(2500))),
+        history: fc.option(fc.jsonValue({ maxDepth: 2 })),
+      },
+      { requiredKeys: [] },
+    ),
+    fc.record(
+      {
+        question: nastyText,
+        answer: nastyText,
+        verdict: fc.oneof(fc.constantFrom("up", "down"), nastyText),
+        citations: fc.option(fc.jsonValue({ maxDepth: 2 })),
+        comment: fc.option(nastyText),
+      },
+      { requiredKeys: [] },
+    ),
+  )
+  .map((value) => JSON.stringify(value) ?? "null");
 
 /** A form of one or more parts: files with hostile names and contents (empty, binary, a broken PDF, a fake zip), or plain fields. */
 const formBody = fc
@@ -77,12 +122,35 @@ const formBody = fc
     return form;
   });
 
-const rawBody = fc.oneof(nastyText, fc.uint8Array({ maxLength: 200 }).map((bytes) => Buffer.from(bytes).toString("latin1")), fc.constant("--xyz\r\nnot a part"));
+const rawBody = fc.oneof(
+  nastyText,
+  fc.uint8Array({ maxLength: 200 }).map((bytes) => Buffer.from(bytes).toString("latin1")),
+  fc.constant("--xyz\r\nnot a part"),
+);
 
 /** A request to one of the server's routes, with any method, headers and body, most of them wrong. */
 export function badRequest(token: string): fc.Arbitrary<FuzzRequest> {
-  const contentType = fc.option(fc.oneof(fc.constantFrom("application/json", "multipart/form-data", "multipart/form-data; boundary=xyz", "text/plain", "application/x-www-form-urlencoded"), nastyText.map((t) => t.replace(/[^\x20-\x7e]/g, ""))), { nil: undefined });
-  const authorization = fc.option(fc.oneof({ weight: 3, arbitrary: fc.constant(`Bearer ${token}`) }, fc.constantFrom("Bearer", "Bearer wrong-token-of-some-length", "Basic Zm9vOmJhcg=="), nastyText.map((t) => t.replace(/[^\x20-\x7e]/g, ""))), { nil: undefined });
+  const contentType = fc.option(
+    fc.oneof(
+      fc.constantFrom(
+        "application/json",
+        "multipart/form-data",
+        "multipart/form-data; boundary=xyz",
+        "text/plain",
+        "application/x-www-form-urlencoded",
+      ),
+      nastyText.map((t) => t.replace(/[^\x20-\x7e]/g, "")),
+    ),
+    { nil: undefined },
+  );
+  const authorization = fc.option(
+    fc.oneof(
+      { weight: 3, arbitrary: fc.constant(`Bearer ${token}`) },
+      fc.constantFrom("Bearer", "Bearer wrong-token-of-some-length", "Basic Zm9vOmJhcg=="),
+      nastyText.map((t) => t.replace(/[^\x20-\x7e]/g, "")),
+    ),
+    { nil: undefined },
+  );
   return fc
     .record({ route: routeOf(), contentType, authorization, body: fc.option(fc.oneof(jsonBody, formBody, rawBody), { nil: undefined }) })
     .map(({ route: { method, path }, contentType, authorization, body }) => {
@@ -104,7 +172,8 @@ const STACK_TRACE = /\n\s+at .+:\d+:\d+|node_modules\/|\/src\/\w+\/\w+\.ts/;
  */
 export async function fuzzServer(url: string, token: string, { runs, seed }: { runs: number; seed: number }): Promise<FuzzReport> {
   const report: FuzzReport = { requests: 0, byStatus: {}, failures: [] };
-  const fail = (request: FuzzRequest, why: string) => report.failures.push(`${why}: ${request.method} ${request.path} ${JSON.stringify(request.headers)}`);
+  const fail = (request: FuzzRequest, why: string) =>
+    report.failures.push(`${why}: ${request.method} ${request.path} ${JSON.stringify(request.headers)}`);
   let documents = await documentList(url);
   await fc.assert(
     fc.asyncProperty(badRequest(token), async (request) => {
@@ -124,7 +193,8 @@ export async function fuzzServer(url: string, token: string, { runs, seed }: { r
       if (response.status >= 400 && !isErrorBody(text)) fail(request, `an error without the error shape: ${text.slice(0, 200)}`);
       if (request.path.startsWith("/documents") && request.method !== "GET") {
         const now = await documentList(url);
-        if (response.status >= 400 && now !== documents) fail(request, `a refused request changed the documents from ${documents} to ${now}`);
+        if (response.status >= 400 && now !== documents)
+          fail(request, `a refused request changed the documents from ${documents} to ${now}`);
         documents = now;
       }
     }),
@@ -150,5 +220,8 @@ async function documentList(url: string): Promise<string> {
 }
 
 async function answers(url: string): Promise<boolean> {
-  return fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+  return fetch(`${url}/healthz`).then(
+    (r) => r.ok,
+    () => false,
+  );
 }

@@ -101,7 +101,10 @@ export function summarize(results: QuestionResult[], k: number): Summary {
     unanswerable: unanswerable.length,
     k,
     recallAtK: share(answerable.filter((r) => r.goldRank !== null).length, answerable.length),
-    mrr: share(answerable.reduce((sum, r) => sum + (r.goldRank ? 1 / r.goldRank : 0), 0), answerable.length),
+    mrr: share(
+      answerable.reduce((sum, r) => sum + (r.goldRank ? 1 / r.goldRank : 0), 0),
+      answerable.length,
+    ),
     answerHit: share(answerable.filter((r) => r.answerHit).length, answerable.length),
     citationHit: share(answerable.filter((r) => r.citationHit).length, answerable.length),
     citationValidity: citations === 0 ? 1 : (citations - invalid) / citations,

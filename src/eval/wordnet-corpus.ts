@@ -23,7 +23,10 @@ export async function writeWordNetCorpus(dir: string, bytes: number): Promise<nu
   const flush = async () => {
     if (document.length === 0) return;
     documents++;
-    await writeFile(join(dir, `wordnet-${String(documents).padStart(4, "0")}.txt`), `WordNet definitions, part ${documents}\n\n${document.join("\n\n")}\n`);
+    await writeFile(
+      join(dir, `wordnet-${String(documents).padStart(4, "0")}.txt`),
+      `WordNet definitions, part ${documents}\n\n${document.join("\n\n")}\n`,
+    );
     document = [];
     size = 0;
   };
@@ -51,8 +54,13 @@ export async function definitions(): Promise<string[]> {
     for (const line of (await readFile(join(dict, file), "utf8")).split("\n")) {
       if (line.startsWith(" ") || !line.includes(" | ")) continue; // the licence header
       const fields = line.split(" ");
-      const words = Array.from({ length: parseInt(fields[3]!, 16) }, (_, k) => fields[4 + 2 * k]!.replace(/_/g, " ").replace(/\(.*\)$/, ""));
-      const gloss = line.slice(line.indexOf(" | ") + 3).trim().replace(/;\s*$/, "");
+      const words = Array.from({ length: parseInt(fields[3]!, 16) }, (_, k) =>
+        fields[4 + 2 * k]!.replace(/_/g, " ").replace(/\(.*\)$/, ""),
+      );
+      const gloss = line
+        .slice(line.indexOf(" | ") + 3)
+        .trim()
+        .replace(/;\s*$/, "");
       const name = words.join(", ");
       sentences.push(`${name[0]!.toUpperCase()}${name.slice(1)}: ${gloss.replace(/[.;]*$/, "")}.`);
     }

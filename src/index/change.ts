@@ -35,7 +35,8 @@ export async function indexDocuments(
   const pieces = documents.map((document) => ({ document, ...splitDocument(document, chunking) }));
   const passages = pieces.flatMap((p) => p.passages);
   const sentences = pieces.flatMap((p) => p.sentences.map((s, index) => ({ ...s, index })));
-  if (documents.length > 0) progress({ phase: "split", documents: documents.length, passages: passages.length, sentences: sentences.length });
+  if (documents.length > 0)
+    progress({ phase: "split", documents: documents.length, passages: passages.length, sentences: sentences.length });
   const { sentenceVectors, passageVectors } = await embedCorpus(passages, sentences, model, progress);
   const dimensions = sentenceVectors.dimensions || passageVectors.dimensions;
   const at = { sentences: 0, passages: 0 };
@@ -78,7 +79,11 @@ export function indexAfter<Index extends CorpusIndex>(index: Index, change: Inde
     sentenceVectors = appendRows(sentenceVectors, added.sentenceVectors);
     for (const passage of added.passages) passages.set(passage.id, passage);
   }
-  const manifest = { ...index.manifest, embeddings: { ...index.manifest.embeddings, dimensions }, documents: manifestDocuments(documents.values()) };
+  const manifest = {
+    ...index.manifest,
+    embeddings: { ...index.manifest.embeddings, dimensions },
+    documents: manifestDocuments(documents.values()),
+  };
   return { ...index, manifest, documents, passages, documentSentences, sentenceVectors };
 }
 

@@ -57,6 +57,11 @@ export function worthUpdating(index: CorpusIndex, diff: CorpusDiff): boolean {
 }
 
 /** The change `diff` makes, with its documents split and embedded: the part of an update in proportion to what is added. */
-export async function prepareChange(diff: CorpusDiff, model: EmbeddingModel, chunking: ChunkingSettings, progress: Progress = () => {}): Promise<IndexChange> {
+export async function prepareChange(
+  diff: CorpusDiff,
+  model: EmbeddingModel,
+  chunking: ChunkingSettings,
+  progress: Progress = () => {},
+): Promise<IndexChange> {
   return { added: await indexDocuments(diff.added, model, chunking, progress), removed: diff.removed };
 }

@@ -34,7 +34,8 @@ async function embedInBulk(model: EmbeddingModel, texts: string[], unit: string,
     while (next < order.length) {
       const batch = order.slice(next, (next += BATCH));
       const vectors = await bulk.embeddings.embedDocuments(batch.map((i) => texts[i]!));
-      if (packed.dimensions === 0) packed = { vectors: new Float32Array(texts.length * vectors[0]!.length), dimensions: vectors[0]!.length };
+      if (packed.dimensions === 0)
+        packed = { vectors: new Float32Array(texts.length * vectors[0]!.length), dimensions: vectors[0]!.length };
       batch.forEach((textIndex, j) => setUnit(packed, textIndex, vectors[j]!));
       done += batch.length;
       progress({ phase: "embedding", done, total: texts.length, unit });

@@ -16,7 +16,11 @@ import type { SourceDocument } from "./types.js";
  * that holds no readable text (an encrypted or scanned PDF), or is over one of `limits`, is left out, with
  * one progress event naming it and saying why. Files are read in a worker thread (`reader.ts`).
  */
-export async function readCorpus(dir: string, progress: Progress = () => {}, limits: ReadingLimits = DEFAULT_READING_LIMITS): Promise<SourceDocument[]> {
+export async function readCorpus(
+  dir: string,
+  progress: Progress = () => {},
+  limits: ReadingLimits = DEFAULT_READING_LIMITS,
+): Promise<SourceDocument[]> {
   if (!existsSync(dir)) throw new Error(`the corpus folder ${dir} does not exist: create it or set CORPUS_DIR`);
   const files = (await listFiles(dir)).filter(isSupported);
   files.sort();

@@ -27,9 +27,14 @@ const NO_IMAGES = mammoth.images.imgElement(async () => ({ src: "" }));
  * memory (at about 40 times their size), is checked before anything is unpacked: a small .docx can unzip
  * to hundreds of MB of XML. Images are not read, so they do not count.
  */
-export async function extractDocx(bytes: Uint8Array, limits: Pick<ReadingLimits, "maxUnpackedBytes"> = DEFAULT_READING_LIMITS): Promise<ExtractedText> {
+export async function extractDocx(
+  bytes: Uint8Array,
+  limits: Pick<ReadingLimits, "maxUnpackedBytes"> = DEFAULT_READING_LIMITS,
+): Promise<ExtractedText> {
   if (OLE_SIGNATURE.every((byte, i) => bytes[i] === byte)) {
-    throw new UnreadableDocumentError("the Word document is encrypted or in the old .doc format: save it as .docx without a password and add it again");
+    throw new UnreadableDocumentError(
+      "the Word document is encrypted or in the old .doc format: save it as .docx without a password and add it again",
+    );
   }
   const xml = declaredUnpackedBytes(bytes, (name) => XML_PART.test(name));
   if (xml !== undefined && xml > limits.maxUnpackedBytes) {
@@ -68,7 +73,15 @@ function collectParagraphs(node: Node, paragraphs: string[]): void {
     return;
   }
   const children = Array.from(node.childNodes);
-  if (tag === "LI") addParagraph(children.filter((child) => !isBlock(child)).map(inlineText).join(""), paragraphs, "- ");
+  if (tag === "LI")
+    addParagraph(
+      children
+        .filter((child) => !isBlock(child))
+        .map(inlineText)
+        .join(""),
+      paragraphs,
+      "- ",
+    );
   // A list item goes on to a list nested in it, or to a footnote's paragraphs; other containers (lists, tables) to all they hold.
   for (const child of children) if (tag !== "LI" || isBlock(child)) collectParagraphs(child, paragraphs);
 }
@@ -88,6 +101,10 @@ function inlineText(node: Node): string {
 
 /** Spaces and tabs collapsed; line breaks kept, though never two in a row, which would split the paragraph in two. */
 function addParagraph(text: string, paragraphs: string[], prefix = ""): void {
-  const paragraph = text.replace(/[ \t\r\f\v\u00a0]+/g, " ").replace(/ ?\n ?/g, "\n").replace(/\n+/g, "\n").trim();
+  const paragraph = text
+    .replace(/[ \t\r\f\v\u00a0]+/g, " ")
+    .replace(/ ?\n ?/g, "\n")
+    .replace(/\n+/g, "\n")
+    .trim();
   if (paragraph !== "") paragraphs.push(prefix + paragraph);
 }

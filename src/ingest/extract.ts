@@ -45,6 +45,14 @@ export async function extractDocument(path: string, bytes: Buffer, limits: Readi
       `its text is ${text.length.toLocaleString("en")} characters, over the ${limits.maxDocumentChars.toLocaleString("en")} a document may hold (MAX_DOCUMENT_CHARS)`,
     );
   }
-  const document: SourceDocument = { id: documentIdFor(path), title: title ?? titleOf(text, path), path, text, format, bytes: bytes.length, ...(pageStarts ? { pageStarts } : {}) };
+  const document: SourceDocument = {
+    id: documentIdFor(path),
+    title: title ?? titleOf(text, path),
+    path,
+    text,
+    format,
+    bytes: bytes.length,
+    ...(pageStarts ? { pageStarts } : {}),
+  };
   return { document, ...(notice && { notice }) };
 }

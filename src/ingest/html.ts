@@ -4,9 +4,44 @@ import { UnreadableDocumentError, type ExtractedText } from "./extracted.js";
 
 /** Elements that start a block of their own; the rest (links, emphasis, spans) flow inside one. */
 const BLOCK_ELEMENTS = new Set([
-  "ADDRESS", "ARTICLE", "ASIDE", "BLOCKQUOTE", "BODY", "CAPTION", "DD", "DETAILS", "DIV", "DL", "DT", "FIGCAPTION", "FIGURE",
-  "FOOTER", "H1", "H2", "H3", "H4", "H5", "H6", "HEADER", "HR", "LI", "MAIN", "NAV", "OL", "P", "PRE", "SECTION",
-  "SUMMARY", "TABLE", "TBODY", "TD", "TFOOT", "TH", "THEAD", "TR", "UL",
+  "ADDRESS",
+  "ARTICLE",
+  "ASIDE",
+  "BLOCKQUOTE",
+  "BODY",
+  "CAPTION",
+  "DD",
+  "DETAILS",
+  "DIV",
+  "DL",
+  "DT",
+  "FIGCAPTION",
+  "FIGURE",
+  "FOOTER",
+  "H1",
+  "H2",
+  "H3",
+  "H4",
+  "H5",
+  "H6",
+  "HEADER",
+  "HR",
+  "LI",
+  "MAIN",
+  "NAV",
+  "OL",
+  "P",
+  "PRE",
+  "SECTION",
+  "SUMMARY",
+  "TABLE",
+  "TBODY",
+  "TD",
+  "TFOOT",
+  "TH",
+  "THEAD",
+  "TR",
+  "UL",
 ]);
 const SKIPPED_ELEMENTS = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "SVG", "CANVAS", "IFRAME"]);
 
@@ -25,7 +60,9 @@ export function extractHtml(html: string): ExtractedText {
   }
   const pageTitle = document.querySelector("title")?.textContent?.trim() || undefined;
   const article = new Readability(document as unknown as Document, { charThreshold: 0 }).parse();
-  const root = article?.content ? parseHTML(`<!doctype html><html><body>${article.content}</body></html>`).document.body : parseHTML(html).document.body;
+  const root = article?.content
+    ? parseHTML(`<!doctype html><html><body>${article.content}</body></html>`).document.body
+    : parseHTML(html).document.body;
   const blocks: string[] = [];
   const inline = { text: "" };
   collectBlocks(root as unknown as Node, blocks, inline);
@@ -37,7 +74,10 @@ export function extractHtml(html: string): ExtractedText {
 
 /** Ends the block being gathered: its spaces collapsed, its line breaks (from `<br>`) kept. */
 function flushInline(inline: { text: string }, blocks: string[]): void {
-  const block = inline.text.replace(/[ \t\r\f\v\u00a0]+/g, " ").replace(/ ?\n ?/g, "\n").trim();
+  const block = inline.text
+    .replace(/[ \t\r\f\v\u00a0]+/g, " ")
+    .replace(/ ?\n ?/g, "\n")
+    .trim();
   if (block !== "" && block !== "-") blocks.push(block);
   inline.text = "";
 }

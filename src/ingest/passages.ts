@@ -27,7 +27,8 @@ const MARKDOWN_HEADING = /^#{1,6}[ \t]+/;
 /** Lines this long read as prose even without a full stop (a subtitle, a list item). */
 const MIN_PROSE_WORDS = 12;
 /** Scripts written without spaces between words: two of their characters count as a word. */
-const SPACELESS_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/gu;
+const SPACELESS_SCRIPT =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/gu;
 const MAX_HEADING_CHARS = 200;
 
 /**

@@ -48,7 +48,8 @@ async function readPages(bytes: Uint8Array): Promise<{ pages: string[]; title?: 
     return { pages: (await extractText(pdf, { mergePages: false })).text, title };
   } catch (error) {
     const name = (error as { name?: string }).name;
-    if (name === "PasswordException") throw new UnreadableDocumentError("the PDF is encrypted: save it without a password and add it again");
+    if (name === "PasswordException")
+      throw new UnreadableDocumentError("the PDF is encrypted: save it without a password and add it again");
     throw new UnreadableDocumentError(`the PDF cannot be read (${error instanceof Error ? error.message : String(error)})`);
   }
 }

@@ -38,11 +38,17 @@ export class DocumentReader {
   }
 
   private startWorker(): Worker {
-    const worker = startModuleWorker(import.meta.url, { readDocuments: this.limits }, { resourceLimits: { maxOldGenerationSizeMb: this.limits.memoryMb } });
+    const worker = startModuleWorker(
+      import.meta.url,
+      { readDocuments: this.limits },
+      { resourceLimits: { maxOldGenerationSizeMb: this.limits.memoryMb } },
+    );
     // Between files nothing else listens: a thread that fails or ends then must not take the server with it; the next file gets a new one.
-    worker.on("error", () => {}).on("exit", () => {
-      if (this.worker === worker) this.worker = undefined;
-    });
+    worker
+      .on("error", () => {})
+      .on("exit", () => {
+        if (this.worker === worker) this.worker = undefined;
+      });
     return worker;
   }
 
@@ -75,7 +81,11 @@ export class DocumentReader {
         );
       const onExit = (code: number) => finish(new UnreadableDocumentError(`reading it stopped unexpectedly (exit code ${code})`), true);
       const timer = setTimeout(
-        () => finish(new DocumentTooLargeError(`reading it took longer than the ${seconds(timeoutMs)} a file may take (READ_TIMEOUT_MS)`), true),
+        () =>
+          finish(
+            new DocumentTooLargeError(`reading it took longer than the ${seconds(timeoutMs)} a file may take (READ_TIMEOUT_MS)`),
+            true,
+          ),
         timeoutMs,
       );
       worker.on("message", onMessage).on("error", onError).on("exit", onExit);

@@ -3,6 +3,7 @@
  * points, and U+FFFD. A PDF whose fonts do not say which letters their glyphs are comes out of pdf.js as
  * runs of these.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is what this is for.
 const UNREADABLE = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f\p{Co}\uFFFD]/gu;
 
 /** More than this share of a document's visible characters being unreadable makes the document so. */

@@ -17,7 +17,11 @@ export class UnsupportedFormatError extends Error {}
  */
 export function uploadFileName(name: string): string {
   const last = name.normalize("NFC").split(/[/\\]/).at(-1) ?? "";
-  const safe = last.replace(/[\u0000-\u001f\u007f]/g, "").replace(/^[.\s]+/, "").trim();
+  const safe = last
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: a file name's control characters are what is taken out.
+    .replace(/[\u0000-\u001f\u007f]/g, "")
+    .replace(/^[.\s]+/, "")
+    .trim();
   if (safe === "") throw new InvalidFileNameError(`"${name}" is not a usable file name`);
   return withinNameLimit(safe);
 }

@@ -28,7 +28,11 @@ export async function checkLlm(config: Config): Promise<LlmStatus> {
     const listed = ids.some((id) => id === config.llm.model || id === `${config.llm.model}:latest`);
     return listed
       ? { ...status, available: true }
-      : { ...status, available: true, warning: `the server does not list model "${config.llm.model}" (it lists ${ids.slice(0, 5).join(", ") || "none"})` };
+      : {
+          ...status,
+          available: true,
+          warning: `the server does not list model "${config.llm.model}" (it lists ${ids.slice(0, 5).join(", ") || "none"})`,
+        };
   } catch (error) {
     return { ...status, available: false, reason: describeFailure(error) };
   }

@@ -32,7 +32,11 @@ export function verifyClaims(
   for (const claim of claims) {
     const parsed = claimSchema.safeParse(claim);
     if (!parsed.success) {
-      unverified.push({ passageId: field(claim, "passage"), quote: field(claim, "quote"), reason: "not an entry of the form {id, passage, quote}" });
+      unverified.push({
+        passageId: field(claim, "passage"),
+        quote: field(claim, "quote"),
+        reason: "not an entry of the form {id, passage, quote}",
+      });
       continue;
     }
     const { id, quote } = parsed.data;

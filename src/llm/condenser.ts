@@ -15,9 +15,12 @@ const HISTORY_TURNS = 6;
 export function createCondenser(model: BaseChatModel, prompts: Prompts, fallback: QuestionCondenser): QuestionCondenser {
   return async (question, history, signal) => {
     try {
-      const reply = await model.invoke([new HumanMessage(prompts.fill("condense", { history: renderHistory(history, prompts), question }))], {
-        signal,
-      });
+      const reply = await model.invoke(
+        [new HumanMessage(prompts.fill("condense", { history: renderHistory(history, prompts), question }))],
+        {
+          signal,
+        },
+      );
       const standalone = reply.text.trim().split("\n", 1)[0]!.trim();
       return standalone === "" ? question : standalone;
     } catch (error) {

@@ -16,7 +16,5 @@ export function normalizeLabel(cited: string | number): string {
 }
 
 export function renderPassages(labelled: Map<string, RankedPassage>, prompts: Prompts): string {
-  return [...labelled]
-    .map(([id, passage]) => prompts.fill("passage", { id, section: passage.heading, text: passage.text }))
-    .join("\n\n");
+  return [...labelled].map(([id, passage]) => prompts.fill("passage", { id, section: passage.heading, text: passage.text })).join("\n\n");
 }

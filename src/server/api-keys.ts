@@ -126,15 +126,30 @@ export class ApiKeys {
     }
     if (needed === "read") {
       if (holder || keys.length === 0) return undefined;
-      return new ApiError(401, "unauthorized", given ? "the key is wrong or has been revoked" : "this server needs an API key (Authorization: Bearer <key>)");
+      return new ApiError(
+        401,
+        "unauthorized",
+        given ? "the key is wrong or has been revoked" : "this server needs an API key (Authorization: Bearer <key>)",
+      );
     }
     if (!this.writesPossible()) {
-      return new ApiError(403, "uploads_disabled", "adding and deleting documents is turned off on this server (no ADMIN_TOKEN is set and no write key exists)");
+      return new ApiError(
+        403,
+        "uploads_disabled",
+        "adding and deleting documents is turned off on this server (no ADMIN_TOKEN is set and no write key exists)",
+      );
     }
     if (!holder) {
-      return new ApiError(401, "unauthorized", given ? "the key is wrong or has been revoked" : "adding and deleting documents needs a write key or the admin token (Authorization: Bearer <key>)");
+      return new ApiError(
+        401,
+        "unauthorized",
+        given
+          ? "the key is wrong or has been revoked"
+          : "adding and deleting documents needs a write key or the admin token (Authorization: Bearer <key>)",
+      );
     }
-    if (holder.role !== "write") return new ApiError(403, "forbidden", `the key "${holder.name}" may only read; adding and deleting documents needs a write key`);
+    if (holder.role !== "write")
+      return new ApiError(403, "forbidden", `the key "${holder.name}" may only read; adding and deleting documents needs a write key`);
     return undefined;
   }
 

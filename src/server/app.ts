@@ -90,7 +90,15 @@ export function createApp(options: AppOptions): Hono {
     return build ? c.json({ status: "building", progress: build, ...facts }, 503) : c.json({ status: "loading", ...facts }, 503);
   });
 
-  app.route("/documents", documentRoutes({ ready, library: options.library, writesPossible: () => apiKeys.writesPossible(), maxUploadBytes: options.maxUploadBytes ?? 0 }));
+  app.route(
+    "/documents",
+    documentRoutes({
+      ready,
+      library: options.library,
+      writesPossible: () => apiKeys.writesPossible(),
+      maxUploadBytes: options.maxUploadBytes ?? 0,
+    }),
+  );
 
   const examples = options.examples ?? new ExampleQuestions();
   app.get("/examples", async (c) => c.json({ questions: await examples.for(ready()) }));
@@ -109,10 +117,28 @@ export function createApp(options: AppOptions): Hono {
     return streamAnswer(c, answerStream, ready(), body);
   });
 
-  app.route("/v1", openAIRoutes({ ready, answer: metrics.answering("openai"), maxQuestionChars: options.maxQuestionChars, limits, publicUrl: options.publicUrl }));
+  app.route(
+    "/v1",
+    openAIRoutes({
+      ready,
+      answer: metrics.answering("openai"),
+      maxQuestionChars: options.maxQuestionChars,
+      limits,
+      publicUrl: options.publicUrl,
+    }),
+  );
   // An MCP client sends several requests per question (initialize, tools/list, ...): they count on their own.
   const mcpLimits = [bodyLimitOf(MAX_BODY_BYTES), ...rateLimitOf(options.rateLimitPerMinute, "MCP requests")];
-  app.route("/mcp", mcpRoutes({ ready, answer: metrics.answering("mcp"), maxQuestionChars: options.maxQuestionChars, limits: mcpLimits, publicUrl: options.publicUrl }));
+  app.route(
+    "/mcp",
+    mcpRoutes({
+      ready,
+      answer: metrics.answering("mcp"),
+      maxQuestionChars: options.maxQuestionChars,
+      limits: mcpLimits,
+      publicUrl: options.publicUrl,
+    }),
+  );
 
   // Prometheus text; with several server processes, every one's figures, whichever is scraped.
   app.get("/metrics", async (c) => c.body(await metrics.scrape(), 200, { "content-type": metrics.contentType }));

@@ -31,7 +31,10 @@ export function trustedProxies(entries: readonly string[]): BlockList | undefine
 export function clientAddressOf(peer: string, forwardedFor: string | undefined, trusted: BlockList | undefined): string {
   let client = unmapped(peer);
   if (!trusted || !isTrusted(client, trusted) || !forwardedFor) return client;
-  const hops = forwardedFor.split(",").map((hop) => unmapped(hop.trim())).reverse();
+  const hops = forwardedFor
+    .split(",")
+    .map((hop) => unmapped(hop.trim()))
+    .reverse();
   for (const hop of hops) {
     if (isIP(hop) === 0) return client;
     client = hop;

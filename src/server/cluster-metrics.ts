@@ -17,7 +17,8 @@ export function relayClusterMetrics(): void {
   const aggregator = new AggregatorRegistry();
   cluster.on("message", (worker, message: ScrapeRequest) => {
     if (message?.type !== "metrics-scrape") return;
-    const reply = (body: Omit<ScrapeReply, "type" | "id">) => worker.isConnected() && worker.send({ type: "metrics-scraped", id: message.id, ...body } satisfies ScrapeReply);
+    const reply = (body: Omit<ScrapeReply, "type" | "id">) =>
+      worker.isConnected() && worker.send({ type: "metrics-scraped", id: message.id, ...body } satisfies ScrapeReply);
     aggregator.clusterMetrics().then(
       (text) => reply({ text }),
       (error: Error) => reply({ error: error.message }),

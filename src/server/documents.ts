@@ -43,7 +43,14 @@ export function documentRoutes(options: DocumentRoutesOptions): Hono {
   app.get("/:id", (c) => {
     const doc = options.ready().index.documents.get(c.req.param("id"));
     if (!doc) throw new ApiError(404, "not_found", `no document with id "${c.req.param("id")}"`);
-    return c.json({ id: doc.id, title: doc.title, path: doc.path, format: doc.format, text: doc.text, ...(doc.pageStarts && { pageStarts: doc.pageStarts }) });
+    return c.json({
+      id: doc.id,
+      title: doc.title,
+      path: doc.path,
+      format: doc.format,
+      text: doc.text,
+      ...(doc.pageStarts && { pageStarts: doc.pageStarts }),
+    });
   });
 
   const writable = (): DocumentLibrary => {
@@ -78,7 +85,11 @@ function uploadLimit(maxSize: number) {
   return bodyLimit({
     maxSize,
     onError: () => {
-      throw new ApiError(413, "payload_too_large", `an upload may be at most ${megabytes(maxSize)} (MAX_UPLOAD_BYTES); send large files one at a time`);
+      throw new ApiError(
+        413,
+        "payload_too_large",
+        `an upload may be at most ${megabytes(maxSize)} (MAX_UPLOAD_BYTES); send large files one at a time`,
+      );
     },
   });
 }

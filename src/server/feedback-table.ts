@@ -23,7 +23,11 @@ export class FeedbackTable implements FeedbackLog {
         throw error;
       });
       await this.migrated;
-      await this.pool.query("INSERT INTO qa_feedback (received_at, verdict, entry) VALUES ($1, $2, $3)", [entry.time, entry.verdict, entry]);
+      await this.pool.query("INSERT INTO qa_feedback (received_at, verdict, entry) VALUES ($1, $2, $3)", [
+        entry.time,
+        entry.verdict,
+        entry,
+      ]);
     });
   }
 }

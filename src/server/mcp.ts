@@ -38,7 +38,9 @@ const askOutput = {
   answer: z.string().describe("the answer, with [n] markers naming citations"),
   grounded: z.boolean(),
   mode: z.enum(["extractive", "llm"]),
-  support: z.enum(["direct", "related", "none"]).describe("direct: the quote answers the question; related: the closest the documents come; none: declined"),
+  support: z
+    .enum(["direct", "related", "none"])
+    .describe("direct: the quote answers the question; related: the closest the documents come; none: declined"),
   confidence: z.number().describe("the calibrated probability that the answer is right"),
   unmatched: z.array(z.string()),
   citations: z.array(citationOutput),
@@ -87,7 +89,8 @@ export function createMcpServer(options: McpOptions): McpServer {
     "fetch",
     {
       title: "Fetch a document",
-      description: "The whole text of the document a search result's passage comes from; metadata gives the passage's offsets in it. A document id fetches that document.",
+      description:
+        "The whole text of the document a search result's passage comes from; metadata gives the passage's offsets in it. A document id fetches that document.",
       inputSchema: { id: z.string().min(1).describe("a passage id from search, or a document id") },
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
@@ -147,7 +150,11 @@ export function createMcpServer(options: McpOptions): McpServer {
         })),
       }),
     }),
-    { title: "A document", description: "A document's text, exactly as GET /documents/:id gives it; citation offsets index it.", mimeType: "text/plain" },
+    {
+      title: "A document",
+      description: "A document's text, exactly as GET /documents/:id gives it; citation offsets index it.",
+      mimeType: "text/plain",
+    },
     (uri, { id }) => {
       const documentId = decodeURIComponent(String(id));
       const doc = options.ready().index.documents.get(documentId);
@@ -224,7 +231,15 @@ export function mcpRoutes(options: Omit<McpOptions, "origin"> & { publicUrl?: st
     }
   });
   app.on(["GET", "DELETE"], "/", (c) =>
-    c.json({ jsonrpc: "2.0", error: { code: -32000, message: "Method not allowed: this MCP server is stateless; POST requests to /mcp" }, id: null }, 405, { allow: "POST" }),
+    c.json(
+      {
+        jsonrpc: "2.0",
+        error: { code: -32000, message: "Method not allowed: this MCP server is stateless; POST requests to /mcp" },
+        id: null,
+      },
+      405,
+      { allow: "POST" },
+    ),
   );
   return app;
 }

@@ -3,7 +3,8 @@ import type { Span } from "./span.js";
 const segmenter = new Intl.Segmenter("en", { granularity: "sentence" });
 
 /** Titles and initialisms after which a period does not end the sentence ("Dr. Jadoon", "U.S. troops"). */
-const ABBREVIATION_AT_END = /(?:^|[\s(“"‘'])(?:Dr|Mr|Mrs|Ms|Prof|Sr|Jr|St|Mt|Gen|Col|Lt|Sgt|Capt|Gov|Sen|Rep|Pres|No|Nos|Vol|Fig|vs|e\.g|i\.e|[A-Z]|(?:[A-Z]\.)+[A-Z])\.$/;
+const ABBREVIATION_AT_END =
+  /(?:^|[\s(“"‘'])(?:Dr|Mr|Mrs|Ms|Prof|Sr|Jr|St|Mt|Gen|Col|Lt|Sgt|Capt|Gov|Sen|Rep|Pres|No|Nos|Vol|Fig|vs|e\.g|i\.e|[A-Z]|(?:[A-Z]\.)+[A-Z])\.$/;
 /** A sentence end with the space after it missing, as in "in the short term.Following the …". */
 const MISSING_SPACE = /[a-z)\]”"’'][.!?](?=[A-Z][a-z])/g;
 

@@ -19,9 +19,32 @@ const MAX_SENSES_PER_POS = 8;
 
 /** Morphy's detachment rules: [inflectional suffix, ending of the base form]. Adverbs have none. */
 const DETACHMENT_RULES: Record<Pos, ReadonlyArray<readonly [string, string]>> = {
-  n: [["s", ""], ["ses", "s"], ["xes", "x"], ["zes", "z"], ["ches", "ch"], ["shes", "sh"], ["men", "man"], ["ies", "y"]],
-  v: [["s", ""], ["ies", "y"], ["es", "e"], ["es", ""], ["ed", "e"], ["ed", ""], ["ing", "e"], ["ing", ""]],
-  a: [["er", ""], ["est", ""], ["er", "e"], ["est", "e"]],
+  n: [
+    ["s", ""],
+    ["ses", "s"],
+    ["xes", "x"],
+    ["zes", "z"],
+    ["ches", "ch"],
+    ["shes", "sh"],
+    ["men", "man"],
+    ["ies", "y"],
+  ],
+  v: [
+    ["s", ""],
+    ["ies", "y"],
+    ["es", "e"],
+    ["es", ""],
+    ["ed", "e"],
+    ["ed", ""],
+    ["ing", "e"],
+    ["ing", ""],
+  ],
+  a: [
+    ["er", ""],
+    ["est", ""],
+    ["er", "e"],
+    ["est", "e"],
+  ],
   r: [],
 };
 
@@ -42,7 +65,10 @@ interface Synset {
 
 /** A lemma as this module keys it: lower case, spaces between the words of a collocation. */
 function lemmaKey(text: string): string {
-  return text.toLowerCase().replace(/[\s_]+/g, " ").trim();
+  return text
+    .toLowerCase()
+    .replace(/[\s_]+/g, " ")
+    .trim();
 }
 
 /**

@@ -35,8 +35,16 @@ export function answerActions(question: string, response: AskResponse, kept: Kep
     }
   });
 
-  const up = h("button", { type: "button", class: "action", "aria-pressed": "false", "aria-label": "Good answer", title: "Good answer" }, thumb());
-  const down = h("button", { type: "button", class: "action down", "aria-pressed": "false", "aria-label": "Bad answer", title: "Bad answer" }, thumb());
+  const up = h(
+    "button",
+    { type: "button", class: "action", "aria-pressed": "false", "aria-label": "Good answer", title: "Good answer" },
+    thumb(),
+  );
+  const down = h(
+    "button",
+    { type: "button", class: "action down", "aria-pressed": "false", "aria-label": "Bad answer", title: "Bad answer" },
+    thumb(),
+  );
   const bar = h("div", { class: "actions" }, copy, up, down, status);
   const choose = (verdict: FeedbackBody["verdict"]) => {
     up.setAttribute("aria-pressed", String(verdict === "up"));
@@ -45,7 +53,14 @@ export function answerActions(question: string, response: AskResponse, kept: Kep
     status.textContent = "";
     const form = feedbackForm(verdict, async (comment) => {
       const citations = response.citations.map(({ id, documentId, start, end, quote }) => ({ id, documentId, start, end, quote }));
-      await sendFeedback({ question, answer: response.answer, grounded: response.grounded, citations, verdict, ...(comment && { comment }) });
+      await sendFeedback({
+        question,
+        answer: response.answer,
+        grounded: response.grounded,
+        citations,
+        verdict,
+        ...(comment && { comment }),
+      });
       form.remove();
       sent(verdict);
       status.textContent = "Thank you: your feedback was sent.";

@@ -119,7 +119,10 @@ async function request(path: string, init: RequestInit = {}): Promise<Response> 
     const key = ownCredential ? undefined : apiKey;
     let response: Response;
     try {
-      response = await fetch(path, key ? { ...init, headers: { ...Object.fromEntries(new Headers(init.headers)), authorization: `Bearer ${key}` } } : init);
+      response = await fetch(
+        path,
+        key ? { ...init, headers: { ...Object.fromEntries(new Headers(init.headers)), authorization: `Bearer ${key}` } } : init,
+      );
     } catch (error) {
       if (init.signal?.aborted) throw error;
       throw new ApiFailure(UNREACHABLE);

@@ -21,9 +21,10 @@ export interface PageAssets {
  * The page's sources: this module's folder when it runs from src/ui, and src/ui again when it runs compiled
  * from dist/ui (`npm run build` compiles only this module of the page; the rest is bundled here).
  */
-const UI_DIR = [new URL(".", import.meta.url), new URL("../../src/ui/", import.meta.url)]
-  .map((url) => fileURLToPath(url))
-  .find((dir) => existsSync(`${dir}main.ts`)) ?? fileURLToPath(new URL(".", import.meta.url));
+const UI_DIR =
+  [new URL(".", import.meta.url), new URL("../../src/ui/", import.meta.url)]
+    .map((url) => fileURLToPath(url))
+    .find((dir) => existsSync(`${dir}main.ts`)) ?? fileURLToPath(new URL(".", import.meta.url));
 
 /**
  * Compiles the chat page's TypeScript into one ES module and minifies its CSS, in memory: no

@@ -162,7 +162,9 @@ export class Chat {
   }
 
   private save(): void {
-    saveConversation(this.turns.flatMap(({ question, response, kept }) => (response ? [{ question, response, verdict: kept.verdict }] : [])));
+    saveConversation(
+      this.turns.flatMap(({ question, response, kept }) => (response ? [{ question, response, verdict: kept.verdict }] : [])),
+    );
   }
 
   private keptVerdict(verdict: KeptVerdict["verdict"]): KeptVerdict {
@@ -172,7 +174,10 @@ export class Chat {
   /** The finished turns as a Markdown file; with none yet, says so instead of downloading an empty one. */
   private export(): void {
     const finished = this.turns.flatMap(({ question, response }) => (response ? [{ question, response }] : []));
-    if (finished.length === 0) return this.announce("Nothing to export yet: ask a question first.");
+    if (finished.length === 0) {
+      this.announce("Nothing to export yet: ask a question first.");
+      return;
+    }
     download("conversation.md", conversationAsMarkdown(finished));
     this.announce("Exported the conversation as conversation.md.");
   }

@@ -49,7 +49,11 @@ export function forgetConversation(): void {
 
 /** A turn kept before answers said how well the documents support them: as sure as the page showed it then. */
 function withSupport({ question, response, verdict }: SavedTurn): SavedTurn {
-  return { question, ...(verdict && { verdict }), response: { ...response, support: response.support ?? (response.grounded ? "direct" : "none"), unmatched: response.unmatched ?? [] } };
+  return {
+    question,
+    ...(verdict && { verdict }),
+    response: { ...response, support: response.support ?? (response.grounded ? "direct" : "none"), unmatched: response.unmatched ?? [] },
+  };
 }
 
 function isSavedTurn(value: unknown): value is SavedTurn {

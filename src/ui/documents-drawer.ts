@@ -33,7 +33,11 @@ export function documentsDrawer(changed: () => void): void {
     const total = documents.length;
     const of = shown.length < total ? `${shown.length} of ` : "";
     count.textContent =
-      total === 0 ? "No documents yet" : shown.length === 0 ? "No document title has those words." : `${of}${total} document${total === 1 ? "" : "s"}`;
+      total === 0
+        ? "No documents yet"
+        : shown.length === 0
+          ? "No document title has those words."
+          : `${of}${total} document${total === 1 ? "" : "s"}`;
     list.replaceChildren(...shown.map((doc) => row(doc, uploads ? (remove) => confirmDelete(doc, remove) : undefined)));
   };
   const refresh = async () => {

@@ -15,11 +15,13 @@ export function conversationAsMarkdown(turns: ExportedTurn[]): string {
   const parts = ["# Conversation", ""];
   for (const { question, response } of turns) {
     parts.push(`## ${question.replace(/\s+/g, " ").trim()}`, "");
-    if (response.standaloneQuestion && response.standaloneQuestion.trim() !== question.trim()) parts.push(`*Searched for: ${response.standaloneQuestion}*`, "");
+    if (response.standaloneQuestion && response.standaloneQuestion.trim() !== question.trim())
+      parts.push(`*Searched for: ${response.standaloneQuestion}*`, "");
     if (response.support === "related") parts.push("*The documents may not answer this directly: this is the closest they come.*", "");
     parts.push(response.answer, "");
     if (response.grounded) parts.push(`Confidence: ${confidenceWord(response.confidence)} (${Math.round(response.confidence * 100)}%)`, "");
-    for (const citation of response.citations) parts.push(`[${citation.id}] ${whereQuoted(citation)}:`, "", `> ${citation.quote.replace(/\r\n|\r|\n/g, "\n> ")}`, "");
+    for (const citation of response.citations)
+      parts.push(`[${citation.id}] ${whereQuoted(citation)}:`, "", `> ${citation.quote.replace(/\r\n|\r|\n/g, "\n> ")}`, "");
   }
   return parts.join("\n");
 }

@@ -19,7 +19,9 @@ export function styledText(text: string, options: StyledTextOptions): Node[] {
   let mark: HTMLElement | undefined;
   for (const run of inlineRuns(text)) {
     if (run.syntax && !options.keepSyntax) continue;
-    const cuts = [run.start, ...(highlight ? [highlight.start, highlight.end] : []), run.end].filter((at) => at >= run.start && at <= run.end);
+    const cuts = [run.start, ...(highlight ? [highlight.start, highlight.end] : []), run.end].filter(
+      (at) => at >= run.start && at <= run.end,
+    );
     for (let i = 0; i + 1 < cuts.length; i++) {
       const [from, to] = [cuts[i]!, cuts[i + 1]!];
       if (from === to) continue;
@@ -46,8 +48,7 @@ export function markdownAnswer(answer: string, piece: (text: string) => (Node | 
       container.append(h("pre", {}, content.replace(/^.*(\r\n|\r|\n)?/, "").replace(/(\r\n|\r|\n)?.*$/, "")));
       continue;
     }
-    const element =
-      block.kind === "heading" ? h("h4", {}) : block.kind === "item" ? h("li", {}) : h("p", {});
+    const element = block.kind === "heading" ? h("h4", {}) : block.kind === "item" ? h("li", {}) : h("p", {});
     element.append(...styledText(content, { keepSyntax: false, piece }));
     if (block.kind !== "item") {
       container.append(element);

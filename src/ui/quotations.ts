@@ -48,7 +48,12 @@ export function quotations(
     const figure = h("figure", { class: "quotation" });
     if (citation.precedingSentence) {
       figure.append(
-        h("p", { class: "quote-context" }, h("span", { class: "visually-hidden" }, "The sentence before, for context: "), citation.precedingSentence.text),
+        h(
+          "p",
+          { class: "quote-context" },
+          h("span", { class: "visually-hidden" }, "The sentence before, for context: "),
+          citation.precedingSentence.text,
+        ),
       );
     }
     figure.append(

@@ -27,7 +27,9 @@ async function notReadyLine(): Promise<string | undefined> {
       return undefined;
     case "building": {
       const progress = health.progress;
-      return typeof progress?.total === "number" ? `Building the index: ${progress.done} of ${progress.total} ${progress.unit} embedded…` : "Building the index…";
+      return typeof progress?.total === "number"
+        ? `Building the index: ${progress.done} of ${progress.total} ${progress.unit} embedded…`
+        : "Building the index…";
     }
     // Several server processes: the index is ready but not yet in every one of them.
     case "starting":

@@ -11,12 +11,18 @@ export function cardContent(citation: Citation, markdown: ReadonlySet<string>): 
   const parts = [h("span", { class: "card-title" }, h("span", { class: "card-number" }, `[${citation.id}]`), " ", citation.title + page)];
   if (citation.heading && citation.heading !== citation.title) parts.push(h("span", { class: "card-section" }, citation.heading));
   const snippet = citation.quote.replace(/\s+/g, " ").trim();
-  parts.push(h("span", { class: "card-snippet" }, ...(markdown.has(citation.documentId) ? styledText(snippet, { keepSyntax: true }) : [snippet])));
+  parts.push(
+    h("span", { class: "card-snippet" }, ...(markdown.has(citation.documentId) ? styledText(snippet, { keepSyntax: true }) : [snippet])),
+  );
   return parts;
 }
 
 /** One card per citation, under the answer; each opens the source panel at its quote. */
-export function sourceCards(citations: Citation[], markdown: ReadonlySet<string>, open: (citation: Citation, opener: HTMLElement) => void): HTMLOListElement {
+export function sourceCards(
+  citations: Citation[],
+  markdown: ReadonlySet<string>,
+  open: (citation: Citation, opener: HTMLElement) => void,
+): HTMLOListElement {
   const list = h("ol", { class: "sources" });
   for (const citation of citations) {
     const card = h("button", { type: "button", class: "source-card" }, ...cardContent(citation, markdown));

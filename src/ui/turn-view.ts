@@ -52,7 +52,13 @@ export class TurnView {
    * An extractive answer shows as quotations; a model's answer as its text with chips. Either way a
    * card per citation follows, then Copy and feedback. `shownBefore` is what the previous answer cited.
    */
-  showAnswer(response: AskResponse, shownBefore: Citation[], markdown: ReadonlySet<string>, openSource: OpenSource, preview: CitationPreview): void {
+  showAnswer(
+    response: AskResponse,
+    shownBefore: Citation[],
+    markdown: ReadonlySet<string>,
+    openSource: OpenSource,
+    preview: CitationPreview,
+  ): void {
     this.showSearched(response);
     const { citations } = response;
     const open = (citation: Citation, opener: HTMLElement) => openSource("citations", citations, citations.indexOf(citation), opener);
@@ -69,13 +75,16 @@ export class TurnView {
     this.answer.replaceChildren(
       ...(related ? [h("p", { class: "support-note" }, `The documents may not answer this directly. ${closest(citations.length)}`)] : []),
       ...(isQuotedAnswer(response) ? quotations(response, shownBefore, markdown, chip) : [answerText(response.answer, citations, chip)]),
-      ...(related && response.unmatched.length > 0 ? [h("p", { class: "unmatched" }, `${notIn(citations.length)} ${response.unmatched.join(", ")}`)] : []),
+      ...(related && response.unmatched.length > 0
+        ? [h("p", { class: "unmatched" }, `${notIn(citations.length)} ${response.unmatched.join(", ")}`)]
+        : []),
       // Answers kept by a version of the page from before confidence was sent have none to show.
       ...(Number.isFinite(response.confidence) ? [confidenceLine(response.confidence)] : []),
       h("h3", { class: "sources-heading" }, "Sources"),
       sourceCards(citations, markdown, open),
     );
-    if (response.degraded) this.answer.append(h("p", { class: "muted note" }, `Answered without the language model: ${response.degraded.reason}`));
+    if (response.degraded)
+      this.answer.append(h("p", { class: "muted note" }, `Answered without the language model: ${response.degraded.reason}`));
     this.answer.append(answerActions(this.question, response, this.kept));
   }
 
@@ -87,7 +96,10 @@ export class TurnView {
   showNotFound(response: AskResponse, titles: ReadonlyMap<string, string>, openSource: OpenSource): void {
     this.showSearched(response);
     this.answer.className = "answer not-found";
-    this.answer.replaceChildren(h("p", { class: "badge" }, "Not found in the documents"), h("p", { class: "answer-text" }, response.answer));
+    this.answer.replaceChildren(
+      h("p", { class: "badge" }, "Not found in the documents"),
+      h("p", { class: "answer-text" }, response.answer),
+    );
     const actions = answerActions(this.question, response, this.kept);
     const passages = response.passages.slice(0, CLOSEST_SHOWN);
     if (passages.length === 0) return void this.answer.append(actions);
@@ -141,7 +153,12 @@ export class TurnView {
       const box = h("textarea", { class: "edit-box", rows: "2", "aria-label": "Edit your question" });
       box.value = this.question;
       const cancel = h("button", { type: "button", class: "secondary" }, "Cancel");
-      const form = h("form", { class: "edit-form" }, box, h("div", { class: "feedback-row" }, cancel, h("button", { type: "submit" }, "Send")));
+      const form = h(
+        "form",
+        { class: "edit-form" },
+        box,
+        h("div", { class: "feedback-row" }, cancel, h("button", { type: "submit" }, "Send")),
+      );
       const restore = () => {
         form.replaceWith(shown);
         shown.after(edit);

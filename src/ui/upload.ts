@@ -12,7 +12,12 @@ const OUTCOMES = { added: "Added: ", replaced: "Replaced: ", duplicate: "Already
 /** What the server said an upload may be, when it said. */
 export type UploadLimits = Pick<DocumentList, "maxUploadBytes" | "formats">;
 
-export function watchUploads(withToken: WithToken, changed: () => Promise<void>, announce: (message: string) => void, limits: () => UploadLimits): void {
+export function watchUploads(
+  withToken: WithToken,
+  changed: () => Promise<void>,
+  announce: (message: string) => void,
+  limits: () => UploadLimits,
+): void {
   const input = byId<HTMLInputElement>("files");
   const zone = byId<HTMLElement>("drop-zone");
   const rows = byId<HTMLUListElement>("uploads");
@@ -42,7 +47,8 @@ export function watchUploads(withToken: WithToken, changed: () => Promise<void>,
       pending++;
       queue = queue.then(async () => {
         try {
-          const sent = (fraction: number) => (fraction < 1 ? say(`Uploading ${Math.floor(fraction * 100)}%`, fraction * 100) : say("Indexing…"));
+          const sent = (fraction: number) =>
+            fraction < 1 ? say(`Uploading ${Math.floor(fraction * 100)}%`, fraction * 100) : say("Indexing…");
           const uploaded = await withToken(
             (token) => uploadDocument(file, token, sent),
             () => say("Waiting for the admin token…"),

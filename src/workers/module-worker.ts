@@ -28,6 +28,10 @@ function tsxApi(): string {
   } catch {
     // Under vitest's module runner `import.meta.resolve` throws, and `require.resolve` would find the
     // CommonJS build, which cannot register the ESM loader: the ESM entry sits next to it.
-    return pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api").replace(/index\.cjs$/, "index.mjs")).href;
+    return pathToFileURL(
+      createRequire(import.meta.url)
+        .resolve("tsx/esm/api")
+        .replace(/index\.cjs$/, "index.mjs"),
+    ).href;
   }
 }

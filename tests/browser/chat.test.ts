@@ -34,7 +34,9 @@ async function fetchDocument(id: string): Promise<SourceDocument> {
 describe("the chat page", () => {
   it("starts empty, with the documents it can answer from", async () => {
     await expect.poll(() => page.locator("#library .library-count").textContent()).toBe("1 document");
-    await expect(page.locator("#library .library-list li").allTextContents()).resolves.toEqual([pipeline.index.documents.get("iskp-moscow-attack")!.title]);
+    await expect(page.locator("#library .library-list li").allTextContents()).resolves.toEqual([
+      pipeline.index.documents.get("iskp-moscow-attack")!.title,
+    ]);
     await expect(page.locator(".turn").count()).resolves.toBe(0);
     await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe("question");
     await screenshot(page, "desktop-empty");
@@ -49,7 +51,9 @@ describe("the chat page", () => {
     await expect(chips.first().textContent()).resolves.toBe("[1]");
     await expect(page.getByRole("button", { name: "[1]", exact: true }).count()).resolves.toBe(1);
     // An extractive answer is its quotes, shown as quotations, each with its chip.
-    await expect(page.locator(".quotation blockquote").allTextContents()).resolves.toEqual(done.citations.map((c) => `${c.quote} [${c.id}]`));
+    await expect(page.locator(".quotation blockquote").allTextContents()).resolves.toEqual(
+      done.citations.map((c) => `${c.quote} [${c.id}]`),
+    );
     expect(done.answer).toContain("137 people");
     await expect(page.locator(".sources .card-title").first().textContent()).resolves.toBe(`[1] ${done.citations[0]!.title}`);
     await expect(page.getByLabel("Your question").isEnabled()).resolves.toBe(true);

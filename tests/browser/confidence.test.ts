@@ -62,8 +62,12 @@ describe("how sure an answer is", () => {
       await changeAnswers(page, (response) => ({ ...response, unmatched: ["injured"] }));
       await ask(page, INJURED);
       const answer = page.locator(".turn .answer");
-      await expect(answer.locator("p").first().textContent()).resolves.toBe("The documents may not answer this directly. The closest passage:");
-      await expect(answer.locator(".quotation blockquote").textContent()).resolves.toMatch(/^On March 22, 2024, .* killed approximately 137 people/);
+      await expect(answer.locator("p").first().textContent()).resolves.toBe(
+        "The documents may not answer this directly. The closest passage:",
+      );
+      await expect(answer.locator(".quotation blockquote").textContent()).resolves.toMatch(
+        /^On March 22, 2024, .* killed approximately 137 people/,
+      );
       await expect(answer.locator(".lead, mark").count()).resolves.toBe(0);
       await expect(answer.locator(".unmatched").textContent()).resolves.toBe("Not in this passage: injured");
       await expect(confidence(page)).resolves.toBe("Confidence: Unsure");

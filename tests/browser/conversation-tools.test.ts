@@ -20,7 +20,10 @@ let page: Page;
 
 beforeAll(async () => {
   [pipeline, browser] = await Promise.all([openArticlePipeline(), launchBrowser()]);
-  [counting, real] = await Promise.all([startChatServer({ ...pipeline, answerer: new CountingAnswerer(pipeline.index) }), startChatServer(pipeline)]);
+  [counting, real] = await Promise.all([
+    startChatServer({ ...pipeline, answerer: new CountingAnswerer(pipeline.index) }),
+    startChatServer(pipeline),
+  ]);
 });
 afterAll(async () => {
   await browser?.close();

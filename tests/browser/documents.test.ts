@@ -41,9 +41,16 @@ beforeAll(async () => {
   const [corpus, data] = dirs as [string, string];
   await writeFile(join(corpus, "lighthouse-handbook.md"), HANDBOOK);
   for (const title of OTHERS) {
-    await writeFile(join(corpus, `${title.toLowerCase().replace(/ /g, "-")}.md`), `# ${title}\n\nThe ${title.toLowerCase()} of the port are kept in the harbour office for anyone to read.\n`);
+    await writeFile(
+      join(corpus, `${title.toLowerCase().replace(/ /g, "-")}.md`),
+      `# ${title}\n\nThe ${title.toLowerCase()} of the port are kept in the harbour office for anyone to read.\n`,
+    );
   }
-  [article, handbook, browser] = await Promise.all([openArticlePipeline(), openArticlePipeline({ CORPUS_DIR: corpus, DATA_DIR: data }), launchBrowser()]);
+  [article, handbook, browser] = await Promise.all([
+    openArticlePipeline(),
+    openArticlePipeline({ CORPUS_DIR: corpus, DATA_DIR: data }),
+    launchBrowser(),
+  ]);
   [articleServer, handbookServer] = await Promise.all([
     startChatServer(article),
     startChatServer({ ...handbook, answerer: new QuotingAnswerer(handbook.index, 3) }),

@@ -48,18 +48,22 @@ describe("follow-up questions", () => {
     const turn = page.locator(".turn").last();
     await expect(turn.locator(".searched-for").textContent()).resolves.toBe(`Searched for: ${RUSSIA} ${TALIBAN}`);
     await expect(turn.locator(".same-passage").count()).resolves.toBe(0);
-    await expect(turn.locator(".quotation blockquote").allTextContents()).resolves.toEqual(russia.citations.map((c) => `${c.quote} [${c.id}]`));
+    await expect(turn.locator(".quotation blockquote").allTextContents()).resolves.toEqual(
+      russia.citations.map((c) => `${c.quote} [${c.id}]`),
+    );
     await screenshot(page, "desktop-follow-up-searched-for");
 
     // A question that stands alone was searched as typed: nothing to add.
     await expect(page.locator(".turn").first().locator(".searched-for").count()).resolves.toBe(0);
   });
 
-  it("say \"Same passage as above\" only about the answer right above, not across one that failed", async () => {
+  it('say "Same passage as above" only about the answer right above, not across one that failed', async () => {
     await page.goto(server.url);
     await page.getByRole("button", { name: "New chat" }).click();
     await ask(page, KILLED);
-    await page.route("**/ask/stream", (route) => route.fulfill({ status: 502, contentType: "text/plain", body: "Bad gateway" }), { times: 1 });
+    await page.route("**/ask/stream", (route) => route.fulfill({ status: 502, contentType: "text/plain", body: "Bad gateway" }), {
+      times: 1,
+    });
     await page.getByLabel("Your question").fill("Who is Amira Jadoon?");
     await page.getByLabel("Your question").press("Enter");
     await page.locator(".turn").last().locator(".answer.failed").waitFor();

@@ -33,7 +33,10 @@ afterAll(async () => {
 
 async function feedbackLines(): Promise<Record<string, unknown>[]> {
   const text = await readFile(join(dataDir, "feedback.jsonl"), "utf8").catch(() => "");
-  return text.split("\n").filter(Boolean).map((line) => JSON.parse(line));
+  return text
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
 }
 
 for (const [screen, options] of Object.entries(SCREENS)) {
@@ -63,7 +66,12 @@ for (const [screen, options] of Object.entries(SCREENS)) {
       await page.locator("#source-close").click();
       const sent = recordQuestions(page);
       await ask(page, "When did the attack in Moscow happen?");
-      expect(sent[0]!.history.map((turn) => turn.content)).toEqual([KILLED, killed.answer, FRANCE, expect.stringContaining("do not cover")]);
+      expect(sent[0]!.history.map((turn) => turn.content)).toEqual([
+        KILLED,
+        killed.answer,
+        FRANCE,
+        expect.stringContaining("do not cover"),
+      ]);
 
       await page.getByRole("button", { name: "New chat" }).click();
       await page.reload();
@@ -127,7 +135,10 @@ for (const [screen, options] of Object.entries(SCREENS)) {
       // After a reload each answer still shows the verdict sent on it, and does not ask for it again.
       await page.reload();
       await page.locator(".turn .answer.not-found").waitFor();
-      for (const [turn, name] of [[0, "Bad answer"], [1, "Good answer"]] as const) {
+      for (const [turn, name] of [
+        [0, "Bad answer"],
+        [1, "Good answer"],
+      ] as const) {
         const button = page.locator(".turn").nth(turn).getByRole("button", { name });
         await expect(button.getAttribute("aria-pressed")).resolves.toBe("true");
         await expect(button.isDisabled()).resolves.toBe(true);

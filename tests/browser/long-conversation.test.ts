@@ -54,7 +54,10 @@ for (const [screen, options] of Object.entries(SCREENS)) {
     });
 
     it("keeps the source panel's header in sight when a citation far up or a closest passage at the end is opened", async () => {
-      for (const chip of [page.locator(".turn").first().locator("button.chip").first(), page.locator(".turn").last().locator(".closest-passage").first()]) {
+      for (const chip of [
+        page.locator(".turn").first().locator("button.chip").first(),
+        page.locator(".turn").last().locator(".closest-passage").first(),
+      ]) {
         await chip.scrollIntoViewIfNeeded();
         // A reader at the end of the conversation scrolls on a little, as a wheel or a finger does, then chooses the citation.
         const box = (await page.locator("#conversation").boundingBox())!;

@@ -87,13 +87,19 @@ describe("Markdown", () => {
     await ask(page, SHIPS);
     const answer = page.locator(".turn .answer-text");
     await expect(answer.locator("strong").textContent()).resolves.toBe("Forty-two ships");
-    await expect(answer.locator("li").allTextContents()).resolves.toEqual(["counted by the lighthouse keeper", "during the storm, with the tide_table kept aside"]);
+    await expect(answer.locator("li").allTextContents()).resolves.toEqual([
+      "counted by the lighthouse keeper",
+      "during the storm, with the tide_table kept aside",
+    ]);
     await expect(answer.locator("li em").textContent()).resolves.toBe("lighthouse keeper");
     await expect(answer.locator("li code").textContent()).resolves.toBe("tide_table");
     await expect(answer.locator("button.chip").textContent()).resolves.toBe("[1]");
     expect(await answer.innerText()).not.toMatch(/\*|`|^- /m);
     await expect(answer.getByText(`<img src="x" onerror="window.__xss = 3">`, { exact: false }).isVisible()).resolves.toBe(true);
-    const dom = await page.evaluate(() => ({ xss: (window as { __xss?: unknown }).__xss, images: document.querySelectorAll("img").length }));
+    const dom = await page.evaluate(() => ({
+      xss: (window as { __xss?: unknown }).__xss,
+      images: document.querySelectorAll("img").length,
+    }));
     expect(dom).toEqual({ xss: undefined, images: 0 });
     await screenshot(page, "desktop-markdown-model-answer");
     await page.close();

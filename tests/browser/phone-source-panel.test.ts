@@ -39,7 +39,9 @@ describe("the source panel on a phone, where it covers the chat", () => {
     await expect(chatIsInert(page)).resolves.toEqual([true, true]);
     for (let i = 0; i < 8; i++) {
       await page.keyboard.press("Tab");
-      await expect(page.evaluate(() => document.activeElement?.closest("#source-panel") !== null || document.activeElement === document.body)).resolves.toBe(true);
+      await expect(
+        page.evaluate(() => document.activeElement?.closest("#source-panel") !== null || document.activeElement === document.body),
+      ).resolves.toBe(true);
     }
     await screenshot(page, "mobile-source-inert-chat");
 

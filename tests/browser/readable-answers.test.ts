@@ -55,7 +55,10 @@ for (const [screen, options] of Object.entries(SCREENS)) {
       // The sentence before is there, dimmed, and said to be context.
       const context = figure.locator(".quote-context");
       await expect(context.textContent()).resolves.toBe(`The sentence before, for context: ${citation.precedingSentence!.text}`);
-      const colours = await figure.evaluate((f) => [getComputedStyle(f.querySelector(".quote-context")!).color, getComputedStyle(f.querySelector("blockquote")!).color]);
+      const colours = await figure.evaluate((f) => [
+        getComputedStyle(f.querySelector(".quote-context")!).color,
+        getComputedStyle(f.querySelector("blockquote")!).color,
+      ]);
       expect(colours[0]).not.toBe(colours[1]);
       // The answering words are in a <mark> that a screen reader is told about.
       const mark = figure.locator("mark.answer-part");
@@ -171,7 +174,9 @@ describe("source cards and their preview", () => {
     await expect.poll(() => page.locator("#citation-preview").isVisible()).toBe(false);
     await chip.tap();
     await expect(page.locator("#source-panel mark").textContent()).resolves.toBe(done.citations[0]!.quote);
-    await expect(textBeforeMark(page)).resolves.toBe(pipeline.index.documents.get(done.citations[0]!.documentId)!.text.slice(0, done.citations[0]!.start));
+    await expect(textBeforeMark(page)).resolves.toBe(
+      pipeline.index.documents.get(done.citations[0]!.documentId)!.text.slice(0, done.citations[0]!.start),
+    );
     await page.close();
   });
 });

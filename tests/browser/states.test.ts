@@ -65,7 +65,9 @@ describe("the page when things go wrong", () => {
     await expect(page.getByRole("button", { name: "Ask" }).isDisabled()).resolves.toBe(true);
     await expect(page.locator("#examples").isHidden()).resolves.toBe(true);
     building = embedded(192);
-    await expect.poll(() => page.locator("#composer-wait").textContent(), { timeout: 10_000 }).toBe("Building the index: 192 of 331 sentences embedded…");
+    await expect
+      .poll(() => page.locator("#composer-wait").textContent(), { timeout: 10_000 })
+      .toBe("Building the index: 192 of 331 sentences embedded…");
     await screenshot(page, "desktop-building");
 
     [ready, building] = [pipeline, undefined];

@@ -8,7 +8,16 @@ import { pdfOf } from "../support/documents.js";
 import { freePort, startServeProcess, stopServeProcess, type ServeProcess } from "../support/serve-process.js";
 import { launchBrowser, SCREENS, screenshot } from "./support/browser.js";
 import { ask, askApi, textBeforeMark } from "./support/chat-page.js";
-import { chooseFiles, dropFiles, enterToken, openDrawer, postDocument, uploadRow, waitUntilReady, type PickedFile } from "./support/documents-drawer.js";
+import {
+  chooseFiles,
+  dropFiles,
+  enterToken,
+  openDrawer,
+  postDocument,
+  uploadRow,
+  waitUntilReady,
+  type PickedFile,
+} from "./support/documents-drawer.js";
 
 const TOKEN = "harbour-master-7f3a";
 const TIDES = "# Tide tables\n\nHigh tide at the harbour mouth comes about fifty minutes later each day.\n";
@@ -17,7 +26,11 @@ const OTHERS = ["Harbour dues", "Fog signals", "Ship registry", "Pilot boats", "
 const REPORT_TITLE = "Harrow Point keeper's report";
 // Only page 2 says who installed the foghorn.
 const REPORT_PAGES = [
-  ["The keeper's report for the year.", "The lighthouse was painted white and red in the spring.", "The lamp burned every night of the year."],
+  [
+    "The keeper's report for the year.",
+    "The lighthouse was painted white and red in the spring.",
+    "The lamp burned every night of the year.",
+  ],
   ["Fog signals", "The new foghorn at Harrow Point was installed by the engineer Maud Lister.", "It can be heard eleven miles out at sea."],
 ];
 const QUESTION = "Who installed the new foghorn at Harrow Point?";
@@ -31,13 +44,18 @@ let browser: Browser;
 let report: PickedFile;
 
 beforeAll(async () => {
-  dirs = await Promise.all(["admin-corpus", "admin-data", "read-only-corpus", "read-only-data"].map((name) => mkdtemp(join(tmpdir(), `uploads-${name}-`))));
+  dirs = await Promise.all(
+    ["admin-corpus", "admin-data", "read-only-corpus", "read-only-data"].map((name) => mkdtemp(join(tmpdir(), `uploads-${name}-`))),
+  );
   const [adminCorpus, adminData, readOnlyCorpus, readOnlyData] = dirs as [string, string, string, string];
   await Promise.all([
     writeFile(join(adminCorpus, "tide-tables.md"), TIDES),
     writeFile(join(readOnlyCorpus, "tide-tables.md"), TIDES),
     ...OTHERS.map((title) =>
-      writeFile(join(readOnlyCorpus, `${title.toLowerCase().replace(/ /g, "-")}.md`), `# ${title}\n\nThe ${title.toLowerCase()} are kept in the harbour office.\n`),
+      writeFile(
+        join(readOnlyCorpus, `${title.toLowerCase().replace(/ /g, "-")}.md`),
+        `# ${title}\n\nThe ${title.toLowerCase()} are kept in the harbour office.\n`,
+      ),
     ),
   ]);
   const [adminPort, readOnlyPort] = await Promise.all([freePort(), freePort()]);
@@ -88,7 +106,9 @@ describe("the Documents drawer, on a server that takes uploads", () => {
     await expect.poll(() => row.locator("span").last().textContent(), { timeout: 30_000 }).toMatch(/^Added: \d+ passages?$/);
     const listed = (await documentsOf(admin)).find((d) => d.title === REPORT_TITLE)!;
     expect(listed).toBeDefined();
-    await expect(row.locator("span").last().textContent()).resolves.toBe(`Added: ${listed.passages} passage${listed.passages === 1 ? "" : "s"}`);
+    await expect(row.locator("span").last().textContent()).resolves.toBe(
+      `Added: ${listed.passages} passage${listed.passages === 1 ? "" : "s"}`,
+    );
     // The row went through each step, in order: a percentage while the bytes went up, then indexing.
     const steps = (await rowTexts()).map((text) => text.replace(/^Uploading \d+%$/, "Uploading N%").replace(/^Added: .*/, "Added"));
     expect(steps.filter((step, i) => step !== steps[i - 1] && step !== "Waiting…")).toEqual([
@@ -132,7 +152,11 @@ describe("the Documents drawer, on a server that takes uploads", () => {
     const markers = page.locator("#source-text .page-start");
     await expect(markers.count()).resolves.toBe(1);
     await expect(markers.evaluate((m) => getComputedStyle(m, "::before").content)).resolves.toBe('"Page 2"');
-    await expect(markers.evaluate((m) => Boolean(m.compareDocumentPosition(document.querySelector("#source-text mark")!) & Node.DOCUMENT_POSITION_FOLLOWING))).resolves.toBe(true);
+    await expect(
+      markers.evaluate((m) =>
+        Boolean(m.compareDocumentPosition(document.querySelector("#source-text mark")!) & Node.DOCUMENT_POSITION_FOLLOWING),
+      ),
+    ).resolves.toBe(true);
     await expect(markers.isVisible()).resolves.toBe(true);
     await screenshot(page, "desktop-pdf-source-page-2");
     await page.close();
@@ -140,8 +164,16 @@ describe("the Documents drawer, on a server that takes uploads", () => {
 
   it("refuses an unsupported and a too large file before sending them, shows the server's reason for a corrupt one, and adds nothing (375 px)", async () => {
     const notes: PickedFile = { name: "notes.csv", mimeType: "text/csv", buffer: Buffer.from("ship,tonnage\nAurora,120\n") };
-    const broken: PickedFile = { name: "broken.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage, no xref\n") };
-    const big: PickedFile = { name: "ledger.txt", mimeType: "text/plain", buffer: Buffer.from("The ledger of ships. ".repeat(MAX_UPLOAD_BYTES / 10)) };
+    const broken: PickedFile = {
+      name: "broken.pdf",
+      mimeType: "application/pdf",
+      buffer: Buffer.from("%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage, no xref\n"),
+    };
+    const big: PickedFile = {
+      name: "ledger.txt",
+      mimeType: "text/plain",
+      buffer: Buffer.from("The ledger of ships. ".repeat(MAX_UPLOAD_BYTES / 10)),
+    };
     const files = [notes, broken, big];
     const before = await documentsOf(admin);
     // What the server says of each, were it sent anyway.
@@ -211,7 +243,11 @@ describe("the Documents drawer, on a server that takes uploads", () => {
   });
 
   it("shows the server's message for a wrong token and asks for the token again", async () => {
-    const note: PickedFile = { name: "pilot-boats.md", mimeType: "text/markdown", buffer: Buffer.from("# Pilot boats\n\nTwo pilot boats meet every ship at the outer buoy.\n") };
+    const note: PickedFile = {
+      name: "pilot-boats.md",
+      mimeType: "text/markdown",
+      buffer: Buffer.from("# Pilot boats\n\nTwo pilot boats meet every ship at the outer buoy.\n"),
+    };
     const refused = await postDocument(admin.url, note, "not-the-token");
     expect([refused.status, refused.body.error?.code]).toEqual([401, "unauthorized"]);
 

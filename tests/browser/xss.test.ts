@@ -32,10 +32,7 @@ beforeAll(async () => {
   await writeFile(join(corpus, "harbour-notes.md"), DOCUMENT);
   const [pipeline, launched] = await Promise.all([openArticlePipeline({ CORPUS_DIR: corpus, DATA_DIR: data }), launchBrowser()]);
   browser = launched;
-  [server, declining] = await Promise.all([
-    startChatServer(pipeline),
-    startChatServer({ ...pipeline, answerer: new DecliningAnswerer() }),
-  ]);
+  [server, declining] = await Promise.all([startChatServer(pipeline), startChatServer({ ...pipeline, answerer: new DecliningAnswerer() })]);
 });
 afterAll(async () => {
   await browser?.close();

@@ -28,14 +28,12 @@ afterEach(() => {
 
 describe("POST /ask in LLM mode", () => {
   it("answers with the model's text and citations verified at exact offsets, exact and retyped quotes alike", async () => {
-    fake.enqueue((request) =>
-      ({
-        text: protocolReply("ISKP killed approximately 137 people in Moscow [1]. Dr. Amira Jadoon explained what the attack means [2].", [
-          { id: 1, passage: labelOf(request, KILLED), quote: KILLED },
-          { id: 2, passage: labelOf(request, FELLOW_SOURCE), quote: FELLOW_RETYPED },
-        ]),
-      }),
-    );
+    fake.enqueue((request) => ({
+      text: protocolReply("ISKP killed approximately 137 people in Moscow [1]. Dr. Amira Jadoon explained what the attack means [2].", [
+        { id: 1, passage: labelOf(request, KILLED), quote: KILLED },
+        { id: 2, passage: labelOf(request, FELLOW_SOURCE), quote: FELLOW_RETYPED },
+      ]),
+    }));
     const body = await postAsk(pipeline, { question: QUESTION });
 
     expect(body).toMatchObject({
@@ -75,9 +73,19 @@ describe("POST /ask in LLM mode", () => {
     }));
     const body = await postAsk(pipeline, { question: QUESTION });
 
-    expect(body).toMatchObject({ mode: "llm", grounded: true, answer: "ISKP killed approximately 137 people [1]. The attackers escaped to Ukraine." });
+    expect(body).toMatchObject({
+      mode: "llm",
+      grounded: true,
+      answer: "ISKP killed approximately 137 people [1]. The attackers escaped to Ukraine.",
+    });
     expect(body.citations.map((c) => c.quote)).toEqual([KILLED]);
-    expect(body.unverified).toEqual([{ passageId: expect.stringMatching(/^iskp-moscow-attack:\d+$/), quote: FABRICATED, reason: expect.stringMatching(/not in passage P\d/) }]);
+    expect(body.unverified).toEqual([
+      {
+        passageId: expect.stringMatching(/^iskp-moscow-attack:\d+$/),
+        quote: FABRICATED,
+        reason: expect.stringMatching(/not in passage P\d/),
+      },
+    ]);
     expectVerifiable(body, pipeline);
   });
 
@@ -102,7 +110,9 @@ describe("POST /ask in LLM mode", () => {
 
     expect(body).toMatchObject({ mode: "llm", grounded: true, answer: "ISKP killed approximately 137 people in Moscow [1]." });
     expect(body.citations.map((c) => c.quote)).toEqual(["in Moscow, Russia"]);
-    expect(body.unverified).toEqual([{ passageId: "P42", quote: KILLED, reason: "passage P42 was not among the passages given to the model" }]);
+    expect(body.unverified).toEqual([
+      { passageId: "P42", quote: KILLED, reason: "passage P42 was not among the passages given to the model" },
+    ]);
     expectVerifiable(body, pipeline);
   });
 
@@ -123,7 +133,11 @@ describe("POST /ask when the model fails", () => {
     ["a reply slower than LLM_TIMEOUT_MS", { text: "too late", delayMs: 5000 }, /did not answer within the timeout/],
     ["a server that sends its headers and then nothing", { text: "never sent", stallAfterChunks: 0 }, /sent no reply within 1600 ms/],
     ["a body that is not a completion stream", { raw: "<html>Bad gateway</html>" }, /empty reply/],
-    ["a QUOTES block that is not JSON", { text: 'ISKP killed 137 people [1].\nQUOTES:\n[{"id": 1, "passage": "P1", "quote": ' }, /QUOTES block is not a JSON array/],
+    [
+      "a QUOTES block that is not JSON",
+      { text: 'ISKP killed 137 people [1].\nQUOTES:\n[{"id": 1, "passage": "P1", "quote": ' },
+      /QUOTES block is not a JSON array/,
+    ],
     ["markers with no QUOTES block", { text: "ISKP killed 137 people [1]." }, /no QUOTES block/],
   ] as const;
 
@@ -163,7 +177,11 @@ describe("LLM mode with other settings", () => {
     const unreachable = await openLlmPipeline(gone);
     const body = await postAsk(unreachable, { question: QUESTION });
 
-    expect(body).toMatchObject({ mode: "extractive", grounded: true, degraded: { reason: "could not connect to the model server (ECONNREFUSED)" } });
+    expect(body).toMatchObject({
+      mode: "extractive",
+      grounded: true,
+      degraded: { reason: "could not connect to the model server (ECONNREFUSED)" },
+    });
     expectVerifiable(body, unreachable);
   });
 });

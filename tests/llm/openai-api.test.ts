@@ -30,7 +30,11 @@ afterEach(() => warn.mockClear());
 
 /** The stream's text, and the last chunk's delta (annotations, citations, the final answer). */
 async function streamed(): Promise<{ content: string; last: GroundedDelta }> {
-  const stream = await client.chat.completions.create({ model: "grounded-qa", messages: [{ role: "user", content: QUESTION }], stream: true });
+  const stream = await client.chat.completions.create({
+    model: "grounded-qa",
+    messages: [{ role: "user", content: QUESTION }],
+    stream: true,
+  });
   let content = "";
   let last: GroundedDelta | undefined;
   for await (const chunk of stream) {

@@ -29,7 +29,12 @@ describe("the LLM check at start", () => {
     expect(llm.status()).toMatchObject({ provider: "openai", available: null });
     await llm.checked;
 
-    const app = createApp({ pipeline: () => undefined, health: () => ({ llm: llm.status() }), maxQuestionChars: 100, rateLimitPerMinute: 0 });
+    const app = createApp({
+      pipeline: () => undefined,
+      health: () => ({ llm: llm.status() }),
+      maxQuestionChars: 100,
+      rateLimitPerMinute: 0,
+    });
     const body = await (await app.request("/healthz")).json();
     expect(body.llm).toEqual({
       provider: "openai",

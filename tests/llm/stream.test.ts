@@ -104,7 +104,11 @@ describe("POST /ask/stream in LLM mode", () => {
     const started = performance.now();
     const { deltas, done } = await askStream();
 
-    expect(done).toMatchObject({ mode: "extractive", grounded: true, degraded: { reason: expect.stringMatching(/stopped sending its reply/) } });
+    expect(done).toMatchObject({
+      mode: "extractive",
+      grounded: true,
+      degraded: { reason: expect.stringMatching(/stopped sending its reply/) },
+    });
     expectVerifiable(done, pipeline);
     // What was streamed is the model's beginning only: the fallback's text is not appended to it.
     expect(deltas.length).toBeGreaterThan(0);

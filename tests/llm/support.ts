@@ -9,7 +9,14 @@ import { testConfig } from "../support/pipeline.js";
 /** The pipeline as the service wires it, in LLM mode against the fake server. */
 export function openLlmPipeline(fake: FakeOpenAI, overrides: Record<string, string> = {}): Promise<AskPipeline> {
   return openPipeline(
-    testConfig({ LLM_PROVIDER: "openai", OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: "test", LLM_TIMEOUT_MS: "800", LLM_MAX_RETRIES: "0", ...overrides }),
+    testConfig({
+      LLM_PROVIDER: "openai",
+      OPENAI_BASE_URL: fake.url,
+      OPENAI_API_KEY: "test",
+      LLM_TIMEOUT_MS: "800",
+      LLM_MAX_RETRIES: "0",
+      ...overrides,
+    }),
   );
 }
 

@@ -62,7 +62,10 @@ export function startFakeOpenAI(): Promise<FakeOpenAI> {
     if (++handled > MAX_REQUESTS) return sendError(res, 500, "fake: request limit reached");
     if (req.method === "GET" && req.url === "/v1/models") {
       if ("status" in fake.models) return sendError(res, fake.models.status, fake.models.message);
-      return sendJson(res, 200, { object: "list", data: fake.models.ids.map((id) => ({ id, object: "model", created: 0, owned_by: "fake" })) });
+      return sendJson(res, 200, {
+        object: "list",
+        data: fake.models.ids.map((id) => ({ id, object: "model", created: 0, owned_by: "fake" })),
+      });
     }
     if (req.method !== "POST" || req.url !== "/v1/chat/completions") return sendError(res, 404, `fake: no route ${req.method} ${req.url}`);
 
@@ -87,7 +90,7 @@ export function startFakeOpenAI(): Promise<FakeOpenAI> {
       res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
       // Headers go out before the first token, as vLLM and others send them.
       res.flushHeaders();
-      const chunks = reply.chunks ?? (reply.text.match(/[\s\S]{1,8}/g) ?? []);
+      const chunks = reply.chunks ?? reply.text.match(/[\s\S]{1,8}/g) ?? [];
       const send = (i: number) => {
         if (i === reply.stallAfterChunks) return;
         if (i === chunks.length) {

@@ -39,7 +39,17 @@ export async function japanesePdf(): Promise<Uint8Array> {
   const page = pdf.addPage([400, 200]);
   const context = pdf.context;
   const descriptor = context.register(
-    context.obj({ Type: "FontDescriptor", FontName: "KozMinPr6N-Regular", Flags: 4, FontBBox: [0, -120, 1000, 880], ItalicAngle: 0, Ascent: 880, Descent: -120, CapHeight: 700, StemV: 80 }),
+    context.obj({
+      Type: "FontDescriptor",
+      FontName: "KozMinPr6N-Regular",
+      Flags: 4,
+      FontBBox: [0, -120, 1000, 880],
+      ItalicAngle: 0,
+      Ascent: 880,
+      Descent: -120,
+      CapHeight: 700,
+      StemV: 80,
+    }),
   );
   const cidFont = context.register(
     context.obj({
@@ -51,7 +61,13 @@ export async function japanesePdf(): Promise<Uint8Array> {
     }),
   );
   const font = context.register(
-    context.obj({ Type: "Font", Subtype: "Type0", BaseFont: "KozMinPr6N-Regular-UniJIS-UCS2-H", Encoding: "UniJIS-UCS2-H", DescendantFonts: [cidFont] }),
+    context.obj({
+      Type: "Font",
+      Subtype: "Type0",
+      BaseFont: "KozMinPr6N-Regular-UniJIS-UCS2-H",
+      Encoding: "UniJIS-UCS2-H",
+      DescendantFonts: [cidFont],
+    }),
   );
   page.node.setFontDictionary(PDFName.of("F1"), font);
   // ハロー岬の灯台 in UCS-2, the code this CMap maps to the font's glyphs.
@@ -70,7 +86,17 @@ export async function pdfWithUnmappedGlyphs(): Promise<Uint8Array> {
   const page = pdf.addPage([400, 200]);
   const context = pdf.context;
   const descriptor = context.register(
-    context.obj({ Type: "FontDescriptor", FontName: "Mystery", Flags: 4, FontBBox: [0, 0, 1000, 1000], ItalicAngle: 0, Ascent: 800, Descent: -200, CapHeight: 700, StemV: 80 }),
+    context.obj({
+      Type: "FontDescriptor",
+      FontName: "Mystery",
+      Flags: 4,
+      FontBBox: [0, 0, 1000, 1000],
+      ItalicAngle: 0,
+      Ascent: 800,
+      Descent: -200,
+      CapHeight: 700,
+      StemV: 80,
+    }),
   );
   const cidFont = context.register(
     context.obj({
@@ -81,7 +107,12 @@ export async function pdfWithUnmappedGlyphs(): Promise<Uint8Array> {
       FontDescriptor: descriptor,
     }),
   );
-  page.node.setFontDictionary(PDFName.of("F1"), context.register(context.obj({ Type: "Font", Subtype: "Type0", BaseFont: "Mystery", Encoding: "Identity-H", DescendantFonts: [cidFont] })));
+  page.node.setFontDictionary(
+    PDFName.of("F1"),
+    context.register(
+      context.obj({ Type: "Font", Subtype: "Type0", BaseFont: "Mystery", Encoding: "Identity-H", DescendantFonts: [cidFont] }),
+    ),
+  );
   page.node.setFontDictionary(PDFName.of("F2"), context.register(context.obj({ Type: "Font", Subtype: "Type1", BaseFont: "Helvetica" })));
   const content = "BT /F2 12 Tf 20 150 Td (The harbour gate code is) Tj ET BT /F1 24 Tf 20 100 Td <00030011001200130014> Tj ET";
   page.node.set(PDFName.of("Contents"), context.register(context.flateStream(content)));

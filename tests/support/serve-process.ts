@@ -22,7 +22,16 @@ export function startServeProcess(
   args: string[] = ["--import", "tsx", "src/cli/serve.ts"],
 ): ServeProcess {
   const proc = spawn(process.execPath, args, {
-    env: { PATH: process.env.PATH, PORT: String(port), HOST: "127.0.0.1", CORPUS_DIR: corpusDir, DATA_DIR: dataDir, LLM_PROVIDER: "none", WORKERS: "1", ...env },
+    env: {
+      PATH: process.env.PATH,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      CORPUS_DIR: corpusDir,
+      DATA_DIR: dataDir,
+      LLM_PROVIDER: "none",
+      WORKERS: "1",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const output = { stdout: "", stderr: "" };

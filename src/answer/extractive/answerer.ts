@@ -86,13 +86,19 @@ export class ExtractiveAnswerer implements Answerer {
    * The question's words that the cited text lacks, rarest first: the quotes and the retrieved passages
    * they sit in; for a decline (no quotes), the closest passage.
    */
-  unmatched(retrieval: Pick<AnswerRequest, "question" | "passages" | "questionVector">, cited: (Span & { documentId: string; quote: string })[]): UnmatchedWord[] {
+  unmatched(
+    retrieval: Pick<AnswerRequest, "question" | "passages" | "questionVector">,
+    cited: (Span & { documentId: string; quote: string })[],
+  ): UnmatchedWord[] {
     const { data } = this.resources;
     const around =
       cited.length > 0
         ? retrieval.passages.filter((p) => cited.some((c) => c.documentId === p.documentId && p.start < c.end && c.start < p.end))
         : retrieval.passages.slice(0, 1);
-    const terms = new Set([...around.flatMap((p) => [...(data.passageTerms.get(p.id) ?? [])]), ...cited.flatMap((c) => contentTerms(c.quote))]);
+    const terms = new Set([
+      ...around.flatMap((p) => [...(data.passageTerms.get(p.id) ?? [])]),
+      ...cited.flatMap((c) => contentTerms(c.quote)),
+    ]);
     const unmatched = unmatchedWords(analyzeQuestion(retrieval.question, retrieval.questionVector, this.resources), terms);
     return unmatched.map((w) => ({ ...w, word: asWritten(retrieval.question, w.word) }));
   }

@@ -3,7 +3,16 @@ import type { WordVectors } from "../../embeddings/word-vectors.js";
 import type { Sentence } from "../../ingest/types.js";
 import type { RankedPassage } from "../../retrieve/hybrid.js";
 import type { AnswerKind } from "../../text/entities.js";
-import { contentTerms, contentWords, type ContentWord, isFraming, isStopWordTypo, isTypoOf, lemmaOf, normalizeTerm } from "../../text/terms.js";
+import {
+  contentTerms,
+  contentWords,
+  type ContentWord,
+  isFraming,
+  isStopWordTypo,
+  isTypoOf,
+  lemmaOf,
+  normalizeTerm,
+} from "../../text/terms.js";
 import type { WordNet } from "../../text/wordnet.js";
 import { definitionStrength, definitionTarget, expectedAnswerKind } from "./answer-type.js";
 import type { SentenceData } from "./sentence-data.js";
@@ -104,7 +113,11 @@ export interface FeatureResources {
   wordNet: WordNet;
 }
 
-export function analyzeQuestion(question: string, questionVector: number[], { data, wordVectors, wordNet }: FeatureResources): AnalyzedQuestion {
+export function analyzeQuestion(
+  question: string,
+  questionVector: number[],
+  { data, wordVectors, wordNet }: FeatureResources,
+): AnalyzedQuestion {
   // A definition question's framing ("abbreviation", "stand for", "full name") is not what to look for.
   const definitionOf = definitionTarget(question);
   // A word the corpus lacks that is one typo from a stop word ("wat", "ther") is that stop word.
@@ -125,8 +138,14 @@ export function analyzeQuestion(question: string, questionVector: number[], { da
       word,
       weight: data.idf.idf(term),
       vector: data.termVectors.get(term) ?? wordVectors.vector(word),
-      related: termsOf(forms.flatMap((f) => [...wordNet.related(f)]), term),
-      antonyms: termsOf(forms.flatMap((f) => [...wordNet.antonyms(f)]), term),
+      related: termsOf(
+        forms.flatMap((f) => [...wordNet.related(f)]),
+        term,
+      ),
+      antonyms: termsOf(
+        forms.flatMap((f) => [...wordNet.antonyms(f)]),
+        term,
+      ),
       numeric: /^\p{N}+$/u.test(term),
       name: names.has(term),
       matches: new Map(),
@@ -214,9 +233,21 @@ export function featureRows(question: AnalyzedQuestion, candidates: Candidate[],
     const inPassage = question.terms.map((t) => termMatch(t, around, resources));
     const siblings = data.passageSentences.get(c.passage.id)!;
     const position = siblings.indexOf(c.sentence);
-    const window = new Set([siblings[position - 1], c.sentence, siblings[position + 1]].flatMap((s) => (s ? data.sentenceTerms[s.index]! : [])));
+    const window = new Set(
+      [siblings[position - 1], c.sentence, siblings[position + 1]].flatMap((s) => (s ? data.sentenceTerms[s.index]! : [])),
+    );
     const inWindow = question.terms.map((t) => termMatch(t, window, resources));
-    return { c, own, around, siblings, position, inSentence, inPassage, inWindow, semantic: dot(question.vector, data.sentenceVectors[c.sentence.index]!) };
+    return {
+      c,
+      own,
+      around,
+      siblings,
+      position,
+      inSentence,
+      inPassage,
+      inWindow,
+      semantic: dot(question.vector, data.sentenceVectors[c.sentence.index]!),
+    };
   });
   const weighted = (values: number[]) =>
     question.totalWeight > 0 ? question.terms.reduce((sum, t, i) => sum + t.weight * values[i]!, 0) / question.totalWeight : 0;
@@ -309,7 +340,8 @@ export interface UnmatchedWord {
  * to the passage") are left out: no text is expected to contain them.
  */
 export function unmatchedWords(question: AnalyzedQuestion, terms: Set<string>): UnmatchedWord[] {
-  const found = (t: QuestionTerm) => terms.has(t.term) || [...t.related].some((r) => terms.has(r)) || [...terms].some((c) => isTypoOf(t.term, c));
+  const found = (t: QuestionTerm) =>
+    terms.has(t.term) || [...t.related].some((r) => terms.has(r)) || [...terms].some((c) => isTypoOf(t.term, c));
   return question.terms
     .filter((t) => !isFraming(t.word) && !found(t))
     .sort((a, b) => b.weight - a.weight)

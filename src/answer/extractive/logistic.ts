@@ -48,12 +48,13 @@ export function fitLogistic(rows: ArrayLike<number>[], labels: number[], { l2, i
  * sentence needs, rather than to judge each sentence alone. Groups without a positive teach nothing
  * and are skipped; with several positives, their mean is the target.
  */
-export function fitConditionalLogit(groups: { rows: ArrayLike<number>[]; positives: boolean[] }[], { l2, iterations = 30 }: FitOptions): LogisticModel {
+export function fitConditionalLogit(
+  groups: { rows: ArrayLike<number>[]; positives: boolean[] }[],
+  { l2, iterations = 30 }: FitOptions,
+): LogisticModel {
   const { mean, scale, standardize } = standardization(groups.flatMap((g) => g.rows));
   const d = mean.length;
-  const useful = groups
-    .filter((g) => g.positives.some(Boolean))
-    .map((g) => ({ x: g.rows.map(standardize), positives: g.positives }));
+  const useful = groups.filter((g) => g.positives.some(Boolean)).map((g) => ({ x: g.rows.map(standardize), positives: g.positives }));
   const w = newton(d, iterations, (w, gradient, hessian) => {
     for (const { x, positives } of useful) {
       const z = x.map((row) => dotProduct(w, row));
@@ -67,7 +68,13 @@ export function fitConditionalLogit(groups: { rows: ArrayLike<number>[]; positiv
       // Gradient: E_p[x] - mean of the positives' x; Hessian: the covariance of x under p.
       x.forEach((row, i) => {
         for (let j = 0; j < d; j++) gradient[j]! -= positives[i] ? row[j]! / count : 0;
-        accumulate(gradient, hessian, row.map((v, j) => v - expected[j]!), 0, p[i]!);
+        accumulate(
+          gradient,
+          hessian,
+          row.map((v, j) => v - expected[j]!),
+          0,
+          p[i]!,
+        );
       });
       for (let j = 0; j < d; j++) gradient[j]! += expected[j]!;
     }

@@ -31,7 +31,10 @@ export async function openExtractiveAnswerer(
   options: ExtractiveOptions,
   progress: Progress = () => {},
 ): Promise<{ extractive: ExtractiveAnswerer; warnings: string[] }> {
-  const [scorer, resources] = await Promise.all([AnswerScorer.load(options.scorerPath), openFeatureResources(index, options.cacheDir, progress)]);
+  const [scorer, resources] = await Promise.all([
+    AnswerScorer.load(options.scorerPath),
+    openFeatureResources(index, options.cacheDir, progress),
+  ]);
   const trainedWith = scorer.file.embeddings;
   const warnings =
     trainedWith.provider === model.provider && trainedWith.model === model.model

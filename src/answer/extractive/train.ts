@@ -62,7 +62,8 @@ export async function collectTrainingQuestions(
       });
     };
     example(retrieval.passages, false);
-    if (q.documentId && i % OFF_TOPIC_EVERY === 0) example(rankAgain(retrieval.passages.filter((p) => p.documentId !== q.documentId)), true);
+    if (q.documentId && i % OFF_TOPIC_EVERY === 0)
+      example(rankAgain(retrieval.passages.filter((p) => p.documentId !== q.documentId)), true);
     onProgress(i + 1);
   }
   return out;
@@ -185,7 +186,11 @@ const THRESHOLDS = Array.from({ length: 37 }, (_, i) => Math.round((0.05 + i * 0
  * unanswerable questions (declined minus wrongly declined) among those that decline at most
  * `maxAnswerableDeclined` of the answerable ones, since a wrongly declined answer is what users notice most.
  */
-export function chooseThreshold(predictions: Prediction[], margin: number, maxAnswerableDeclined: number): { threshold: number; curve: (HeldOutFigures & { threshold: number })[] } {
+export function chooseThreshold(
+  predictions: Prediction[],
+  margin: number,
+  maxAnswerableDeclined: number,
+): { threshold: number; curve: (HeldOutFigures & { threshold: number })[] } {
   const curve = THRESHOLDS.map((threshold) => ({ threshold, ...heldOutFigures(predictions, threshold, margin) }));
   const allowed = curve.filter((p) => p.answerableDeclined <= maxAnswerableDeclined);
   const j = (p: HeldOutFigures) => p.unanswerableDeclined - p.answerableDeclined;
@@ -194,7 +199,9 @@ export function chooseThreshold(predictions: Prediction[], margin: number, maxAn
 }
 
 /** How often the best sentence was right among held-out questions of each confidence band: calibrated means the two agree. */
-export function reliability(predictions: Prediction[]): { from: number; to: number; questions: number; meanConfidence: number; right: number }[] {
+export function reliability(
+  predictions: Prediction[],
+): { from: number; to: number; questions: number; meanConfidence: number; right: number }[] {
   const edges = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1];
   return edges.slice(1).map((to, i) => {
     const from = edges[i]!;
@@ -203,7 +210,10 @@ export function reliability(predictions: Prediction[]): { from: number; to: numb
       from,
       to,
       questions: band.length,
-      meanConfidence: share(band.reduce((sum, p) => sum + p.confidence, 0), band.length),
+      meanConfidence: share(
+        band.reduce((sum, p) => sum + p.confidence, 0),
+        band.length,
+      ),
       right: share(band.filter((p) => !p.unanswerable && p.top[0]!.positive).length, band.length),
     };
   });
@@ -240,7 +250,9 @@ export function supportFigures(predictions: Prediction[], minConfidence: number,
   const right = (p: Prediction) => !p.unanswerable && quoted(p).some((t) => t.positive);
   const grounded = predictions.filter((p) => p.confidence >= minConfidence);
   const isDirect = (p: Prediction) =>
-    p.confidence >= rule.threshold && Math.max(...quoted(p).map((t) => t.unmatchedRarity)) < rule.unmatchedRarity && quoted(p).some((t) => !t.lacksKind);
+    p.confidence >= rule.threshold &&
+    Math.max(...quoted(p).map((t) => t.unmatchedRarity)) < rule.unmatchedRarity &&
+    quoted(p).some((t) => !t.lacksKind);
   const direct = grounded.filter(isDirect);
   const related = grounded.filter((p) => !isDirect(p));
   const answerable = predictions.filter((p) => !p.unanswerable).length;
@@ -273,7 +285,8 @@ export function chooseDirectRule(reference: Prediction[], minConfidence: number,
       figures: supportFigures(reference, minConfidence, { threshold, unmatchedRarity }, margin),
     })),
   );
-  const good = (f: SupportFigures) => f.directAnswers > 0 && f.directPrecision >= DIRECT_PRECISION && 1 - f.unanswerableNotDirect <= MAX_UNANSWERABLE_DIRECT;
+  const good = (f: SupportFigures) =>
+    f.directAnswers > 0 && f.directPrecision >= DIRECT_PRECISION && 1 - f.unanswerableNotDirect <= MAX_UNANSWERABLE_DIRECT;
   const reaching = UNMATCHED_RARITIES.flatMap((r) => tried.find((t) => t.rule.unmatchedRarity === r && good(t.figures)) ?? []);
   if (reaching.length > 0) {
     const ordered = [...reaching].reverse();

@@ -6,7 +6,6 @@ import type MiniSearch from "minisearch";
 import type { EmbeddingModel } from "../../embeddings/index.js";
 import { splitDocument, type ChunkingSettings } from "../../ingest/passages.js";
 import type { Passage, Sentence, SourceDocument } from "../../ingest/types.js";
-import type { CorpusIndex, StoreVersion } from "../corpus-index.js";
 import { embedCorpus, rowOf } from "../embed-corpus.js";
 import { INDEX_FORMAT_VERSION, manifestKeyFor, type Manifest } from "../manifest.js";
 import type { Progress } from "../../progress.js";
@@ -14,7 +13,7 @@ import { describeFiles, readCheckedFiles, readTextIfPresent } from "./checked-fi
 import { damaged, DamagedIndexError, parsing, parsingAsync } from "./damage.js";
 import { filesVersion, type FilesIndex } from "./files-index.js";
 import { applyChange, passageDocument } from "./graph.js";
-import { readChanges, readJournal, type Journal } from "./journal.js";
+import { readChanges, readJournal } from "./journal.js";
 import { Bm25Keywords, buildKeywordIndex, loadKeywordIndex } from "./keywords.js";
 import { mergeVectors, reuseKey, vectorsByDocument, type DocumentVectors } from "./reuse.js";
 import { withSearchBreadth } from "./search-breadth.js";
@@ -124,7 +123,8 @@ export async function loadIndex(dataDir: string, model: EmbeddingModel): Promise
 
   const stored = parsing("text.json", () => {
     const content = JSON.parse(file("text.json").toString("utf8")) as IndexContent;
-    if (![content.documents, content.passages, content.sentences].every(Array.isArray)) throw new Error("documents, passages or sentences missing");
+    if (![content.documents, content.passages, content.sentences].every(Array.isArray))
+      throw new Error("documents, passages or sentences missing");
     return content;
   });
   const keywords = await parsingAsync("keywords.json", () => loadKeywordIndex(file("keywords.json").toString("utf8")));
@@ -214,7 +214,7 @@ const SLICE_VECTORS = 2048;
 
 /** The index of the first NaN in `values`, or -1; a plain loop, ten times as fast as `findIndex` here. */
 function firstNaN(values: ArrayLike<number>): number {
-  for (let i = 0; i < values.length; i++) if (values[i] !== values[i]) return i;
+  for (let i = 0; i < values.length; i++) if (Number.isNaN(values[i])) return i;
   return -1;
 }
 
@@ -241,7 +241,10 @@ async function checkPassageVectors(vectors: HNSWLib, passages: number, dimension
 async function checkedSentenceVectors(bytes: Buffer, sentences: number, dimensions: number): Promise<Float32Array> {
   const expected = sentences * dimensions * 4;
   if (bytes.byteLength !== expected) {
-    damaged(SENTENCE_VECTORS, `expected ${expected} bytes for ${sentences} sentences of ${dimensions} dimensions, found ${bytes.byteLength}`);
+    damaged(
+      SENTENCE_VECTORS,
+      `expected ${expected} bytes for ${sentences} sentences of ${dimensions} dimensions, found ${bytes.byteLength}`,
+    );
   }
   const vectors = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   const slice = SLICE_VECTORS * dimensions;

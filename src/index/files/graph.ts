@@ -46,7 +46,9 @@ export async function applyChange(index: FilesIndex, change: IndexChange): Promi
 async function storeOf(empty: HNSWLib, change: IndexChange, dimensions: number): Promise<HNSWLib> {
   const store = new HNSWLib(empty.embeddings, { space: "cosine", numDimensions: dimensions });
   const passages = change.added.flatMap((a) => a.passages);
-  const rows = change.added.flatMap((a) => a.passages.map((_, i) => Array.from(a.passageVectors.subarray(i * dimensions, (i + 1) * dimensions))));
+  const rows = change.added.flatMap((a) =>
+    a.passages.map((_, i) => Array.from(a.passageVectors.subarray(i * dimensions, (i + 1) * dimensions))),
+  );
   await store.addVectors(rows, passages.map(passageDocument));
   return withSearchBreadth(store);
 }

@@ -57,7 +57,12 @@ export async function readChanges(dir: string, journal: Journal, dimensions: num
  * Writes `change` into the index in `dir` as its next change, and the journal that names it; the index
  * then holds `documents`. Returns the new journal.
  */
-export async function appendToJournal(dir: string, journal: Journal | null, change: IndexChange, documents: Manifest["documents"]): Promise<Journal> {
+export async function appendToJournal(
+  dir: string,
+  journal: Journal | null,
+  change: IndexChange,
+  documents: Manifest["documents"],
+): Promise<Journal> {
   const earlier = journal?.changes ?? [];
   const folder = `change-${String(earlier.length + 1).padStart(6, "0")}`;
   const path = join(dir, folder);

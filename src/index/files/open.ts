@@ -6,7 +6,7 @@ import { DamagedIndexError } from "./damage.js";
 import { differsOnlyInDocuments, manifestKeyFor, stalenessReason } from "../manifest.js";
 import { describeChange, type Progress } from "../../progress.js";
 import { buildIndex, loadIndex, readManifest } from "./build.js";
-import { type FilesIndex } from "./files-index.js";
+import type { FilesIndex } from "./files-index.js";
 import type { OpenOptions } from "../store.js";
 import { needsCompaction, updateIndex } from "./updates.js";
 import { diffCorpus, isEmpty, worthUpdating } from "../corpus-diff.js";
@@ -47,7 +47,11 @@ export async function openIndex(
     let index = saved;
     if (!isEmpty(diff)) {
       if (!worthUpdating(saved, diff)) {
-        progress({ phase: "building", cause: "corpus-changed", reason: `corpus changed (${describeChange(diff.added.length, diff.removed.length)})` });
+        progress({
+          phase: "building",
+          cause: "corpus-changed",
+          reason: `corpus changed (${describeChange(diff.added.length, diff.removed.length)})`,
+        });
         return buildIndex(documents, model, chunking, dataDir, progress, saved);
       }
       index = await updateIndex(saved, diff, model, chunking, dataDir, progress);

@@ -32,7 +32,9 @@ export function vectorsByDocument(index: CorpusIndex): Map<string, DocumentVecto
       sentences: new Float32Array(sentences.length * dimensions),
       passages: new Float32Array(passages.length * dimensions),
     };
-    sentences.forEach(({ index: row }, i) => vectors.sentences.set(index.sentenceVectors.subarray(row * dimensions, (row + 1) * dimensions), i * dimensions));
+    sentences.forEach(({ index: row }, i) =>
+      vectors.sentences.set(index.sentenceVectors.subarray(row * dimensions, (row + 1) * dimensions), i * dimensions),
+    );
     passages.forEach((label, i) => vectors.passages.set(hnsw.getPoint(label), i * dimensions));
     byKey.set(reuseKey(doc), vectors);
   }

@@ -9,7 +9,7 @@ import type { Progress } from "../../progress.js";
 import { differsOnlyInDocuments, INDEX_FORMAT_VERSION, manifestKeyFor, stalenessReason } from "../manifest.js";
 import type { ChangeSource, IndexStore, OpenOptions, SavedIndex } from "../store.js";
 import { loadIndex } from "./build.js";
-import { type FilesIndex } from "./files-index.js";
+import type { FilesIndex } from "./files-index.js";
 import { withIndexLock } from "./lock.js";
 import { openIndex } from "./open.js";
 import { commitChange, followSavedIndex, needsCompaction } from "./updates.js";

@@ -36,7 +36,12 @@ export async function updateIndex(
  * Writes `change` into the saved index as its next change and returns the index after it. Only called with
  * the index lock held; throws `IndexMovedError`, writing nothing, when the saved index is not `index`.
  */
-export async function commitChange(index: FilesIndex, change: IndexChange, dataDir: string, progress: Progress = () => {}): Promise<FilesIndex> {
+export async function commitChange(
+  index: FilesIndex,
+  change: IndexChange,
+  dataDir: string,
+  progress: Progress = () => {},
+): Promise<FilesIndex> {
   const { saved } = index;
   const folder = await currentFolder(dataDir);
   const journal = folder ? await readJournal(join(dataDir, folder)) : null;

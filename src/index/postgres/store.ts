@@ -55,7 +55,13 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
    * the database cannot be reached or cannot take the schema (an extension missing, a newer schema): both
    * are the database's to fix, and a server waits for that rather than exit.
    */
-  static async connect(url: string, model: EmbeddingModel, chunking: ChunkingSettings, progress: Progress, corpusDir: string): Promise<PostgresIndexStore> {
+  static async connect(
+    url: string,
+    model: EmbeddingModel,
+    chunking: ChunkingSettings,
+    progress: Progress,
+    corpusDir: string,
+  ): Promise<PostgresIndexStore> {
     const pool = connectDatabase(url);
     try {
       await migrate(pool);
@@ -119,7 +125,11 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
     progress(
       rebuild
         ? { phase: "reindexing", cause: "rebuild" }
-        : { phase: "reindexing", cause: "stale", reason: `it was indexed with ${settings.embeddings.model}, chunks of ${settings.chunking?.maxChars} characters` },
+        : {
+            phase: "reindexing",
+            cause: "stale",
+            reason: `it was indexed with ${settings.embeddings.model}, chunks of ${settings.chunking?.maxChars} characters`,
+          },
     );
     const index = await this.load();
     const origins = await this.origins();
@@ -133,7 +143,11 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
       if (dimensions > 0) await this.recordSettings(client, dimensions);
       else await client.query("UPDATE qa_state SET embeddings = NULL, chunking = NULL"); // Recorded with the first vectors.
       for (const document of added) await insertDocument(client, document, origins.get(document.document.id) ?? "corpus");
-      await countTerms(client, documents.map((d) => d.id), 1);
+      await countTerms(
+        client,
+        documents.map((d) => d.id),
+        1,
+      );
       return { added: documents.map((d) => d.id), removed: [] };
     }, 0);
   }
@@ -177,7 +191,11 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
       await countTerms(client, replaced, -1);
       await client.query("DELETE FROM qa_documents WHERE id = ANY($1)", [replaced]);
       for (const document of change.added) await insertDocument(client, document, origin);
-      await countTerms(client, change.added.map((a) => a.document.id), 1);
+      await countTerms(
+        client,
+        change.added.map((a) => a.document.id),
+        1,
+      );
       return { added: change.added.map((a) => a.document.id), removed: change.removed };
     }, dimensions);
     this.progress({ phase: "updated", added: change.added.length, removed: change.removed.length });
@@ -243,7 +261,11 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
       const recorded = await change(client, state.version);
       const version = state.version + 1;
       await client.query("UPDATE qa_state SET version = $1, passages = (SELECT count(*) FROM qa_passages)", [version]);
-      await client.query("INSERT INTO qa_changes (version, added, removed) VALUES ($1, $2, $3)", [version, recorded.added, recorded.removed]);
+      await client.query("INSERT INTO qa_changes (version, added, removed) VALUES ($1, $2, $3)", [
+        version,
+        recorded.added,
+        recorded.removed,
+      ]);
       return version;
     });
   }
@@ -253,7 +275,11 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
    * e.g. FOR UPDATE); commits when it returns, rolls back when it throws. Failures to reach the database are
    * StoreUnavailableError.
    */
-  private async transaction<T>(begin: string, lock: string, work: (client: pg.PoolClient, state: Settings & { version: number }) => Promise<T>): Promise<T> {
+  private async transaction<T>(
+    begin: string,
+    lock: string,
+    work: (client: pg.PoolClient, state: Settings & { version: number }) => Promise<T>,
+  ): Promise<T> {
     const client = await reaching(() => this.pool.connect());
     try {
       return await reaching(async () => {
@@ -378,19 +404,37 @@ async function readDocuments(client: pg.PoolClient, ids: string[] | null): Promi
     `SELECT document FROM qa_documents ${ids === null ? "" : "WHERE id = ANY($1)"} ORDER BY id`,
     parameters,
   );
-  const passages = await client.query<{ id: string; document_id: string; start_offset: number; end_offset: number; heading: string; text: string }>(
+  const passages = await client.query<{
+    id: string;
+    document_id: string;
+    start_offset: number;
+    end_offset: number;
+    heading: string;
+    text: string;
+  }>(
     `SELECT id, document_id, start_offset, end_offset, heading, text FROM qa_passages ${which} ORDER BY document_id, position`,
     parameters,
   );
-  const sentences = await client.query<{ document_id: string; passage_id: string; start_offset: number; end_offset: number; text: string; embedding: Buffer }>(
+  const sentences = await client.query<{
+    document_id: string;
+    passage_id: string;
+    start_offset: number;
+    end_offset: number;
+    text: string;
+    embedding: Buffer;
+  }>(
     `SELECT document_id, passage_id, start_offset, end_offset, text, embedding FROM qa_sentences ${which} ORDER BY document_id, position`,
     parameters,
   );
   const byDocument = new Map(
-    documents.rows.map(({ document }): [string, { document: SourceDocument; passages: Passage[]; sentences: Omit<Sentence, "index">[]; vectors: Buffer[] }] => [
-      document.id,
-      { document, passages: [], sentences: [], vectors: [] },
-    ]),
+    documents.rows.map(
+      ({
+        document,
+      }): [string, { document: SourceDocument; passages: Passage[]; sentences: Omit<Sentence, "index">[]; vectors: Buffer[] }] => [
+        document.id,
+        { document, passages: [], sentences: [], vectors: [] },
+      ],
+    ),
   );
   for (const row of passages.rows) {
     byDocument.get(row.document_id)?.passages.push({
@@ -404,7 +448,13 @@ async function readDocuments(client: pg.PoolClient, ids: string[] | null): Promi
   }
   for (const row of sentences.rows) {
     const own = byDocument.get(row.document_id);
-    own?.sentences.push({ documentId: row.document_id, passageId: row.passage_id, start: row.start_offset, end: row.end_offset, text: row.text });
+    own?.sentences.push({
+      documentId: row.document_id,
+      passageId: row.passage_id,
+      start: row.start_offset,
+      end: row.end_offset,
+      text: row.text,
+    });
     own?.vectors.push(row.embedding);
   }
   return [...byDocument.values()].map(({ document, passages: own, sentences: ownSentences, vectors }) => {

@@ -15,7 +15,11 @@ export class PostgresPassageVectors extends PGVectorStore {
     super(embeddings, { pool, tableName: PASSAGE_VECTORS, distanceStrategy: "cosine", skipInitializationCheck: true });
   }
 
-  override similaritySearchVectorWithScore(query: number[], k: number, filter?: this["FilterType"]): Promise<[DocumentInterface, number][]> {
+  override similaritySearchVectorWithScore(
+    query: number[],
+    k: number,
+    filter?: this["FilterType"],
+  ): Promise<[DocumentInterface, number][]> {
     return reaching(() => super.similaritySearchVectorWithScore(query, k, filter));
   }
 }

@@ -46,7 +46,13 @@ export function completionOf(response: AskResponse, origin: string, stamped: Com
     choices: [
       {
         index: 0,
-        message: { role: "assistant", content: response.answer, refusal: null, annotations: annotationsOf(response, origin), ...groundingOf(response, origin) },
+        message: {
+          role: "assistant",
+          content: response.answer,
+          refusal: null,
+          annotations: annotationsOf(response, origin),
+          ...groundingOf(response, origin),
+        },
         finish_reason: "stop",
         logprobs: null,
       },
@@ -56,11 +62,16 @@ export function completionOf(response: AskResponse, origin: string, stamped: Com
 }
 
 /** What a chunk's delta may carry: OpenAI's fields, and in the last chunk the grounding and the final answer text. */
-export type GroundedDelta = ChatCompletionChunk.Choice.Delta & Partial<Grounding> & { annotations?: ChatCompletionMessage.Annotation[]; answer?: string };
+export type GroundedDelta = ChatCompletionChunk.Choice.Delta &
+  Partial<Grounding> & { annotations?: ChatCompletionMessage.Annotation[]; answer?: string };
 
 /** One `chat.completion.chunk` carrying `delta`; the last one also says why the answer ended. */
 export function chunkOf(stamped: CompletionStamp, delta: GroundedDelta, finished = false): ChatCompletionChunk {
-  return { ...stamped, object: "chat.completion.chunk", choices: [{ index: 0, delta, finish_reason: finished ? "stop" : null, logprobs: null }] };
+  return {
+    ...stamped,
+    object: "chat.completion.chunk",
+    choices: [{ index: 0, delta, finish_reason: finished ? "stop" : null, logprobs: null }],
+  };
 }
 
 /** The chunk after the last one when `stream_options.include_usage` asks for it: no choices, only usage. */

@@ -19,7 +19,8 @@ export function openAIErrorOf(error: unknown, where: string): { status: Contentf
     const param = known instanceof InvalidParameterError || known instanceof ModelNotFoundError ? known.param : null;
     return { status: known.status, body: bodyOf(known.message, typeOf(known.status), code, param) };
   }
-  if (error instanceof HTTPException) return { status: error.status, body: bodyOf(error.message, typeOf(error.status), "invalid_request", null) };
+  if (error instanceof HTTPException)
+    return { status: error.status, body: bodyOf(error.message, typeOf(error.status), "invalid_request", null) };
   console.error(`${where} failed:`, error);
   return { status: 500, body: bodyOf("something went wrong on our side", "server_error", "internal_error", null) };
 }

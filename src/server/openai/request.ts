@@ -44,7 +44,9 @@ const chatRequest = z.looseObject({
   model: z.string({ error: "model is required: the id GET /v1/models lists" }),
   messages: z.array(message, { error: "messages must be an array of {role, content}" }).min(1, { error: "messages must not be empty" }),
   stream: z.boolean({ error: "stream must be a boolean" }).nullish(),
-  stream_options: z.looseObject({ include_usage: z.boolean({ error: "stream_options.include_usage must be a boolean" }).optional() }).nullish(),
+  stream_options: z
+    .looseObject({ include_usage: z.boolean({ error: "stream_options.include_usage must be a boolean" }).optional() })
+    .nullish(),
   n: z.number({ error: "n must be a number" }).nullish(),
   tools: z.array(z.unknown(), { error: "tools must be an array" }).nullish(),
   functions: z.array(z.unknown(), { error: "functions must be an array" }).nullish(),
@@ -62,16 +64,52 @@ type ChatRequest = z.infer<typeof chatRequest>;
 /** Each refused parameter, and why, when the request sets it to something other than its plain default. */
 const refusals: { param: string; refused: (r: ChatRequest) => boolean; why: string }[] = [
   { param: "n", refused: (r) => r.n != null && r.n !== 1, why: "n must be 1: there is one answer to a question, the documents' own words" },
-  { param: "tools", refused: (r) => (r.tools?.length ?? 0) > 0, why: "tools are not supported: answers come from the documents, not from calling tools" },
-  { param: "functions", refused: (r) => (r.functions?.length ?? 0) > 0, why: "functions are not supported: answers come from the documents, not from calling functions" },
-  { param: "tool_choice", refused: (r) => r.tool_choice != null && r.tool_choice !== "none" && r.tool_choice !== "auto", why: "tool_choice cannot require a tool: no tools are supported" },
-  { param: "function_call", refused: (r) => r.function_call != null && r.function_call !== "none" && r.function_call !== "auto", why: "function_call cannot require a function: no functions are supported" },
-  { param: "response_format", refused: (r) => r.response_format != null && r.response_format.type !== "text", why: 'response_format must be {"type": "text"}: answers are text with [n] citation markers' },
-  { param: "logprobs", refused: (r) => r.logprobs === true, why: "logprobs are not available: answers are quoted, not sampled token by token" },
-  { param: "top_logprobs", refused: (r) => r.top_logprobs != null && r.top_logprobs > 0, why: "top_logprobs are not available: answers are quoted, not sampled token by token" },
-  { param: "modalities", refused: (r) => r.modalities != null && r.modalities.some((m) => m !== "text"), why: 'modalities must be ["text"]: answers are text only' },
+  {
+    param: "tools",
+    refused: (r) => (r.tools?.length ?? 0) > 0,
+    why: "tools are not supported: answers come from the documents, not from calling tools",
+  },
+  {
+    param: "functions",
+    refused: (r) => (r.functions?.length ?? 0) > 0,
+    why: "functions are not supported: answers come from the documents, not from calling functions",
+  },
+  {
+    param: "tool_choice",
+    refused: (r) => r.tool_choice != null && r.tool_choice !== "none" && r.tool_choice !== "auto",
+    why: "tool_choice cannot require a tool: no tools are supported",
+  },
+  {
+    param: "function_call",
+    refused: (r) => r.function_call != null && r.function_call !== "none" && r.function_call !== "auto",
+    why: "function_call cannot require a function: no functions are supported",
+  },
+  {
+    param: "response_format",
+    refused: (r) => r.response_format != null && r.response_format.type !== "text",
+    why: 'response_format must be {"type": "text"}: answers are text with [n] citation markers',
+  },
+  {
+    param: "logprobs",
+    refused: (r) => r.logprobs === true,
+    why: "logprobs are not available: answers are quoted, not sampled token by token",
+  },
+  {
+    param: "top_logprobs",
+    refused: (r) => r.top_logprobs != null && r.top_logprobs > 0,
+    why: "top_logprobs are not available: answers are quoted, not sampled token by token",
+  },
+  {
+    param: "modalities",
+    refused: (r) => r.modalities?.some((m) => m !== "text") ?? false,
+    why: 'modalities must be ["text"]: answers are text only',
+  },
   { param: "audio", refused: (r) => r.audio != null, why: "audio output is not supported: answers are text only" },
-  { param: "stream_options", refused: (r) => r.stream_options != null && r.stream !== true, why: "stream_options is only allowed when stream is true" },
+  {
+    param: "stream_options",
+    refused: (r) => r.stream_options != null && r.stream !== true,
+    why: "stream_options is only allowed when stream is true",
+  },
 ];
 
 /** A chat completion request as the service answers it: the question, the conversation before it, how to reply. */
@@ -100,7 +138,8 @@ export function readChatRequest(body: unknown, maxQuestionChars: number): ChatQu
   for (const { param, refused, why } of refusals) if (refused(request)) throw new InvalidParameterError(param, why);
 
   const turns = request.messages.map((m, i) => {
-    if (m.role === "tool" || m.role === "function") throw new InvalidParameterError(`messages[${i}].role`, `messages[${i}]: ${m.role} messages are not supported: no tools are`);
+    if (m.role === "tool" || m.role === "function")
+      throw new InvalidParameterError(`messages[${i}].role`, `messages[${i}]: ${m.role} messages are not supported: no tools are`);
     if (m.role === "assistant" && (m.tool_calls != null || m.function_call != null)) {
       throw new InvalidParameterError(`messages[${i}].tool_calls`, `messages[${i}]: tool calls are not supported`);
     }
@@ -112,7 +151,11 @@ export function readChatRequest(body: unknown, maxQuestionChars: number): ChatQu
 
   // The same limits as POST /ask: a question that /ask refuses is refused here too.
   const asked = askRequestSchema(maxQuestionChars).safeParse({ question: last.content, history });
-  if (!asked.success) throw new InvalidParameterError("messages", asked.error.issues[0]!.message.replace(/^question\b/, "the last user message").replace(/^history\b/, "messages"));
+  if (!asked.success)
+    throw new InvalidParameterError(
+      "messages",
+      asked.error.issues[0]!.message.replace(/^question\b/, "the last user message").replace(/^history\b/, "messages"),
+    );
   return {
     question: asked.data.question,
     history: asked.data.history,
@@ -129,12 +172,19 @@ function textOf(content: z.infer<typeof messageContent> | null | undefined, i: n
   return content
     .map((part, j) => {
       const text = textPart.safeParse(part);
-      if (!text.success) throw new InvalidParameterError(`messages[${i}].content[${j}]`, `messages[${i}].content[${j}]: only text parts are supported, not "${part.type}"`);
+      if (!text.success)
+        throw new InvalidParameterError(
+          `messages[${i}].content[${j}]`,
+          `messages[${i}].content[${j}]: only text parts are supported, not "${part.type}"`,
+        );
       return text.data.text;
     })
     .join("\n");
 }
 
 function paramOf(path: PropertyKey[]): string {
-  return path.reduce<string>((name, key) => (typeof key === "number" ? `${name}[${key}]` : name ? `${name}.${String(key)}` : String(key)), "");
+  return path.reduce<string>(
+    (name, key) => (typeof key === "number" ? `${name}[${key}]` : name ? `${name}.${String(key)}` : String(key)),
+    "",
+  );
 }

@@ -32,13 +32,18 @@ export function openAIRoutes(options: OpenAIRoutesOptions): Hono {
 
   app.get("/models", (c) => c.json({ object: "list", data: [model] }));
   app.get("/models/:id", (c) => {
-    if (c.req.param("id") !== MODEL_ID) throw new ApiError(404, "not_found", `the model "${c.req.param("id")}" does not exist; this service serves "${MODEL_ID}"`);
+    if (c.req.param("id") !== MODEL_ID)
+      throw new ApiError(404, "not_found", `the model "${c.req.param("id")}" does not exist; this service serves "${MODEL_ID}"`);
     return c.json(model);
   });
 
   for (const limit of options.limits) app.use("/chat/completions", limit);
   app.post("/chat/completions", async (c) => {
-    const body = await readJsonBody(c, z.record(z.string(), z.unknown()), `{"model": "${MODEL_ID}", "messages": [{"role": "user", "content": "..."}]}`);
+    const body = await readJsonBody(
+      c,
+      z.record(z.string(), z.unknown()),
+      `{"model": "${MODEL_ID}", "messages": [{"role": "user", "content": "..."}]}`,
+    );
     const request = readChatRequest(body, options.maxQuestionChars);
     const pipeline = options.ready();
     const origin = options.publicUrl ?? new URL(c.req.url).origin;
@@ -68,7 +73,9 @@ function streamCompletion(c: Context, answer: typeof ask, pipeline: AskPipeline,
     // Writes are chained so chunks keep their order though the answerer does not await them.
     let written = Promise.resolve();
     const send = (data: unknown) => {
-      written = written.then(() => (aborted.signal.aborted ? undefined : stream.writeSSE({ data: typeof data === "string" ? data : JSON.stringify(data) })));
+      written = written.then(() =>
+        aborted.signal.aborted ? undefined : stream.writeSSE({ data: typeof data === "string" ? data : JSON.stringify(data) }),
+      );
     };
     let streamed = "";
     send(chunkOf(stamped, { role: "assistant", content: "" }));
@@ -85,7 +92,18 @@ function streamCompletion(c: Context, answer: typeof ask, pipeline: AskPipeline,
       // What the stream has not shown yet; when verification changed text already shown (an LLM's citation
       // dropped), the annotations index `answer`, the final text, which the last chunk carries as well.
       const rest = response.answer.startsWith(streamed) ? response.answer.slice(streamed.length) : "";
-      send(chunkOf(stamped, { ...(rest && { content: rest }), annotations: annotationsOf(response, origin), ...groundingOf(response, origin), answer: response.answer }, true));
+      send(
+        chunkOf(
+          stamped,
+          {
+            ...(rest && { content: rest }),
+            annotations: annotationsOf(response, origin),
+            ...groundingOf(response, origin),
+            answer: response.answer,
+          },
+          true,
+        ),
+      );
       if (request.includeUsage) send(usageChunkOf(stamped, usageOf(request.promptText, response.answer)));
       send("[DONE]");
     } catch (error) {

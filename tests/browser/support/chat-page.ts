@@ -64,7 +64,10 @@ export function markIsInView(page: Page): Promise<boolean> {
 export async function changeAnswers(page: Page, change: (response: AskResponse) => AskResponse): Promise<void> {
   await page.route("**/ask/stream", async (route) => {
     const response = await route.fetch();
-    const events = (await response.text()).replace(/^event: done\ndata: (.*)$/m, (_, data: string) => `event: done\ndata: ${JSON.stringify(change(JSON.parse(data)))}`);
+    const events = (await response.text()).replace(
+      /^event: done\ndata: (.*)$/m,
+      (_, data: string) => `event: done\ndata: ${JSON.stringify(change(JSON.parse(data)))}`,
+    );
     await route.fulfill({ response, body: events });
   });
 }

@@ -12,7 +12,10 @@ export interface PickedFile {
 export async function waitUntilReady(server: ServeProcess, limitMs = 120_000): Promise<void> {
   const until = Date.now() + limitMs;
   while (Date.now() < until) {
-    const health = await fetch(`${server.url}/healthz`).then((r) => (r.ok ? r.json() : undefined), () => undefined);
+    const health = await fetch(`${server.url}/healthz`).then(
+      (r) => (r.ok ? r.json() : undefined),
+      () => undefined,
+    );
     if (health?.status === "ready") return;
     await new Promise((done) => setTimeout(done, 200));
   }
@@ -34,11 +37,14 @@ export async function chooseFiles(page: Page, files: PickedFile[]): Promise<void
 
 /** Drops `files` on the drop zone, with the events a browser sends for a drag from the desktop. */
 export async function dropFiles(page: Page, files: PickedFile[]): Promise<void> {
-  const dataTransfer = await page.evaluateHandle((files) => {
-    const transfer = new DataTransfer();
-    for (const { name, mimeType, bytes } of files) transfer.items.add(new File([new Uint8Array(bytes)], name, { type: mimeType }));
-    return transfer;
-  }, files.map(({ name, mimeType, buffer }) => ({ name, mimeType, bytes: [...buffer] })));
+  const dataTransfer = await page.evaluateHandle(
+    (files) => {
+      const transfer = new DataTransfer();
+      for (const { name, mimeType, bytes } of files) transfer.items.add(new File([new Uint8Array(bytes)], name, { type: mimeType }));
+      return transfer;
+    },
+    files.map(({ name, mimeType, buffer }) => ({ name, mimeType, bytes: [...buffer] })),
+  );
   const zone = page.locator("#drop-zone");
   await zone.dispatchEvent("dragenter", { dataTransfer });
   await zone.dispatchEvent("dragover", { dataTransfer });
