@@ -2,7 +2,8 @@ import type { AskResponse, HistoryTurn } from "../answer/types.js";
 import type { KeptVerdict } from "./answer-actions.js";
 import { ApiFailure, streamAnswer } from "./api.js";
 import { CitationPreview } from "./citation-preview.js";
-import { forgetConversation, loadConversation, saveConversation } from "./conversation-store.js";
+import { ConversationList } from "./conversation-list.js";
+import type { SavedTurn } from "./conversation-store.js";
 import { byId } from "./dom.js";
 import { conversationAsMarkdown, download } from "./export.js";
 import { documentFacts, type DocumentFacts } from "./library.js";
@@ -20,7 +21,7 @@ interface Turn {
   response?: AskResponse;
 }
 
-/** The conversation: asking, streaming, stopping, and starting over. */
+/** The conversation: asking, streaming, stopping, starting over, and opening another kept one. */
 export class Chat {
   private readonly form = byId<HTMLFormElement>("composer");
   private readonly input = byId<HTMLTextAreaElement>("question");
@@ -36,7 +37,14 @@ export class Chat {
     this.sources.open(kind, spans, index, opener);
   };
   private readonly waiting = byId<HTMLElement>("composer-wait");
+  // Opening one from the drawer gives the question box focus; after a deletion the drawer is still open over it, and keeps focus.
+  private readonly conversations = new ConversationList((turns) => {
+    void this.showConversation(turns);
+    this.input.focus();
+  });
   private turns: Turn[] = [];
+  // Counts the conversations shown, so that one whose documents arrive after another was opened is not shown too.
+  private shown = 0;
   private answering: AbortController | undefined;
   // Assumed until the server says otherwise, so that a ready server is never waited for.
   private serverReady = true;
@@ -85,11 +93,24 @@ export class Chat {
     this.announce("Ready to answer.");
   }
 
-  /** Shows the conversation saved by the last visit, as it was left. */
-  async restore(): Promise<void> {
-    const saved = loadConversation();
+  /** Shows the conversation open at the end of the last visit, as it was left. */
+  restore(): Promise<void> {
+    return this.showConversation(this.conversations.openTurns);
+  }
+
+  /** Replaces what is on screen with `saved`'s turns, as they were left; with none, with an empty conversation. */
+  private async showConversation(saved: SavedTurn[]): Promise<void> {
+    const shown = ++this.shown;
+    this.answering?.abort();
+    this.setAnswering(undefined);
+    this.turns = [];
+    this.preview.hide();
+    this.turnList.replaceChildren();
+    this.empty.hidden = saved.length > 0;
+    this.sources.close();
     if (saved.length === 0) return;
     const facts = await documentFacts(saved.flatMap((turn) => documentIds(turn.response)));
+    if (shown !== this.shown) return;
     for (const { question, response, verdict } of saved) {
       const kept = this.keptVerdict(verdict);
       const turn: Turn = { question, view: new TurnView(question, kept), kept, response };
@@ -97,7 +118,6 @@ export class Chat {
       this.turns.push(turn);
       this.turnList.append(turn.view.element);
     }
-    this.empty.hidden = true;
     this.offerRegenerate();
     this.scrollToEnd(true);
   }
@@ -131,7 +151,10 @@ export class Chat {
         answering.signal,
       );
       const response = turn.response;
-      this.show(turn, response, await documentFacts(documentIds(response)));
+      const facts = await documentFacts(documentIds(response));
+      // Another conversation was opened while the documents were asked about: this turn is no longer on screen.
+      if (!this.turns.includes(turn)) return;
+      this.show(turn, response, facts);
       this.save();
       this.offerRegenerate();
       this.announce(response.grounded ? "Answer ready." : "Not found in the documents.");
@@ -162,7 +185,7 @@ export class Chat {
   }
 
   private save(): void {
-    saveConversation(
+    this.conversations.keep(
       this.turns.flatMap(({ question, response, kept }) => (response ? [{ question, response, verdict: kept.verdict }] : [])),
     );
   }
@@ -198,16 +221,10 @@ export class Chat {
     void this.ask(question);
   }
 
-  /** Starts over: stops any answer in progress and forgets every turn. */
+  /** Starts over: stops any answer in progress and starts an empty conversation, leaving this one in the list. */
   private clear(): void {
-    this.answering?.abort();
-    this.setAnswering(undefined);
-    this.turns = [];
-    forgetConversation();
-    this.preview.hide();
-    this.turnList.replaceChildren();
-    this.empty.hidden = false;
-    this.sources.close();
+    this.conversations.startNew();
+    void this.showConversation([]);
     this.announce("New chat.");
     this.input.focus();
   }

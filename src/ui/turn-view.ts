@@ -5,6 +5,7 @@ import { confidenceLine } from "./confidence.js";
 import { h } from "./dom.js";
 import { markdownAnswer } from "./markdown-view.js";
 import { isQuotedAnswer, quotations } from "./quotations.js";
+import { shortened } from "./shorten.js";
 import { sourceCards } from "./source-cards.js";
 import type { SourceSpan, SpanKind } from "./source-panel.js";
 
@@ -117,7 +118,7 @@ export class TurnView {
       const button = h("button", { type: "button", class: "closest-passage" }, h("span", { class: "closest-document" }, span.title));
       // A passage before the first heading has the document's title as its heading: once is enough.
       if (heading !== span.title) button.append(h("span", { class: "closest-section" }, heading));
-      button.append(h("span", { class: "closest-snippet" }, snippet(text)));
+      button.append(h("span", { class: "closest-snippet" }, shortened(text, SNIPPET_CHARS)));
       button.addEventListener("click", () => openSource("passages", spans, i, button));
       list.append(h("li", {}, button));
     });
@@ -226,12 +227,4 @@ function answerText(answer: string, citations: Citation[], chip: (citation: Cita
     parts.push(text.slice(last));
     return parts;
   });
-}
-
-/** The start of a passage on one line, cut after a whole word. */
-function snippet(text: string): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  if (flat.length <= SNIPPET_CHARS) return flat;
-  const space = flat.lastIndexOf(" ", SNIPPET_CHARS);
-  return `${flat.slice(0, space > 0 ? space : SNIPPET_CHARS).replace(/[\s,;:.]+$/, "")}…`;
 }

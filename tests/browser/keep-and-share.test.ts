@@ -47,7 +47,7 @@ for (const [screen, options] of Object.entries(SCREENS)) {
     });
     afterAll(() => context?.close());
 
-    it("keeps the conversation through a reload, and New chat forgets it", async () => {
+    it("keeps the conversation through a reload, and New chat starts an empty one", async () => {
       const page = await context.newPage();
       await page.goto(server.url);
       await ask(page, KILLED);
