@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { freePort } from "./free-port.js";
+import { COMPILED_SERVER, buildServer } from "./compiled-server.js";
 import { runCli, UsageError } from "./run.js";
 
 const USAGE = "npm run bench:ready -- [--starts 20] [--requests 12]";
@@ -22,13 +23,14 @@ await runCli(async (args) => {
   const starts = Number(values.starts);
   const requests = Number(values.requests);
   if (!Number.isInteger(starts) || starts < 1 || !Number.isInteger(requests) || requests < 1) throw new UsageError(USAGE);
+  buildServer();
   const readySeconds: number[] = [];
   let refused = 0;
   for (let start = 1; start <= starts; start++) {
     const dataDir = await mkdtemp(join(tmpdir(), "grounded-qa-bench-ready-"));
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/serve.ts"], {
+    const child = spawn(process.execPath, COMPILED_SERVER, {
       env: {
         ...process.env,
         PORT: String(port),

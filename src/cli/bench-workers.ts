@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import { readDataset } from "../eval/dataset.js";
 import { percentile } from "../eval/metrics.js";
 import { freePort } from "./free-port.js";
+import { COMPILED_SERVER, buildServer } from "./compiled-server.js";
 import { runCli, UsageError } from "./run.js";
 
 const USAGE = "npm run bench:workers -- [--workers 1,2] [--concurrency 16] [--seconds 20] [--questions tests/golden/article.jsonl]";
@@ -26,6 +27,7 @@ await runCli(async (args) => {
     },
   });
   const counts = values.workers.split(",").map(Number);
+  buildServer();
   const concurrency = Number(values.concurrency);
   const seconds = Number(values.seconds);
   if (counts.some((n) => !Number.isInteger(n) || n < 1) || !(concurrency >= 1) || !(seconds > 0)) throw new UsageError(USAGE);
@@ -92,7 +94,7 @@ async function load(url: string, questions: string[], concurrency: number, secon
 /** `npm start` with `workers` processes on a free loopback port, once every process is ready. */
 async function startServer(workers: number, dataDir: string): Promise<{ url: string; stop: () => Promise<void> }> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "src/cli/serve.ts"], {
+  const child: ChildProcess = spawn(process.execPath, COMPILED_SERVER, {
     env: {
       ...process.env,
       PORT: String(port),
