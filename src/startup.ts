@@ -78,7 +78,9 @@ async function libraryFrom(
     await store.close().catch(() => {});
     throw error;
   } finally {
+    // From here on the store's reports (an upload's embedding, say) are no build of this start's.
     starting = false;
+    reports.building(undefined);
   }
 }
 
