@@ -1,7 +1,9 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sample } from "./support/metrics.js";
 import { freePort, startServeProcess, stopServeProcess, type ServeProcess } from "./support/serve-process.js";
 
 const TOKEN = "workers-test-admin-token";
@@ -64,6 +66,28 @@ describe("WORKERS=2: two server processes on one port", () => {
     expect(state.index).toBe(state.workers![0]!.index);
   });
 
+  it("counts every process's answers in GET /metrics, whichever process is scraped", async () => {
+    const asked = 6;
+    for (let i = 0; i < asked; i++)
+      expect(await postAlone(`${served.url}/ask`, { question: "When was the lighthouse first lit?" })).toBe(200);
+    for (let scrape = 0; scrape < 4; scrape++) {
+      const text = await new Promise<string>((resolve, reject) => {
+        request(`${served.url}/metrics`, { agent: false }, (res) => {
+          let body = "";
+          res.setEncoding("utf8");
+          res.on("data", (piece: string) => (body += piece));
+          res.on("end", () => resolve(body));
+        })
+          .on("error", reject)
+          .end();
+      });
+      expect(sample(text, "grounded_qa_answers_total", { interface: "ask" })).toBe(asked);
+      expect(sample(text, "grounded_qa_http_requests_total", { route: "/ask", status: "200" })).toBe(asked);
+      // The same index in both: shown once, not summed.
+      expect(sample(text, "grounded_qa_index_documents")).toBe(1);
+    }
+  });
+
   it("switches every process to a document uploaded through one, without failing a question meanwhile", async () => {
     const state = await health();
     let asking = true;
@@ -99,3 +123,15 @@ describe("WORKERS=2: two server processes on one port", () => {
     expect(served.output.stderr).toMatch(new RegExp(`Server process ${victim} stopped \\(SIGKILL\\); starting another`));
   });
 });
+
+/** A POST on a connection of its own, so that the port's processes take turns at answering. */
+function postAlone(url: string, body: unknown): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: "POST", agent: false, headers: { "content-type": "application/json" } }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode!));
+    });
+    req.on("error", reject);
+    req.end(JSON.stringify(body));
+  });
+}
