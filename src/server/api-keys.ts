@@ -49,7 +49,7 @@ export class ApiKeys {
   private readonly used = new Map<string, string>();
   private readonly recordedAt = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
-  private refreshing = false;
+  private reading: Promise<void> | undefined;
   private failure: string | undefined;
 
   private constructor(
@@ -70,7 +70,8 @@ export class ApiKeys {
   static async open(adminToken: string | undefined, store: ApiKeyStore, log: (message: string) => void): Promise<ApiKeys> {
     const keys = new ApiKeys(adminToken, store, log);
     await keys.refresh();
-    keys.timer = setInterval(() => void keys.refresh(), REFRESH_MS);
+    // A tick while a read is still going (a slow database) is skipped rather than queued.
+    keys.timer = setInterval(() => keys.reading ?? void keys.refresh(), REFRESH_MS);
     keys.timer.unref();
     return keys;
   }
@@ -80,25 +81,29 @@ export class ApiKeys {
     return this.adminHash !== undefined || (this.keys ?? []).some((k) => k.role === "write");
   }
 
-  /** Writes what last-used times are waiting, then reads the keys again. */
+  /** Writes what last-used times are waiting, then reads the keys again: what is stored now counts once this resolves. */
   async refresh(): Promise<void> {
-    if (!this.store || this.refreshing) return;
-    this.refreshing = true;
+    if (!this.store) return;
+    // A read already going may have started before the change the caller wants seen: wait for it, then read.
+    while (this.reading) await this.reading;
+    this.reading = this.read(this.store).finally(() => (this.reading = undefined));
+    return this.reading;
+  }
+
+  private async read(store: ApiKeyStore): Promise<void> {
     try {
       if (this.used.size > 0) {
         const used = new Map(this.used);
         this.used.clear();
-        await this.store.recordUse(used);
+        await store.recordUse(used);
       }
-      this.keys = (await this.store.list()).map(({ name, role, sha256 }) => ({ name, role, hash: Buffer.from(sha256, "hex") }));
+      this.keys = (await store.list()).map(({ name, role, sha256 }) => ({ name, role, hash: Buffer.from(sha256, "hex") }));
       if (this.failure) this.log("The API keys can be read again.");
       this.failure = undefined;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (message !== this.failure) this.log(`Cannot read the API keys: ${message}${this.keys ? "; the keys read last still count" : ""}.`);
       this.failure = message;
-    } finally {
-      this.refreshing = false;
     }
   }
 
