@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emptyPdf, pdfOf } from "./support/documents.js";
+import { deckOf, ebookOf, workbookOf } from "./support/office-files.js";
 import { waitUntilReady } from "./support/ready.js";
 import { freePort, startServeProcess, stopServeProcess, type ServeProcess } from "./support/serve-process.js";
 
@@ -105,7 +106,7 @@ describe("adding documents through the API", () => {
     expect(list).toMatchObject({
       uploads: true,
       maxUploadBytes: MAX_UPLOAD_BYTES,
-      formats: [".txt", ".md", ".html", ".htm", ".pdf", ".docx"],
+      formats: [".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".pptx", ".xlsx", ".csv", ".epub"],
       documents: [{ id: "lighthouse", format: "markdown", bytes: LIGHTHOUSE.length, passages: 1 }],
     });
     const anonymous = await upload(served.url, [{ name: "orchard.md", content: ORCHARD }], null);
@@ -203,7 +204,7 @@ describe("adding documents through the API", () => {
   it("refuses what it cannot index with a 4xx that says why, and adds nothing", async () => {
     const before = await documentIds();
     expect(
-      await expectError(await upload(served.url, [{ name: "prices.csv", content: "a,b\n1,2\n" }]), 415, "unsupported_media_type"),
+      await expectError(await upload(served.url, [{ name: "prices.numbers", content: "a,b\n1,2\n" }]), 415, "unsupported_media_type"),
     ).toMatch(/\.pdf/);
     expect(
       await expectError(await upload(served.url, [{ name: "broken.pdf", content: "%PDF-1.7 not really" }]), 422, "unreadable_document"),
@@ -217,7 +218,7 @@ describe("adding documents through the API", () => {
     // One bad file refuses the whole request.
     const mixed = await upload(served.url, [
       { name: "good.md", content: "# Good\n\nA good file about the harbour wall.\n" },
-      { name: "notes.csv", content: "x" },
+      { name: "notes.odt", content: "x" },
     ]);
     await expectError(mixed, 415, "unsupported_media_type");
     const tooBig = await uploadOnItsOwnConnection([{ name: "big.txt", content: "word ".repeat(MAX_UPLOAD_BYTES / 4) }]);
@@ -269,6 +270,56 @@ describe("adding documents through the API", () => {
       "not_found",
     );
     await expectError(await fetch(`${served.url}/documents/orchard`, { method: "DELETE" }), 401, "unauthorized");
+  });
+
+  it("adds a slide deck, a workbook, a CSV file and an e-book, and cites each exactly with its slide, sheet or chapter", async () => {
+    const files = [
+      {
+        name: "harbour.pptx",
+        content: await deckOf("Harbour renewal", [
+          { title: "Welcome", texts: ["Harrow Point harbour renewal, an overview for residents."] },
+          { title: "Harbour plans", texts: ["The new pier at Harrow Point opens in May 2027."] },
+        ]),
+      },
+      {
+        name: "payments.xlsx",
+        content: await workbookOf("Payments", {
+          "2026 payments": [
+            ["Customer", "Month", "Amount paid"],
+            ["Acme", "March", 1200],
+            ["Globex", "April", 800],
+          ],
+        }),
+      },
+      { name: "clinics.csv", content: "Clinic,Visits in June\nNorthgate clinic,412\nSouthgate clinic,97\n" },
+      {
+        name: "voyage.epub",
+        content: await ebookOf("A Northern Voyage", [
+          { file: "one.xhtml", html: "<h1>The Crossing</h1><p>The Marigold sailed from Leith on a grey morning in 1921.</p>" },
+          { file: "two.xhtml", html: "<h1>Arrival</h1><p>The harbour at Bergen was frozen when the Marigold came in.</p>" },
+        ]),
+      },
+    ];
+    for (const file of files) {
+      const response = await upload(served.url, [file]);
+      expect(response.status, file.name).toBe(201);
+      expect((await response.json()).documents[0], file.name).toMatchObject({ status: "added" });
+    }
+    const cited = async (question: string, documentId: string) => {
+      const answer = await ask(question);
+      const citation = answer.citations.find((c: { documentId: string }) => c.documentId === documentId);
+      expect(citation, question).toBeDefined();
+      const { text } = await (await fetch(`${served.url}/documents/${documentId}`)).json();
+      expect(text.slice(citation.start, citation.end)).toBe(citation.quote);
+      return citation;
+    };
+    expect(await cited("When does the new pier at Harrow Point open?", "harbour")).toMatchObject({ page: 2, heading: "Harbour plans" });
+    const payment = await cited("How much did Acme pay in March?", "payments");
+    expect(payment).toMatchObject({ quote: "Customer: Acme | Month: March | Amount paid: 1200", heading: "2026 payments" });
+    expect((await cited("How many visits did the Northgate clinic have in June?", "clinics")).quote).toBe(
+      "Clinic: Northgate clinic | Visits in June: 412",
+    );
+    expect(await cited("Where did the Marigold sail from?", "voyage")).toMatchObject({ heading: "The Crossing" });
   });
 
   it("after a restart, answers from the same documents without rebuilding the index", async () => {

@@ -11,7 +11,7 @@ import { withReader } from "./reader.js";
 import type { SourceDocument } from "./types.js";
 
 /**
- * Every `.txt`, `.md`, `.html`, `.pdf` and `.docx` file under `dir`, as text, in a stable order. Rejects, naming
+ * Every file of a format the corpus takes (`formats.ts`) under `dir`, as text, in a stable order. Rejects, naming
  * both files, when two paths would get the same document id: an index cannot tell them apart. A file
  * that holds no readable text (an encrypted or scanned PDF), or is over one of `limits`, is left out, with
  * one progress event naming it and saying why. Files are read in a worker thread (`reader.ts`).

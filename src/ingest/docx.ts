@@ -1,10 +1,10 @@
 import JSZip from "jszip";
-import { DOMParser, parseHTML } from "linkedom";
+import { parseHTML } from "linkedom";
 import mammoth from "mammoth";
 import { DEFAULT_READING_LIMITS } from "../config.js";
 import { UnreadableDocumentError, type ExtractedText } from "./extracted.js";
-import { DocumentTooLargeError, megabytes, type ReadingLimits } from "./limits.js";
-import { declaredUnpackedBytes } from "./zip-size.js";
+import type { ReadingLimits } from "./limits.js";
+import { checkUnpackedSize, declaredOfficeTitle } from "./zip-parts.js";
 
 /** Elements of mammoth's HTML that hold one Word paragraph each; so does a list item, besides any list inside it. */
 const PARAGRAPHS = new Set(["P", "H1", "H2", "H3", "H4", "H5", "H6"]);
@@ -13,8 +13,6 @@ const LISTS = new Set(["UL", "OL"]);
 const NOTE_BACK_LINK = /^#(footnote|endnote)-ref-/;
 /** An encrypted Word document, like an old binary .doc, is an OLE compound file rather than a zip. */
 const OLE_SIGNATURE = [0xd0, 0xcf, 0x11, 0xe0];
-/** The parts mammoth parses: the document, its styles, numbering, notes, relationships. */
-const XML_PART = /\.(xml|rels)$/i;
 /** Images carry no text: not reading them keeps a document full of pictures quick to convert. */
 const NO_IMAGES = mammoth.images.imgElement(async () => ({ src: "" }));
 
@@ -36,12 +34,7 @@ export async function extractDocx(
       "the Word document is encrypted or in the old .doc format: save it as .docx without a password and add it again",
     );
   }
-  const xml = declaredUnpackedBytes(bytes, (name) => XML_PART.test(name));
-  if (xml !== undefined && xml > limits.maxUnpackedBytes) {
-    throw new DocumentTooLargeError(
-      `the Word document's XML unpacks to ${megabytes(xml)}, over the ${megabytes(limits.maxUnpackedBytes)} a Word document may unpack to (MAX_UNPACKED_BYTES)`,
-    );
-  }
+  checkUnpackedSize(bytes, limits, "Word document");
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let html: string;
   try {
@@ -53,15 +46,13 @@ export async function extractDocx(
   collectParagraphs(parseHTML(`<!doctype html><html><body>${html}</body></html>`).document.body as unknown as Node, paragraphs);
   const text = paragraphs.join("\n\n");
   if (text === "") throw new UnreadableDocumentError("the Word document has no text");
-  return { text, format: "docx", title: await declaredTitle(buffer).catch(() => undefined) };
-}
-
-/** The title in the document's properties (docProps/core.xml), when it has one. */
-async function declaredTitle(buffer: Buffer): Promise<string | undefined> {
-  const core = await (await JSZip.loadAsync(buffer)).file("docProps/core.xml")?.async("string");
-  if (core === undefined) return undefined;
-  const title = new DOMParser().parseFromString(core, "text/xml").getElementsByTagName("dc:title")[0]?.textContent?.trim();
-  return title || undefined;
+  return {
+    text,
+    format: "docx",
+    title: await JSZip.loadAsync(buffer)
+      .then(declaredOfficeTitle)
+      .catch(() => undefined),
+  };
 }
 
 /** The paragraphs in `node` and under it, in order; a list item's starts with "- ", as in a web page's text. */

@@ -1,13 +1,17 @@
 import { extname } from "node:path";
 import { documentIdFor, titleOf } from "./document-names.js";
+import { extractCsv } from "./csv.js";
 import { extractDocx } from "./docx.js";
+import { extractEpub } from "./epub.js";
 import { UnreadableDocumentError, type DocumentFormat, type ExtractedText } from "./extracted.js";
 import { FORMAT_OF_EXTENSION } from "./formats.js";
 import { extractHtml } from "./html.js";
 import { DocumentTooLargeError, type ReadingLimits } from "./limits.js";
 import { extractPdf } from "./pdf.js";
+import { extractPptx } from "./pptx.js";
 import type { SourceDocument } from "./types.js";
 import { MAX_UNREADABLE_SHARE, unreadableShare } from "./unreadable-text.js";
+import { extractXlsx } from "./xlsx.js";
 
 /** A file read: its document, and what the log should say of it (text lost on the way), if anything. */
 export interface ReadDocument {
@@ -22,6 +26,10 @@ const EXTRACTORS: Record<DocumentFormat, (bytes: Buffer, limits: ReadingLimits) 
   html: (bytes) => extractHtml(bytes.toString("utf8")),
   pdf: (bytes) => extractPdf(bytes),
   docx: (bytes, limits) => extractDocx(bytes, limits),
+  pptx: (bytes, limits) => extractPptx(bytes, limits),
+  xlsx: (bytes, limits) => extractXlsx(bytes, limits),
+  csv: (bytes) => extractCsv(bytes.toString("utf8")),
+  epub: (bytes, limits) => extractEpub(bytes, limits),
 };
 
 /**
@@ -32,7 +40,7 @@ const EXTRACTORS: Record<DocumentFormat, (bytes: Buffer, limits: ReadingLimits) 
 export async function extractDocument(path: string, bytes: Buffer, limits: ReadingLimits): Promise<ReadDocument> {
   const format = FORMAT_OF_EXTENSION[extname(path).toLowerCase()];
   if (!format) throw new UnreadableDocumentError(`${extname(path) || "a file without an extension"} is not a format the corpus takes`);
-  const { text, pageStarts, title, notice } = await EXTRACTORS[format](bytes, limits);
+  const { text, pageStarts, headings, title, notice } = await EXTRACTORS[format](bytes, limits);
   if (text.trim() === "") throw new UnreadableDocumentError("it holds no text");
   const unreadable = unreadableShare(text);
   if (unreadable > MAX_UNREADABLE_SHARE) {
@@ -53,6 +61,7 @@ export async function extractDocument(path: string, bytes: Buffer, limits: Readi
     format,
     bytes: bytes.length,
     ...(pageStarts ? { pageStarts } : {}),
+    ...(headings ? { headings } : {}),
   };
   return { document, ...(notice && { notice }) };
 }

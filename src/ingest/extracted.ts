@@ -1,12 +1,19 @@
+import type { Span } from "../text/span.js";
+
 /** The formats a corpus document can come in. */
-export type DocumentFormat = "text" | "markdown" | "html" | "pdf" | "docx";
+export type DocumentFormat = "text" | "markdown" | "html" | "pdf" | "docx" | "pptx" | "xlsx" | "csv" | "epub";
 
 /** What a file's text is for this service: offsets of passages, sentences and citations count into `text`. */
 export interface ExtractedText {
   text: string;
   format: DocumentFormat;
-  /** Where each page starts in `text`, for formats that have pages (PDF). */
+  /** Where each page starts in `text`, for formats that have pages (a PDF's pages, a deck's slides). */
   pageStarts?: number[];
+  /**
+   * The headings the file itself declares (a slide's title, a sheet's name, an e-book's headings), for
+   * formats that say what their headings are: then these are the headings, and every other block is text.
+   */
+  headings?: Span[];
   /** The title the file declares (a PDF's metadata, an HTML `<title>`, a Word document's properties), when it has one. */
   title?: string;
   /** Something a reader of the log should know of a file that was read all the same: text that was lost. */

@@ -9,6 +9,10 @@ export const FORMAT_OF_EXTENSION: Readonly<Record<string, DocumentFormat>> = {
   ".htm": "html",
   ".pdf": "pdf",
   ".docx": "docx",
+  ".pptx": "pptx",
+  ".xlsx": "xlsx",
+  ".csv": "csv",
+  ".epub": "epub",
 };
 
 /** The file extensions the corpus takes (lower case, with the dot). */

@@ -63,26 +63,42 @@ export function extractHtml(html: string): ExtractedText {
   const root = article?.content
     ? parseHTML(`<!doctype html><html><body>${article.content}</body></html>`).document.body
     : parseHTML(html).document.body;
-  const blocks: string[] = [];
-  const inline = { text: "" };
-  collectBlocks(root as unknown as Node, blocks, inline);
-  flushInline(inline, blocks);
-  const text = blocks.join("\n\n");
+  const text = pageBlocks(root as unknown as Node)
+    .map((block) => block.text)
+    .join("\n\n");
   if (text.trim() === "") throw new UnreadableDocumentError("the page has no text");
   return { text, format: "html", title: article?.title?.trim() || pageTitle };
 }
 
+/** A block of a page's text: a heading (`<h1>`–`<h6>`), a paragraph, a list item, a table cell, a `<pre>`. */
+export interface PageBlock {
+  text: string;
+  heading: boolean;
+}
+
+const HEADINGS = new Set(["H1", "H2", "H3", "H4", "H5", "H6"]);
+
+/** The blocks of the page under `root`, in order, each with its spaces collapsed and its line breaks kept. */
+export function pageBlocks(root: Node): PageBlock[] {
+  const blocks: PageBlock[] = [];
+  const inline = { text: "", heading: false };
+  collectBlocks(root, blocks, inline);
+  flushInline(inline, blocks);
+  return blocks;
+}
+
 /** Ends the block being gathered: its spaces collapsed, its line breaks (from `<br>`) kept. */
-function flushInline(inline: { text: string }, blocks: string[]): void {
+function flushInline(inline: { text: string; heading: boolean }, blocks: PageBlock[]): void {
   const block = inline.text
     .replace(/[ \t\r\f\v\u00a0]+/g, " ")
     .replace(/ ?\n ?/g, "\n")
     .trim();
-  if (block !== "" && block !== "-") blocks.push(block);
+  if (block !== "" && block !== "-") blocks.push({ text: block, heading: inline.heading });
   inline.text = "";
+  inline.heading = false;
 }
 
-function collectBlocks(node: Node, blocks: string[], inline: { text: string }): void {
+function collectBlocks(node: Node, blocks: PageBlock[], inline: { text: string; heading: boolean }): void {
   const flush = () => flushInline(inline, blocks);
   for (const child of Array.from(node.childNodes)) {
     if (child.nodeType === 3) {
@@ -97,10 +113,11 @@ function collectBlocks(node: Node, blocks: string[], inline: { text: string }): 
     } else if (tag === "PRE") {
       flush();
       const pre = (child.textContent ?? "").replace(/^\n+|\s+$/g, "");
-      if (pre.trim() !== "") blocks.push(pre);
+      if (pre.trim() !== "") blocks.push({ text: pre, heading: false });
     } else if (BLOCK_ELEMENTS.has(tag)) {
       flush();
       if (tag === "LI") inline.text = "- ";
+      inline.heading = HEADINGS.has(tag);
       collectBlocks(child, blocks, inline);
       flush();
     } else {

@@ -2,7 +2,7 @@
 export interface ReadingLimits {
   /** MAX_DOCUMENT_CHARS: the longest text a file may hold once extracted. */
   maxDocumentChars: number;
-  /** MAX_UNPACKED_BYTES: how large a Word document's XML parts may be together once unzipped. */
+  /** MAX_UNPACKED_BYTES: how large the XML parts of a Word document, deck, workbook or e-book may be together once unzipped. */
   maxUnpackedBytes: number;
   /** READ_TIMEOUT_MS: how long reading one file may take. */
   timeoutMs: number;

@@ -36,17 +36,20 @@ const MAX_HEADING_CHARS = 200;
  * Headings are short lines followed by prose; short lines followed by no prose (navigation,
  * "Subscription Options", "* indicates required") are page furniture and are never indexed. A document
  * with no prose at all (a title, a few labels, a table's cells, "ABC 123") is all body instead: every
- * document with text can be answered from.
+ * document with text can be answered from. A document that declares its headings (a deck, a workbook, an
+ * e-book) has exactly those, and all its other blocks are body.
  */
 export function splitDocument(doc: SourceDocument, settings: ChunkingSettings): DocumentPieces {
-  const blocks = splitBlocks(doc.text);
-  const classified = classify(doc.text, blocks);
-  const kinds: BlockKind[] = classified.includes("body") ? classified : blocks.map(() => "body");
+  const blocks = splitBlocks(doc.text, !doc.headings);
+  const kinds = doc.headings ? declaredKinds(blocks, doc.headings) : guessedKinds(doc.text, blocks);
   const passages: Passage[] = [];
   const sentences: Omit<Sentence, "index">[] = [];
   let heading = doc.title;
   blocks.forEach((block, i) => {
-    if (kinds[i] === "heading") heading = headingText(doc.text.slice(block.start, block.end));
+    if (kinds[i] === "heading") {
+      const line = doc.text.slice(block.start, block.end);
+      heading = doc.headings ? line : headingText(line);
+    }
     if (kinds[i] !== "body") return;
     for (const group of groupSentences(splitSentences(doc.text, block), settings.maxChars)) {
       const span = { start: group[0]!.start, end: group.at(-1)!.end };
@@ -68,12 +71,13 @@ export function splitDocument(doc: SourceDocument, settings: ChunkingSettings): 
 
 /**
  * Paragraphs separated by blank lines; a markdown heading line is a block of its own (also the first line
- * of a file that starts with a byte-order mark). Single line breaks stay inside a paragraph: hard-wrapped
- * text is one block, and `splitSentences` decides which of its line breaks end a sentence.
+ * of a file that starts with a byte-order mark) unless the file declares its headings. Single line breaks
+ * stay inside a paragraph: hard-wrapped text is one block, and `splitSentences` decides which of its line
+ * breaks end a sentence.
  */
-function splitBlocks(text: string): Span[] {
+function splitBlocks(text: string, markdownHeadings: boolean): Span[] {
   const blocks: Span[] = [];
-  const separator = /\r?\n[ \t\u00a0]*\r?\n|^\uFEFF?#{1,6}[ \t].*$/gm;
+  const separator = markdownHeadings ? /\r?\n[ \t\u00a0]*\r?\n|^\uFEFF?#{1,6}[ \t].*$/gm : /\r?\n[ \t\u00a0]*\r?\n/g;
   let from = 0;
   const push = (start: number, end: number) => {
     const span = trim(text, start, end);
@@ -88,6 +92,17 @@ function splitBlocks(text: string): Span[] {
   }
   push(from, text.length);
   return blocks;
+}
+
+/** The headings a file declares are its headings; all else it holds is text to answer from, however short. */
+function declaredKinds(blocks: Span[], headings: Span[]): BlockKind[] {
+  const starts = new Set(headings.map((h) => h.start));
+  return blocks.map((b) => (starts.has(b.start) ? "heading" : "body"));
+}
+
+function guessedKinds(text: string, blocks: Span[]): BlockKind[] {
+  const classified = classify(text, blocks);
+  return classified.includes("body") ? classified : blocks.map(() => "body");
 }
 
 function classify(text: string, blocks: Span[]): BlockKind[] {

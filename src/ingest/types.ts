@@ -14,8 +14,10 @@ export interface SourceDocument {
   format: DocumentFormat;
   /** The size of the file, in bytes. */
   bytes: number;
-  /** For a PDF: where each page starts in `text` (page 1 at index 0). */
+  /** For a PDF or a slide deck: where each page (slide) starts in `text` (page 1 at index 0). */
   pageStarts?: number[];
+  /** For a deck, a workbook or an e-book: the headings it declares, one line each (see `ExtractedText`). */
+  headings?: Span[];
 }
 
 /** A sentence that may be quoted in an answer. */

@@ -4,7 +4,17 @@ import { byId, h } from "./dom.js";
 import { matchingDocuments } from "./library.js";
 import { watchUploads, type UploadLimits } from "./upload.js";
 
-const FORMATS: Record<DocumentSummary["format"], string> = { text: "Text", markdown: "Markdown", html: "HTML", pdf: "PDF", docx: "Word" };
+const FORMATS: Record<DocumentSummary["format"], string> = {
+  text: "Text",
+  markdown: "Markdown",
+  html: "HTML",
+  pdf: "PDF",
+  docx: "Word",
+  pptx: "Slides",
+  xlsx: "Excel",
+  csv: "CSV",
+  epub: "E-book",
+};
 // Up to this many, the whole list takes a glance; past it, a search box helps.
 const SEARCH_FROM = 8;
 

@@ -163,7 +163,11 @@ describe("the Documents drawer, on a server that takes uploads", () => {
   });
 
   it("refuses an unsupported and a too large file before sending them, shows the server's reason for a corrupt one, and adds nothing (375 px)", async () => {
-    const notes: PickedFile = { name: "notes.csv", mimeType: "text/csv", buffer: Buffer.from("ship,tonnage\nAurora,120\n") };
+    const notes: PickedFile = {
+      name: "notes.odt",
+      mimeType: "application/vnd.oasis.opendocument.text",
+      buffer: Buffer.from("ship,tonnage\nAurora,120\n"),
+    };
     const broken: PickedFile = {
       name: "broken.pdf",
       mimeType: "application/pdf",
@@ -185,7 +189,7 @@ describe("the Documents drawer, on a server that takes uploads", () => {
     ]);
     const serverReason = (refused[1]!.body.error.message as string).replace(`${broken.name}: `, "");
     const expected = [
-      "Not a format the corpus takes: .txt, .md, .html, .htm, .pdf, .docx.",
+      "Not a format the corpus takes: .txt, .md, .html, .htm, .pdf, .docx, .pptx, .xlsx, .csv, .epub.",
       serverReason.charAt(0).toUpperCase() + serverReason.slice(1),
       "Too large: 0.4 MB, and the server takes at most 0.2 MB at a time.",
     ];
