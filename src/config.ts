@@ -4,6 +4,7 @@ import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { z } from "zod";
 import type { ReadingLimits } from "./ingest/limits.js";
+import { languageModelPath } from "./ingest/ocr-languages.js";
 
 /**
  * Every setting of the service, read once from the environment (and `.env` if present),
@@ -73,6 +74,28 @@ const schema = z
     MAX_UNPACKED_BYTES: z.preprocess(blankAsUnset, number(20 * 1024 * 1024).pipe(z.number().int().positive())),
     READ_TIMEOUT_MS: z.preprocess(blankAsUnset, number(60_000).pipe(z.number().int().positive())),
     READ_MEMORY_MB: z.preprocess(blankAsUnset, number(1024).pipe(z.number().int().min(64))),
+    OCR: z.preprocess(blankAsUnset, z.enum(["on", "off"]).default("on")),
+    OCR_LANGUAGES: z.preprocess(
+      blankAsUnset,
+      z
+        .string()
+        .default("eng")
+        .transform((list) => [...new Set(list.split(/[+,\s]+/).filter((code) => code !== ""))])
+        .refine((codes) => codes.length > 0, "must name at least one language, such as eng")
+        .superRefine((codes, context) => {
+          for (const code of codes) {
+            if (!/^[a-z_]+$/.test(code))
+              context.addIssue({ code: "custom", message: `${code} is not a tesseract language code (eng, deu, chi_sim)` });
+            else if (!languageModelPath(code)) {
+              context.addIssue({
+                code: "custom",
+                message: `the language ${code} is not installed: npm install @tesseract.js-data/${code}`,
+              });
+            }
+          }
+        }),
+    ),
+    OCR_MAX_PAGES: z.preprocess(blankAsUnset, number(100).pipe(z.number().int().positive())),
     VECTOR_STORE: z.preprocess(blankAsUnset, z.enum(["hnsw", "pgvector"]).default("hnsw")),
     DATABASE_URL: z.preprocess(
       blankAsUnset,
@@ -183,6 +206,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
       maxUnpackedBytes: s.MAX_UNPACKED_BYTES,
       timeoutMs: s.READ_TIMEOUT_MS,
       memoryMb: s.READ_MEMORY_MB,
+      ocr: s.OCR === "on" ? { languages: s.OCR_LANGUAGES, maxPages: s.OCR_MAX_PAGES } : undefined,
     },
     store: s.VECTOR_STORE === "pgvector" ? { kind: "pgvector", databaseUrl: s.DATABASE_URL! } : { kind: "hnsw" },
   };

@@ -21,6 +21,8 @@ export type ProgressEvent =
   | { phase: "updated"; added: number; removed: number }
   /** A file of the corpus read, with something its reader should know (`notice`). */
   | { phase: "read"; path: string; notice: string }
+  /** `done` of the `total` pages of a scan or photo that OCR reads, read so far. */
+  | { phase: "ocr"; path: string; done: number; total: number }
   /** A file of the corpus not indexed, and why. */
   | { phase: "left-out"; path: string; reason: string }
   /** The index folder's lock: waited for while another build holds it, or taken over from a process that died. */
@@ -79,6 +81,8 @@ export function describeEvent(event: ProgressEvent): string {
       return `Index updated: ${describeChange(event.added, event.removed)}.`;
     case "read":
       return `Read ${event.path}, though ${event.notice}.`;
+    case "ocr":
+      return `Read ${event.done}/${event.total} pages of ${event.path} by OCR.`;
     case "left-out":
       return `Leaving out ${event.path}: ${event.reason}.`;
     case "lock":
@@ -97,6 +101,11 @@ export function describeChange(added: number, removed: number): string {
 
 /** What `/healthz` says of a build whose last event is `event`. */
 export function buildProgressOf(event: ProgressEvent, startedAt: string): BuildProgress {
-  const counts = event.phase === "embedding" ? { done: event.done, total: event.total, unit: event.unit } : {};
+  const counts =
+    event.phase === "embedding"
+      ? { done: event.done, total: event.total, unit: event.unit }
+      : event.phase === "ocr"
+        ? { done: event.done, total: event.total, unit: `pages of ${event.path} read by OCR` }
+        : {};
   return { phase: event.phase, ...counts, message: describeEvent(event), startedAt };
 }

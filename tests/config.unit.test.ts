@@ -42,6 +42,17 @@ describe("settings", () => {
     expect(loadConfig({ ADMIN_TOKEN: "a-token-of-20-chars!" }).adminToken).toBe("a-token-of-20-chars!");
   });
 
+  it("read scans by OCR in English unless told otherwise, and only in languages that are installed", () => {
+    expect(loadConfig({}).reading.ocr).toEqual({ languages: ["eng"], maxPages: 100 });
+    expect(loadConfig({ OCR: "off" }).reading.ocr).toBeUndefined();
+    expect(loadConfig({ OCR_LANGUAGES: "eng+eng", OCR_MAX_PAGES: "5" }).reading.ocr).toEqual({ languages: ["eng"], maxPages: 5 });
+    expect(() => loadConfig({ OCR_LANGUAGES: "eng+fra" })).toThrow(
+      /OCR_LANGUAGES: the language fra is not installed: npm install @tesseract\.js-data\/fra/,
+    );
+    expect(() => loadConfig({ OCR_LANGUAGES: "../x" })).toThrow(/OCR_LANGUAGES: \.\.\/x is not a tesseract language code/);
+    expect(() => loadConfig({ OCR: "maybe" })).toThrow(/OCR/);
+  });
+
   it("are all listed in .env.example, and .env.example loads as they are", async () => {
     const example = await readFile(".env.example", "utf8");
     const names = await settingNames();

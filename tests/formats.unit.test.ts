@@ -58,7 +58,8 @@ describe("documents in several formats", () => {
     events.length = 0;
     const docs = await readCorpus(corpus, (event) => events.push(event));
     expect(docs.map((d) => d.path).sort()).toEqual(["keepers.pdf", "news.html", "notes.txt"]);
-    expect(events).toEqual([
+    // The page without text is also read by OCR first, which finds none on it.
+    expect(events.filter((event) => event.phase === "left-out")).toEqual([
       { phase: "left-out", path: "broken.pdf", reason: expect.stringMatching(/cannot be read/) },
       { phase: "left-out", path: "scan.pdf", reason: expect.stringMatching(/no text/) },
     ]);

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emptyPdf, pdfOf } from "./support/documents.js";
+import { scannedPage, scannedPdf } from "../src/dev/scans.js";
 import { deckOf, ebookOf, workbookOf } from "./support/office-files.js";
 import { waitUntilReady } from "./support/ready.js";
 import { freePort, startServeProcess, stopServeProcess, type ServeProcess } from "./support/serve-process.js";
@@ -106,7 +107,7 @@ describe("adding documents through the API", () => {
     expect(list).toMatchObject({
       uploads: true,
       maxUploadBytes: MAX_UPLOAD_BYTES,
-      formats: [".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".pptx", ".xlsx", ".csv", ".epub"],
+      formats: [".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".pptx", ".xlsx", ".csv", ".epub", ".png", ".jpg", ".jpeg", ".webp"],
       documents: [{ id: "lighthouse", format: "markdown", bytes: LIGHTHOUSE.length, passages: 1 }],
     });
     const anonymous = await upload(served.url, [{ name: "orchard.md", content: ORCHARD }], null);
@@ -272,8 +273,16 @@ describe("adding documents through the API", () => {
     await expectError(await fetch(`${served.url}/documents/orchard`, { method: "DELETE" }), 401, "unauthorized");
   });
 
-  it("adds a slide deck, a workbook, a CSV file and an e-book, and cites each exactly with its slide, sheet or chapter", async () => {
+  it("adds a slide deck, a workbook, a CSV file, an e-book, a scan and a photo, and cites each exactly with its slide, sheet, chapter or page", async () => {
     const files = [
+      {
+        name: "seawall.pdf",
+        content: await scannedPdf([
+          { paragraphs: ["Kestrel Bay harbour report"], textLayer: true },
+          ["The Kestrel Bay seawall was rebuilt in 1958, two years after the great storm broke it."],
+        ]),
+      },
+      { name: "lifeboat.png", content: scannedPage(["The Kestrel Bay lifeboat station opened in 1903 with a crew of eleven."]) },
       {
         name: "harbour.pptx",
         content: await deckOf("Harbour renewal", [
@@ -320,6 +329,10 @@ describe("adding documents through the API", () => {
       "Clinic: Northgate clinic | Visits in June: 412",
     );
     expect(await cited("Where did the Marigold sail from?", "voyage")).toMatchObject({ heading: "The Crossing" });
+    expect((await cited("When was the Kestrel Bay seawall rebuilt?", "seawall")).page).toBe(2);
+    expect((await cited("When did the Kestrel Bay lifeboat station open?", "lifeboat")).quote).toContain("1903");
+    const scan = await (await fetch(`${served.url}/documents/seawall`)).json();
+    expect(scan.ocrPages).toEqual([{ page: 2, confidence: expect.any(Number) }]);
   });
 
   it("after a restart, answers from the same documents without rebuilding the index", async () => {

@@ -6,7 +6,9 @@ import { extractEpub } from "./epub.js";
 import { UnreadableDocumentError, type DocumentFormat, type ExtractedText } from "./extracted.js";
 import { FORMAT_OF_EXTENSION } from "./formats.js";
 import { extractHtml } from "./html.js";
+import { extractImage } from "./image.js";
 import { DocumentTooLargeError, type ReadingLimits } from "./limits.js";
+import type { OcrProgress } from "./ocr.js";
 import { extractPdf } from "./pdf.js";
 import { extractPptx } from "./pptx.js";
 import type { SourceDocument } from "./types.js";
@@ -20,27 +22,37 @@ export interface ReadDocument {
 }
 
 /** How each format is turned into text. */
-const EXTRACTORS: Record<DocumentFormat, (bytes: Buffer, limits: ReadingLimits) => ExtractedText | Promise<ExtractedText>> = {
+const EXTRACTORS: Record<
+  DocumentFormat,
+  (bytes: Buffer, limits: ReadingLimits, progress: OcrProgress) => ExtractedText | Promise<ExtractedText>
+> = {
   text: (bytes) => ({ text: bytes.toString("utf8"), format: "text" }),
   markdown: (bytes) => ({ text: bytes.toString("utf8"), format: "markdown" }),
   html: (bytes) => extractHtml(bytes.toString("utf8")),
-  pdf: (bytes) => extractPdf(bytes),
+  pdf: (bytes, limits, progress) => extractPdf(bytes, limits, progress),
   docx: (bytes, limits) => extractDocx(bytes, limits),
   pptx: (bytes, limits) => extractPptx(bytes, limits),
   xlsx: (bytes, limits) => extractXlsx(bytes, limits),
   csv: (bytes) => extractCsv(bytes.toString("utf8")),
   epub: (bytes, limits) => extractEpub(bytes, limits),
+  image: (bytes, limits, progress) => extractImage(bytes, limits, progress),
 };
 
 /**
  * The document a file at `path` (relative to the corpus folder, with `/`) holding `bytes` is. Throws
  * `UnreadableDocumentError` when it holds no text or mostly unreadable characters, `DocumentTooLargeError` when its text is
- * longer than MAX_DOCUMENT_CHARS. Runs in the reading thread (`reader.ts`), never on the server's.
+ * longer than MAX_DOCUMENT_CHARS. Runs in the reading thread (`reader.ts`), never on the server's; `progress`
+ * hears of each page read by OCR.
  */
-export async function extractDocument(path: string, bytes: Buffer, limits: ReadingLimits): Promise<ReadDocument> {
+export async function extractDocument(
+  path: string,
+  bytes: Buffer,
+  limits: ReadingLimits,
+  progress: OcrProgress = () => {},
+): Promise<ReadDocument> {
   const format = FORMAT_OF_EXTENSION[extname(path).toLowerCase()];
   if (!format) throw new UnreadableDocumentError(`${extname(path) || "a file without an extension"} is not a format the corpus takes`);
-  const { text, pageStarts, headings, title, notice } = await EXTRACTORS[format](bytes, limits);
+  const { text, pageStarts, headings, ocrPages, title, notice } = await EXTRACTORS[format](bytes, limits, progress);
   if (text.trim() === "") throw new UnreadableDocumentError("it holds no text");
   const unreadable = unreadableShare(text);
   if (unreadable > MAX_UNREADABLE_SHARE) {
@@ -62,6 +74,7 @@ export async function extractDocument(path: string, bytes: Buffer, limits: Readi
     bytes: bytes.length,
     ...(pageStarts ? { pageStarts } : {}),
     ...(headings ? { headings } : {}),
+    ...(ocrPages ? { ocrPages } : {}),
   };
   return { document, ...(notice && { notice }) };
 }

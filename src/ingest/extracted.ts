@@ -1,7 +1,13 @@
 import type { Span } from "../text/span.js";
 
 /** The formats a corpus document can come in. */
-export type DocumentFormat = "text" | "markdown" | "html" | "pdf" | "docx" | "pptx" | "xlsx" | "csv" | "epub";
+export type DocumentFormat = "text" | "markdown" | "html" | "pdf" | "docx" | "pptx" | "xlsx" | "csv" | "epub" | "image";
+
+/** A page whose text was read by OCR (a scanned PDF's page, a photo), and tesseract's mean confidence in it (0–100). */
+export interface OcrPageInfo {
+  page: number;
+  confidence: number;
+}
 
 /** What a file's text is for this service: offsets of passages, sentences and citations count into `text`. */
 export interface ExtractedText {
@@ -14,6 +20,8 @@ export interface ExtractedText {
    * formats that say what their headings are: then these are the headings, and every other block is text.
    */
   headings?: Span[];
+  /** The pages read by OCR, when any were. */
+  ocrPages?: OcrPageInfo[];
   /** The title the file declares (a PDF's metadata, an HTML `<title>`, a Word document's properties), when it has one. */
   title?: string;
   /** Something a reader of the log should know of a file that was read all the same: text that was lost. */

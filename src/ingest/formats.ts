@@ -13,6 +13,10 @@ export const FORMAT_OF_EXTENSION: Readonly<Record<string, DocumentFormat>> = {
   ".xlsx": "xlsx",
   ".csv": "csv",
   ".epub": "epub",
+  ".png": "image",
+  ".jpg": "image",
+  ".jpeg": "image",
+  ".webp": "image",
 };
 
 /** The file extensions the corpus takes (lower case, with the dot). */

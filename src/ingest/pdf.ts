@@ -1,7 +1,9 @@
 import { createRequire } from "node:module";
 import { dirname, join, sep } from "node:path";
-import { extractText, getDocumentProxy } from "unpdf";
-import { UnreadableDocumentError, type ExtractedText } from "./extracted.js";
+import { extractText, getDocumentProxy, renderPageAsImage } from "unpdf";
+import { UnreadableDocumentError, type ExtractedText, type OcrPageInfo } from "./extracted.js";
+import type { ReadingLimits } from "./limits.js";
+import { type OcrProgress, readPagesByOcr } from "./ocr.js";
 import { unreadableCount } from "./unreadable-text.js";
 
 /**
@@ -12,15 +14,41 @@ import { unreadableCount } from "./unreadable-text.js";
 const PDFJS = dirname(createRequire(import.meta.url).resolve("pdfjs-dist/package.json"));
 const PDFJS_DATA = { cMapUrl: join(PDFJS, "cmaps") + sep, cMapPacked: true, standardFontDataUrl: join(PDFJS, "standard_fonts") + sep };
 
+type PDFDocumentProxy = Awaited<ReturnType<typeof getDocumentProxy>>;
+
+/** Pages are rendered for OCR at 300 dots per inch, the resolution tesseract is trained for (a PDF counts 72 points an inch). */
+const OCR_SCALE = 300 / 72;
+
 /**
  * A PDF's text, page after page with a blank line between pages, and where each page starts in it.
  * pdf.js gives each page's text lines; a line break inside a page is kept, so hard-wrapped lines read
- * as one paragraph to the sentence splitter, as in a plain-text file. What pdf.js warns of (hundreds of
- * lines for some files) stays out of the log: only when text was lost does `notice` say so, once.
+ * as one paragraph to the sentence splitter, as in a plain-text file. A page with no text at all (a scan)
+ * is rendered and read by OCR, unless OCR is off. What pdf.js warns of (hundreds of lines for some files)
+ * stays out of the log: only when text was lost does `notice` say so, once.
  */
-export async function extractPdf(bytes: Uint8Array): Promise<ExtractedText> {
+export async function extractPdf(
+  bytes: Uint8Array,
+  limits: Pick<ReadingLimits, "ocr"> = { ocr: undefined },
+  progress: OcrProgress = () => {},
+): Promise<ExtractedText> {
   const { result, warnings } = await keepingWarnings(() => readPages(bytes));
-  const { pages, title } = result;
+  const { pdf, title } = result;
+  const pages = [...result.pages];
+  const scanned = pages.flatMap((page, i) => (page.trim() === "" ? [i] : []));
+  const ocrPages: OcrPageInfo[] = [];
+  if (limits.ocr && scanned.length > 0) {
+    const read = await readPagesByOcr(
+      scanned.length,
+      async (i) =>
+        new Uint8Array(await renderPageAsImage(pdf, scanned[i]! + 1, { canvasImport: () => import("@napi-rs/canvas"), scale: OCR_SCALE })),
+      limits.ocr,
+      progress,
+    );
+    read.forEach((page, i) => {
+      pages[scanned[i]!] = page.text;
+      ocrPages.push({ page: scanned[i]! + 1, confidence: page.confidence });
+    });
+  }
   const pageStarts: number[] = [];
   let text = "";
   for (const page of pages) {
@@ -29,23 +57,27 @@ export async function extractPdf(bytes: Uint8Array): Promise<ExtractedText> {
     text += page.trim();
   }
   if (text.trim() === "") {
-    throw new UnreadableDocumentError("the PDF has no text (a scan holds only images, and this service does not read text from images)");
+    throw new UnreadableDocumentError(
+      limits.ocr
+        ? "the PDF has no text, and OCR found none on its pages"
+        : "the PDF has no text (a scan holds only images, and reading text from images is turned off: OCR=off)",
+    );
   }
   const lost = unreadableCount(text);
   const notice =
     lost > 0
       ? `${lost.toLocaleString("en")} of its characters came out as glyphs with no known letter${warnings[0] ? ` (pdf.js: ${warnings[0].replace(/^Warning: /, "")})` : ""}`
       : undefined;
-  return { text, format: "pdf", pageStarts, title, ...(notice && { notice }) };
+  return { text, format: "pdf", pageStarts, title, ...(ocrPages.length > 0 && { ocrPages }), ...(notice && { notice }) };
 }
 
-async function readPages(bytes: Uint8Array): Promise<{ pages: string[]; title?: string }> {
+async function readPages(bytes: Uint8Array): Promise<{ pdf: PDFDocumentProxy; pages: string[]; title?: string }> {
   try {
     const pdf = await getDocumentProxy(new Uint8Array(bytes), PDFJS_DATA);
     const metadata = await pdf.getMetadata().catch(() => undefined);
     const info = metadata?.info as { Title?: unknown } | undefined;
     const title = typeof info?.Title === "string" && info.Title.trim() !== "" ? info.Title.trim() : undefined;
-    return { pages: (await extractText(pdf, { mergePages: false })).text, title };
+    return { pdf, pages: (await extractText(pdf, { mergePages: false })).text, title };
   } catch (error) {
     const name = (error as { name?: string }).name;
     if (name === "PasswordException")

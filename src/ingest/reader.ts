@@ -7,13 +7,18 @@ import { DocumentTooLargeError, type ReadingLimits } from "./limits.js";
 import type { SourceDocument } from "./types.js";
 
 type ToReader = { path: string; bytes: Uint8Array };
-type FromReader = ({ ok: true } & ReadDocument) | { ok: false; tooLarge: boolean; message: string };
+type FromReader =
+  | ({ ok: true } & ReadDocument)
+  | { ok: false; tooLarge: boolean; message: string }
+  /** How many of a file's pages OCR has read: the file is still being read. */
+  | { ocr: { done: number; total: number } };
 
 /**
  * Reads files into documents in a worker thread of its own, one file at a time, within `limits`: a file
  * that would take the server down (a zip bomb, a PDF that makes pdf.js loop or fill the heap) costs only
  * that thread, which is ended, and the next file gets a new one. A file read with some of its text lost
- * gets one event in `progress` (phase "read"). Call `close` when done.
+ * gets one event in `progress` (phase "read"), and each page read by OCR one (phase "ocr"). READ_TIMEOUT_MS
+ * counts from the last page OCR read, so a long scan may take a page's time per page. Call `close` when done.
  */
 export class DocumentReader {
   private worker?: Worker;
@@ -68,6 +73,12 @@ export class DocumentReader {
         else resolve(outcome);
       };
       const onMessage = (message: FromReader) => {
+        if ("ocr" in message) {
+          this.progress({ phase: "ocr", path, ...message.ocr });
+          clearTimeout(timer);
+          timer = startTimer();
+          return;
+        }
         if (message.ok && message.notice) this.progress({ phase: "read", path, notice: message.notice });
         if (message.ok) finish(message.document, false);
         else finish(message.tooLarge ? new DocumentTooLargeError(message.message) : new UnreadableDocumentError(message.message), false);
@@ -80,14 +91,16 @@ export class DocumentReader {
           true,
         );
       const onExit = (code: number) => finish(new UnreadableDocumentError(`reading it stopped unexpectedly (exit code ${code})`), true);
-      const timer = setTimeout(
-        () =>
-          finish(
-            new DocumentTooLargeError(`reading it took longer than the ${seconds(timeoutMs)} a file may take (READ_TIMEOUT_MS)`),
-            true,
-          ),
-        timeoutMs,
-      );
+      const startTimer = () =>
+        setTimeout(
+          () =>
+            finish(
+              new DocumentTooLargeError(`reading it took longer than the ${seconds(timeoutMs)} a file may take (READ_TIMEOUT_MS)`),
+              true,
+            ),
+          timeoutMs,
+        );
+      let timer = startTimer();
       worker.on("message", onMessage).on("error", onError).on("exit", onExit);
       worker.postMessage({ path, bytes } satisfies ToReader);
     });
@@ -116,7 +129,9 @@ async function serveReads(limits: ReadingLimits): Promise<void> {
   port.on("message", async ({ path, bytes }: ToReader) => {
     let reply: FromReader;
     try {
-      reply = { ok: true, ...(await extractDocument(path, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), limits)) };
+      const file = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      const ocrProgress = (done: number, total: number) => port.postMessage({ ocr: { done, total } } satisfies FromReader);
+      reply = { ok: true, ...(await extractDocument(path, file, limits, ocrProgress)) };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (error instanceof DocumentTooLargeError) reply = { ok: false, tooLarge: true, message };

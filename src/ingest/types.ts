@@ -1,5 +1,5 @@
 import type { Span } from "../text/span.js";
-import type { DocumentFormat } from "./extracted.js";
+import type { DocumentFormat, OcrPageInfo } from "./extracted.js";
 
 /**
  * A file of the corpus as this service reads it: every offset points into `text`, which is the file as
@@ -18,6 +18,8 @@ export interface SourceDocument {
   pageStarts?: number[];
   /** For a deck, a workbook or an e-book: the headings it declares, one line each (see `ExtractedText`). */
   headings?: Span[];
+  /** For a scan or a photo: the pages whose text was read by OCR, with tesseract's mean confidence in each. */
+  ocrPages?: OcrPageInfo[];
 }
 
 /** A sentence that may be quoted in an answer. */

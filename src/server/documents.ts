@@ -50,6 +50,7 @@ export function documentRoutes(options: DocumentRoutesOptions): Hono {
       format: doc.format,
       text: doc.text,
       ...(doc.pageStarts && { pageStarts: doc.pageStarts }),
+      ...(doc.ocrPages && { ocrPages: doc.ocrPages }),
     });
   });
 

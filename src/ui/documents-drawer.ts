@@ -14,6 +14,7 @@ const FORMATS: Record<DocumentSummary["format"], string> = {
   xlsx: "Excel",
   csv: "CSV",
   epub: "E-book",
+  image: "Image",
 };
 // Up to this many, the whole list takes a glance; past it, a search box helps.
 const SEARCH_FROM = 8;

@@ -12,7 +12,7 @@ export async function showLibrary(): Promise<void> {
     if (documents.length === 0) {
       library.textContent = uploads
         ? "There are no documents yet: add documents with the Documents button."
-        : "There are no documents yet: put .txt, .md, .html, .pdf, .docx, .pptx, .xlsx, .csv or .epub files in the corpus folder and restart the server.";
+        : "There are no documents yet: put .txt, .md, .html, .pdf, .docx, .pptx, .xlsx, .csv, .epub or image files in the corpus folder and restart the server.";
       return;
     }
     library.replaceChildren(...documentList(documents));

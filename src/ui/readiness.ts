@@ -16,7 +16,11 @@ export async function whenReady(waiting: (line: string) => void): Promise<void> 
 
 /** undefined when the server is ready. */
 async function notReadyLine(): Promise<string | undefined> {
-  let health: { status?: string; reason?: string; progress?: { done?: number; total?: number; unit?: string } };
+  let health: {
+    status?: string;
+    reason?: string;
+    progress?: { phase?: string; done?: number; total?: number; unit?: string; message?: string };
+  };
   try {
     health = await (await fetch("/healthz")).json();
   } catch {
@@ -27,6 +31,7 @@ async function notReadyLine(): Promise<string | undefined> {
       return undefined;
     case "building": {
       const progress = health.progress;
+      if (progress?.phase === "ocr") return `Building the index: ${progress.message}`;
       return typeof progress?.total === "number"
         ? `Building the index: ${progress.done} of ${progress.total} ${progress.unit} embedded…`
         : "Building the index…";

@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { pageOf } from "../src/answer/reading-aids.js";
+import { DEFAULT_READING_LIMITS } from "../src/config.js";
+import { scannedPage, scannedPdf } from "../src/dev/scans.js";
+import { extractDocument } from "../src/ingest/extract.js";
+import { UnreadableDocumentError } from "../src/ingest/extracted.js";
+import { DocumentTooLargeError } from "../src/ingest/limits.js";
+import { splitDocument } from "../src/ingest/passages.js";
+import { DocumentReader } from "../src/ingest/reader.js";
+import type { ProgressEvent } from "../src/progress.js";
+
+const SEAWALL = "The Kestrel Bay seawall was rebuilt in 1958, two years after the great storm broke it in three places.";
+const FERRY = "The last ferry from Kestrel Bay leaves the pier at twenty to eleven on Saturday nights.";
+const read = async (path: string, bytes: Uint8Array, limits = DEFAULT_READING_LIMITS) =>
+  (await extractDocument(path, Buffer.from(bytes), limits)).document;
+const OCR_OFF = { ...DEFAULT_READING_LIMITS, ocr: undefined };
+
+describe("OCR (tesseract.js, the English model from npm)", () => {
+  it("reads a scanned PDF page by page: its text, where each page starts, and each page's confidence", async () => {
+    const doc = await read("harbour-scan.pdf", await scannedPdf([[SEAWALL], [FERRY]]));
+    expect(doc.text.replace(/\s+/g, " ")).toBe(`${SEAWALL} ${FERRY}`);
+    expect(doc.pageStarts).toEqual([0, doc.text.indexOf("The last ferry")]);
+    expect(doc.ocrPages?.map((p) => p.page)).toEqual([1, 2]);
+    for (const page of doc.ocrPages!) expect(page.confidence).toBeGreaterThan(80);
+    const ferry = splitDocument(doc, { maxChars: 1000 }).passages.find((p) => p.text.includes("ferry"))!;
+    expect(doc.text.slice(ferry.start, ferry.end)).toBe(ferry.text);
+    expect(pageOf(doc, ferry.start)).toBe(2);
+  });
+
+  it("reads only the pages without text: a typed page stays as pdf.js reads it", async () => {
+    const doc = await read("mixed.pdf", await scannedPdf([{ paragraphs: ["Kestrel Bay harbour report"], textLayer: true }, [SEAWALL]]));
+    expect(doc.text.startsWith("Kestrel Bay harbour report\n\n")).toBe(true);
+    expect(doc.ocrPages?.map((p) => p.page)).toEqual([2]);
+    expect(doc.text).toContain("rebuilt in 1958");
+  });
+
+  it("reads photos of a page, PNG and JPEG, as one page", async () => {
+    const png = await read("notice.png", scannedPage([FERRY]));
+    expect(png.format).toBe("image");
+    expect(png.text.replace(/\s+/g, " ")).toBe(FERRY);
+    expect(png.pageStarts).toEqual([0]);
+    expect(png.ocrPages).toHaveLength(1);
+    const { createCanvas, loadImage } = await import("@napi-rs/canvas");
+    const image = await loadImage(scannedPage([SEAWALL]));
+    const canvas = createCanvas(image.width, image.height);
+    canvas.getContext("2d").drawImage(image, 0, 0);
+    expect((await read("notice.jpg", canvas.toBuffer("image/jpeg", 80))).text).toContain("seawall was rebuilt in 1958");
+  });
+
+  it("with OCR=off leaves scans and photos out, saying so", async () => {
+    await expect(read("scan.pdf", await scannedPdf([[SEAWALL]]), OCR_OFF)).rejects.toThrow(/OCR=off/);
+    await expect(read("notice.png", scannedPage([FERRY]), OCR_OFF)).rejects.toThrow(UnreadableDocumentError);
+  });
+
+  it("refuses a scan with more pages than OCR_MAX_PAGES before reading any, and says when OCR finds nothing", async () => {
+    const limits = { ...DEFAULT_READING_LIMITS, ocr: { languages: ["eng"], maxPages: 1 } };
+    await expect(read("long.pdf", await scannedPdf([[SEAWALL], [FERRY]]), limits)).rejects.toThrow(DocumentTooLargeError);
+    await expect(read("long.pdf", await scannedPdf([[SEAWALL], [FERRY]]), limits)).rejects.toThrow(/OCR_MAX_PAGES/);
+    await expect(read("blank.png", scannedPage([]))).rejects.toThrow(/OCR found no text/);
+  });
+
+  it("reports each page read in the reading thread as progress", async () => {
+    const events: ProgressEvent[] = [];
+    const reader = new DocumentReader(DEFAULT_READING_LIMITS, (event) => events.push(event));
+    try {
+      const doc = await reader.read("harbour-scan.pdf", await scannedPdf([[SEAWALL], [FERRY]]));
+      expect(doc.ocrPages).toHaveLength(2);
+    } finally {
+      await reader.close();
+    }
+    expect(events.filter((e) => e.phase === "ocr").map((e) => e.phase === "ocr" && e.done)).toEqual([0, 1, 2]);
+  });
+});
