@@ -107,7 +107,24 @@ describe("adding documents through the API", () => {
     expect(list).toMatchObject({
       uploads: true,
       maxUploadBytes: MAX_UPLOAD_BYTES,
-      formats: [".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".pptx", ".xlsx", ".csv", ".epub", ".png", ".jpg", ".jpeg", ".webp"],
+      formats: [
+        ".txt",
+        ".md",
+        ".markdown",
+        ".mdx",
+        ".html",
+        ".htm",
+        ".pdf",
+        ".docx",
+        ".pptx",
+        ".xlsx",
+        ".csv",
+        ".epub",
+        ".png",
+        ".jpg",
+        ".jpeg",
+        ".webp",
+      ],
       documents: [{ id: "lighthouse", format: "markdown", bytes: LIGHTHOUSE.length, passages: 1 }],
     });
     const anonymous = await upload(served.url, [{ name: "orchard.md", content: ORCHARD }], null);

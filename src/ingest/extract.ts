@@ -7,6 +7,7 @@ import { UnreadableDocumentError, type DocumentFormat, type ExtractedText } from
 import { FORMAT_OF_EXTENSION } from "./formats.js";
 import { extractHtml } from "./html.js";
 import { extractImage } from "./image.js";
+import { extractMarkdown } from "./markdown.js";
 import { DocumentTooLargeError, type ReadingLimits } from "./limits.js";
 import type { OcrProgress } from "./ocr.js";
 import { extractPdf } from "./pdf.js";
@@ -27,7 +28,7 @@ const EXTRACTORS: Record<
   (bytes: Buffer, limits: ReadingLimits, progress: OcrProgress) => ExtractedText | Promise<ExtractedText>
 > = {
   text: (bytes) => ({ text: bytes.toString("utf8"), format: "text" }),
-  markdown: (bytes) => ({ text: bytes.toString("utf8"), format: "markdown" }),
+  markdown: (bytes) => extractMarkdown(bytes.toString("utf8")),
   html: (bytes) => extractHtml(bytes.toString("utf8")),
   pdf: (bytes, limits, progress) => extractPdf(bytes, limits, progress),
   docx: (bytes, limits) => extractDocx(bytes, limits),
@@ -52,7 +53,7 @@ export async function extractDocument(
 ): Promise<ReadDocument> {
   const format = FORMAT_OF_EXTENSION[extname(path).toLowerCase()];
   if (!format) throw new UnreadableDocumentError(`${extname(path) || "a file without an extension"} is not a format the corpus takes`);
-  const { text, pageStarts, headings, ocrPages, title, notice } = await EXTRACTORS[format](bytes, limits, progress);
+  const { text, pageStarts, headings, markup, code, ocrPages, title, notice } = await EXTRACTORS[format](bytes, limits, progress);
   if (text.trim() === "") throw new UnreadableDocumentError("it holds no text");
   const unreadable = unreadableShare(text);
   if (unreadable > MAX_UNREADABLE_SHARE) {
@@ -74,6 +75,8 @@ export async function extractDocument(
     bytes: bytes.length,
     ...(pageStarts ? { pageStarts } : {}),
     ...(headings ? { headings } : {}),
+    ...(markup ? { markup } : {}),
+    ...(code ? { code } : {}),
     ...(ocrPages ? { ocrPages } : {}),
   };
   return { document, ...(notice && { notice }) };

@@ -20,6 +20,10 @@ export interface ExtractedText {
    * formats that say what their headings are: then these are the headings, and every other block is text.
    */
   headings?: Span[];
+  /** Spans that are markup, not content (a Markdown file's front matter, fences, tag-only lines): never indexed or quoted. */
+  markup?: Span[];
+  /** Spans of code (between a Markdown file's fences): indexed as text, though not prose. */
+  code?: Span[];
   /** The pages read by OCR, when any were. */
   ocrPages?: OcrPageInfo[];
   /** The title the file declares (a PDF's metadata, an HTML `<title>`, a Word document's properties), when it has one. */

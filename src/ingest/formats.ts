@@ -5,6 +5,8 @@ import type { DocumentFormat } from "./extracted.js";
 export const FORMAT_OF_EXTENSION: Readonly<Record<string, DocumentFormat>> = {
   ".txt": "text",
   ".md": "markdown",
+  ".markdown": "markdown",
+  ".mdx": "markdown",
   ".html": "html",
   ".htm": "html",
   ".pdf": "pdf",

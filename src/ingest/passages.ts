@@ -6,12 +6,26 @@ import type { Passage, Sentence, SourceDocument } from "./types.js";
 export interface ChunkingSettings {
   /** A paragraph longer than this is split, between sentences, into several passages. */
   maxChars: number;
+  /**
+   * The version of the splitting rules below. Saved with the index like the rest of these settings, so
+   * that a change in how documents are split re-splits every document, though no file changed.
+   */
+  rules?: number;
 }
+
+/**
+ * 2: Markdown's markup (front matter, fences, tag-only lines) left out, short code blocks kept. 3: a word
+ * hyphenated at a line's end is one search term; PDFs lose running headers, footers and page numbers.
+ */
+const SPLITTING_RULES = 3;
 
 /** How the corpus is split into passages, as the settings say. */
 export function chunkingOf(config: Config): ChunkingSettings {
-  return { maxChars: config.chunkMaxChars };
+  return { maxChars: config.chunkMaxChars, rules: SPLITTING_RULES };
 }
+
+/** A code block of at most this many lines (an install command, a setting) is indexed though it is not prose. */
+const MAX_CODE_LINES = 12;
 
 export interface DocumentPieces {
   passages: Passage[];
@@ -40,8 +54,9 @@ const MAX_HEADING_CHARS = 200;
  * e-book) has exactly those, and all its other blocks are body.
  */
 export function splitDocument(doc: SourceDocument, settings: ChunkingSettings): DocumentPieces {
-  const blocks = splitBlocks(doc.text, !doc.headings);
-  const kinds = doc.headings ? declaredKinds(blocks, doc.headings) : guessedKinds(doc.text, blocks);
+  const code = (doc.code ?? []).filter((span) => doc.text.slice(span.start, span.end).split("\n").length <= MAX_CODE_LINES);
+  const blocks = outside(doc.text, splitBlocks(doc.text, !doc.headings, doc.code ?? []), doc.markup ?? []);
+  const kinds = doc.headings ? declaredKinds(blocks, doc.headings) : guessedKinds(doc.text, blocks, code);
   const passages: Passage[] = [];
   const sentences: Omit<Sentence, "index">[] = [];
   let heading = doc.title;
@@ -71,11 +86,11 @@ export function splitDocument(doc: SourceDocument, settings: ChunkingSettings): 
 
 /**
  * Paragraphs separated by blank lines; a markdown heading line is a block of its own (also the first line
- * of a file that starts with a byte-order mark) unless the file declares its headings. Single line breaks
- * stay inside a paragraph: hard-wrapped text is one block, and `splitSentences` decides which of its line
- * breaks end a sentence.
+ * of a file that starts with a byte-order mark) unless the file declares its headings or the line is in
+ * `code` (a shell comment). Single line breaks stay inside a paragraph: hard-wrapped text is one block,
+ * and `splitSentences` decides which of its line breaks end a sentence.
  */
-function splitBlocks(text: string, markdownHeadings: boolean): Span[] {
+function splitBlocks(text: string, markdownHeadings: boolean, code: Span[]): Span[] {
   const blocks: Span[] = [];
   const separator = markdownHeadings ? /\r?\n[ \t\u00a0]*\r?\n|^\uFEFF?#{1,6}[ \t].*$/gm : /\r?\n[ \t\u00a0]*\r?\n/g;
   let from = 0;
@@ -84,7 +99,9 @@ function splitBlocks(text: string, markdownHeadings: boolean): Span[] {
     if (span) blocks.push(span);
   };
   for (const match of text.matchAll(separator)) {
-    if (!match[0].startsWith("\n") && !match[0].startsWith("\r")) {
+    const headingLine = !match[0].startsWith("\n") && !match[0].startsWith("\r");
+    if (headingLine && within(match.index, code)) continue;
+    if (headingLine) {
       push(from, match.index);
       push(match.index, match.index + match[0].length);
     } else push(from, match.index);
@@ -100,9 +117,29 @@ function declaredKinds(blocks: Span[], headings: Span[]): BlockKind[] {
   return blocks.map((b) => (starts.has(b.start) ? "heading" : "body"));
 }
 
-function guessedKinds(text: string, blocks: Span[]): BlockKind[] {
-  const classified = classify(text, blocks);
+function guessedKinds(text: string, blocks: Span[], code: Span[]): BlockKind[] {
+  const classified = classify(text, blocks).map((kind, i): BlockKind => (within(blocks[i]!.start, code) ? "body" : kind));
   return classified.includes("body") ? classified : blocks.map(() => "body");
+}
+
+function within(offset: number, spans: Span[]): boolean {
+  return spans.some((span) => span.start <= offset && offset < span.end);
+}
+
+/** The blocks with the parts that are markup cut out of them; what is left of a block is trimmed again. */
+function outside(text: string, blocks: Span[], markup: Span[]): Span[] {
+  if (markup.length === 0) return blocks;
+  return blocks.flatMap((block) => {
+    const pieces: Span[] = [];
+    let from = block.start;
+    for (const span of markup) {
+      if (span.end <= from || span.start >= block.end) continue;
+      if (span.start > from) pieces.push({ start: from, end: span.start });
+      from = Math.max(from, span.end);
+    }
+    if (from < block.end) pieces.push({ start: from, end: block.end });
+    return pieces.map((piece) => trim(text, piece.start, piece.end)).filter((piece): piece is Span => piece !== null);
+  });
 }
 
 function classify(text: string, blocks: Span[]): BlockKind[] {

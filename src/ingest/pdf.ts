@@ -4,6 +4,7 @@ import { extractText, getDocumentProxy, renderPageAsImage } from "unpdf";
 import { UnreadableDocumentError, type ExtractedText, type OcrPageInfo } from "./extracted.js";
 import type { ReadingLimits } from "./limits.js";
 import { type OcrProgress, readPagesByOcr } from "./ocr.js";
+import { withoutPageFurniture } from "./page-furniture.js";
 import { unreadableCount } from "./unreadable-text.js";
 
 /**
@@ -16,6 +17,9 @@ const PDFJS_DATA = { cMapUrl: join(PDFJS, "cmaps") + sep, cMapPacked: true, stan
 
 type PDFDocumentProxy = Awaited<ReturnType<typeof getDocumentProxy>>;
 
+/** A page that ends in the middle of a sentence: a letter, a digit, a comma or a hyphen last. */
+const RUNS_ON = /[\p{L}\p{N},-]$/u;
+
 /** Pages are rendered for OCR at 300 dots per inch, the resolution tesseract is trained for (a PDF counts 72 points an inch). */
 const OCR_SCALE = 300 / 72;
 
@@ -23,7 +27,8 @@ const OCR_SCALE = 300 / 72;
  * A PDF's text, page after page with a blank line between pages, and where each page starts in it.
  * pdf.js gives each page's text lines; a line break inside a page is kept, so hard-wrapped lines read
  * as one paragraph to the sentence splitter, as in a plain-text file. A page with no text at all (a scan)
- * is rendered and read by OCR, unless OCR is off. What pdf.js warns of (hundreds of lines for some files)
+ * is rendered and read by OCR, unless OCR is off. Running headers, footers and page numbers are left out,
+ * and a sentence that runs onto the next page stays one. What pdf.js warns of (hundreds of lines for some files)
  * stays out of the log: only when text was lost does `notice` say so, once.
  */
 export async function extractPdf(
@@ -51,10 +56,11 @@ export async function extractPdf(
   }
   const pageStarts: number[] = [];
   let text = "";
-  for (const page of pages) {
-    if (pageStarts.length > 0) text += "\n\n";
+  for (const page of withoutPageFurniture(pages).map((p) => p.trim())) {
+    // A sentence that runs onto the next page stays one paragraph: a line break, not a blank line, between them.
+    if (pageStarts.length > 0) text += RUNS_ON.test(text) && /^\p{Ll}/u.test(page) ? "\n" : "\n\n";
     pageStarts.push(text.length);
-    text += page.trim();
+    text += page;
   }
   if (text.trim() === "") {
     throw new UnreadableDocumentError(

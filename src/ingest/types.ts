@@ -18,6 +18,9 @@ export interface SourceDocument {
   pageStarts?: number[];
   /** For a deck, a workbook or an e-book: the headings it declares, one line each (see `ExtractedText`). */
   headings?: Span[];
+  /** For Markdown: what is markup, never indexed or quoted, and what is code, indexed though not prose (see `ExtractedText`). */
+  markup?: Span[];
+  code?: Span[];
   /** For a scan or a photo: the pages whose text was read by OCR, with tesseract's mean confidence in each. */
   ocrPages?: OcrPageInfo[];
 }

@@ -35,10 +35,16 @@ export interface ContentWord {
   term: string;
 }
 
-/** Content words of `text` with their lower-cased, stemmed terms, in order; hyphenated words also yield their parts. */
+/** A word broken at a line's end by a hyphen ("inter-\nnational"), as PDFs and scans break them. */
+const BROKEN_WORD = /(\p{Ll})-[ \t]*\r?\n[ \t]*(\p{Ll})/gu;
+
+/**
+ * Content words of `text` with their lower-cased, stemmed terms, in order; hyphenated words also yield
+ * their parts, and a word broken across two lines is one word again ("international", not "inter").
+ */
 export function contentWords(text: string): ContentWord[] {
   const words: ContentWord[] = [];
-  for (const [match] of text.matchAll(WORD)) {
+  for (const [match] of text.replace(BROKEN_WORD, "$1$2").matchAll(WORD)) {
     if (ACRONYM.test(match)) {
       const acronym = match.replace(/\./g, "").toLowerCase();
       words.push({ word: match, term: acronym });

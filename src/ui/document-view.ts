@@ -3,7 +3,7 @@ import type { Span } from "../text/span.js";
 import { h } from "./dom.js";
 import { markdownBlocks, type MarkdownBlock } from "./markdown.js";
 
-const MARKDOWN = /\.(md|markdown)$/i;
+const MARKDOWN = /\.(md|markdown|mdx)$/i;
 
 /**
  * Puts `doc`'s text into `container` with `span` highlighted, and returns the <mark>s that hold it (one
