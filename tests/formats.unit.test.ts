@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { extractHtml } from "../src/ingest/html.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pageOf } from "../src/answer/reading-aids.js";
 import { readCorpus } from "../src/ingest/documents.js";
@@ -63,5 +64,16 @@ describe("documents in several formats", () => {
       { phase: "left-out", path: "broken.pdf", reason: expect.stringMatching(/cannot be read/) },
       { phase: "left-out", path: "scan.pdf", reason: expect.stringMatching(/no text/) },
     ]);
+  });
+});
+
+describe("a web page's formulas (MathML)", () => {
+  it("are kept as text a reader can search and quote: the formula's TeX or alt text, else its symbols", () => {
+    const formula = (math: string) =>
+      `<!doctype html><html><body><article><p>The relation ${math} links mass and energy in every reaction we know of.</p></article></body></html>`;
+    const tex =
+      '<math><semantics><mrow><mi>E</mi><mo>=</mo><mi>m</mi><msup><mi>c</mi><mn>2</mn></msup></mrow><annotation encoding="application/x-tex">E = mc^2</annotation></semantics></math>';
+    expect(extractHtml(formula(tex)).text).toBe("The relation E = mc^2 links mass and energy in every reaction we know of.");
+    expect(extractHtml(formula("<math><mi>a</mi><mo>+</mo><mi>b</mi></math>")).text).toContain("The relation a+b links");
   });
 });

@@ -110,6 +110,8 @@ function collectBlocks(node: Node, blocks: PageBlock[], inline: { text: string; 
     if (SKIPPED_ELEMENTS.has(tag)) continue;
     if (tag === "BR") {
       inline.text += "\n";
+    } else if (tag === "MATH") {
+      inline.text += formulaText(child as Element);
     } else if (tag === "PRE") {
       flush();
       const pre = (child.textContent ?? "").replace(/^\n+|\s+$/g, "");
@@ -124,4 +126,16 @@ function collectBlocks(node: Node, blocks: PageBlock[], inline: { text: string; 
       collectBlocks(child, blocks, inline);
     }
   }
+}
+
+/**
+ * A MathML formula as a reader would type it: its `alttext`, else its TeX annotation, else the text of its
+ * symbols (`a+b`). Its symbols and its annotation together would read "E=mc2E = mc^2".
+ */
+function formulaText(math: Element): string {
+  const written = math.getAttribute("alttext") ?? math.querySelector('annotation[encoding="application/x-tex"]')?.textContent;
+  if (written?.trim()) return written.trim();
+  const symbols = math.cloneNode(true) as Element;
+  for (const annotation of Array.from(symbols.querySelectorAll("annotation, annotation-xml"))) annotation.remove();
+  return (symbols.textContent ?? "").replace(/\s+/g, "");
 }

@@ -128,7 +128,10 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
         : {
             phase: "reindexing",
             cause: "stale",
-            reason: `it was indexed with ${settings.embeddings.model}, chunks of ${settings.chunking?.maxChars} characters`,
+            reason:
+              sameModel && settings.chunking?.maxChars === this.chunking.maxChars
+                ? "it was split by older rules"
+                : `it was indexed with ${settings.embeddings.model}, chunks of ${settings.chunking?.maxChars} characters`,
           },
     );
     const index = await this.load();
