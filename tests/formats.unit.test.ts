@@ -4,11 +4,14 @@ import { join } from "node:path";
 import { extractHtml } from "../src/ingest/html.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pageOf } from "../src/answer/reading-aids.js";
+import { DEFAULT_READING_LIMITS } from "../src/config.js";
 import { readCorpus } from "../src/ingest/documents.js";
 import type { ProgressEvent } from "../src/progress.js";
 import { emptyPdf, NEWS_PAGE, pdfOf } from "./support/documents.js";
 
 let corpus: string;
+/** OCR is tested on its own (ocr.test.ts): here the page without text is left out as it is with OCR=off. */
+const NO_OCR = { ...DEFAULT_READING_LIMITS, ocr: undefined };
 const events: ProgressEvent[] = [];
 
 beforeAll(async () => {
@@ -32,7 +35,7 @@ afterAll(() => rm(corpus, { recursive: true, force: true }));
 
 describe("documents in several formats", () => {
   it("reads a PDF's text page by page, knowing where each page starts, and titles it from its metadata", async () => {
-    const docs = await readCorpus(corpus, (event) => events.push(event));
+    const docs = await readCorpus(corpus, (event) => events.push(event), NO_OCR);
     const pdf = docs.find((d) => d.path === "keepers.pdf")!;
     expect(pdf.format).toBe("pdf");
     expect(pdf.title).toBe("Keepers of Harrow Point");
@@ -45,7 +48,7 @@ describe("documents in several formats", () => {
   });
 
   it("reads a web page's article as paragraphs, without its navigation, script or footer", async () => {
-    const docs = await readCorpus(corpus);
+    const docs = await readCorpus(corpus, undefined, NO_OCR);
     const page = docs.find((d) => d.path === "news.html")!;
     expect(page.format).toBe("html");
     expect(page.text).toContain("The Harrow Point lighthouse was first lit in 1871, after two ships were lost on the reef in one winter.");
@@ -57,10 +60,9 @@ describe("documents in several formats", () => {
 
   it("leaves out a PDF with no text and one that cannot be read, saying why, and keeps the rest", async () => {
     events.length = 0;
-    const docs = await readCorpus(corpus, (event) => events.push(event));
+    const docs = await readCorpus(corpus, (event) => events.push(event), NO_OCR);
     expect(docs.map((d) => d.path).sort()).toEqual(["keepers.pdf", "news.html", "notes.txt"]);
-    // The page without text is also read by OCR first, which finds none on it.
-    expect(events.filter((event) => event.phase === "left-out")).toEqual([
+    expect(events).toEqual([
       { phase: "left-out", path: "broken.pdf", reason: expect.stringMatching(/cannot be read/) },
       { phase: "left-out", path: "scan.pdf", reason: expect.stringMatching(/no text/) },
     ]);

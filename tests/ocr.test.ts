@@ -63,11 +63,11 @@ describe("OCR (tesseract.js, the English model from npm)", () => {
     const events: ProgressEvent[] = [];
     const reader = new DocumentReader(DEFAULT_READING_LIMITS, (event) => events.push(event));
     try {
-      const doc = await reader.read("harbour-scan.pdf", await scannedPdf([[SEAWALL], [FERRY]]));
-      expect(doc.ocrPages).toHaveLength(2);
+      const doc = await reader.read("harbour-scan.pdf", await scannedPdf([[SEAWALL]]));
+      expect(doc.ocrPages).toHaveLength(1);
     } finally {
       await reader.close();
     }
-    expect(events.filter((e) => e.phase === "ocr").map((e) => e.phase === "ocr" && e.done)).toEqual([0, 1, 2]);
+    expect(events.filter((e) => e.phase === "ocr").map((e) => e.phase === "ocr" && e.done)).toEqual([0, 1]);
   });
 });
