@@ -11,6 +11,7 @@ import { DocumentTooLargeError } from "../src/ingest/limits.js";
 import { splitDocument } from "../src/ingest/passages.js";
 import { DocumentReader } from "../src/ingest/reader.js";
 import type { ProgressEvent } from "../src/progress.js";
+import { tiffOf } from "./support/tiff.js";
 
 const SEAWALL = "The Kestrel Bay seawall was rebuilt in 1958, two years after the great storm broke it in three places.";
 const FERRY = "The last ferry from Kestrel Bay leaves the pier at twenty to eleven on Saturday nights.";
@@ -40,7 +41,7 @@ describe("OCR (tesseract.js, the English model from npm)", () => {
     expect(doc.text).toContain("rebuilt in 1958");
   });
 
-  it("reads photos of a page, PNG and JPEG, as one page", async () => {
+  it("reads photos and scans of a page, PNG, JPEG and TIFF, as one page", async () => {
     const png = await read("notice.png", scannedPage([FERRY], CARD));
     expect(png.format).toBe("image");
     expect(png.text.replace(/\s+/g, " ")).toBe(FERRY);
@@ -51,6 +52,7 @@ describe("OCR (tesseract.js, the English model from npm)", () => {
     const canvas = createCanvas(image.width, image.height);
     canvas.getContext("2d").drawImage(image, 0, 0);
     expect((await read("notice.jpg", canvas.toBuffer("image/jpeg", 80))).text).toContain("seawall was rebuilt in 1958");
+    expect((await read("notice.tiff", await tiffOf(scannedPage([FERRY], CARD)))).text.replace(/\s+/g, " ")).toBe(FERRY);
   });
 
   it("with OCR=off leaves scans and photos out, saying so", async () => {

@@ -127,6 +127,8 @@ describe("adding documents through the API", () => {
         ".jpg",
         ".jpeg",
         ".webp",
+        ".tif",
+        ".tiff",
       ],
       documents: [{ id: "lighthouse", format: "markdown", bytes: LIGHTHOUSE.length, passages: 1 }],
     });

@@ -19,6 +19,8 @@ export const FORMAT_OF_EXTENSION: Readonly<Record<string, DocumentFormat>> = {
   ".jpg": "image",
   ".jpeg": "image",
   ".webp": "image",
+  ".tif": "image",
+  ".tiff": "image",
 };
 
 /** The file extensions the corpus takes (lower case, with the dot). */

@@ -2,7 +2,7 @@ import { UnreadableDocumentError, type ExtractedText } from "./extracted.js";
 import type { ReadingLimits } from "./limits.js";
 import { type OcrProgress, readPagesByOcr } from "./ocr.js";
 
-/** A photo or scan of a page (PNG, JPEG, WebP): its text as OCR reads it, as one page. */
+/** A photo or scan of a page (PNG, JPEG, WebP, TIFF): its text as OCR reads it, as one page. */
 export async function extractImage(bytes: Uint8Array, limits: Pick<ReadingLimits, "ocr">, progress: OcrProgress): Promise<ExtractedText> {
   if (!limits.ocr) throw new UnreadableDocumentError("it is an image, and reading text from images is turned off (OCR=off)");
   const [page] = await readPagesByOcr(1, async () => bytes, limits.ocr, progress);

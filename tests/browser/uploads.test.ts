@@ -189,7 +189,7 @@ describe("the Documents drawer, on a server that takes uploads", () => {
     ]);
     const serverReason = (refused[1]!.body.error.message as string).replace(`${broken.name}: `, "");
     const expected = [
-      "Not a format the corpus takes: .txt, .md, .markdown, .mdx, .html, .htm, .pdf, .docx, .pptx, .xlsx, .csv, .epub, .png, .jpg, .jpeg, .webp.",
+      "Not a format the corpus takes: .txt, .md, .markdown, .mdx, .html, .htm, .pdf, .docx, .pptx, .xlsx, .csv, .epub, .png, .jpg, .jpeg, .webp, .tif, .tiff.",
       serverReason.charAt(0).toUpperCase() + serverReason.slice(1),
       "Too large: 0.4 MB, and the server takes at most 0.2 MB at a time.",
     ];
