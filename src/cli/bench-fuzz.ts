@@ -1,10 +1,9 @@
-import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { fuzzServer } from "../dev/fuzz.js";
-import { freePort } from "./free-port.js";
+import { type BenchServer, startBenchServer } from "./compiled-server.js";
 import { runCli, UsageError } from "./run.js";
 
 const USAGE = "npm run bench:fuzz -- [--runs 10000] [--seed 1]";
@@ -22,45 +21,23 @@ await runCli(async (args) => {
   if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(seed)) throw new UsageError(USAGE);
   const [corpus, data] = await Promise.all([1, 2].map(() => mkdtemp(join(tmpdir(), "grounded-qa-bench-fuzz-"))));
   await writeFile(join(corpus!, "lighthouse.md"), "# The Harrow Point lighthouse\n\nThe Harrow Point lighthouse was first lit in 1871.\n");
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ["--import", "tsx", "src/cli/serve.ts"], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      WORKERS: "1",
-      CORPUS_DIR: corpus,
-      DATA_DIR: data,
-      ADMIN_TOKEN: TOKEN,
-      RATE_LIMIT_PER_MINUTE: "0",
-      LLM_PROVIDER: "none",
-    },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
+  let server: BenchServer | undefined;
   try {
-    while (
-      (
-        await fetch(`${url}/healthz`).then(
-          (r) => r.json(),
-          () => undefined,
-        )
-      )?.status !== "ready"
-    ) {
-      if (child.exitCode !== null) throw new Error(`the server exited with code ${child.exitCode}`);
-      await new Promise((done) => setTimeout(done, 250));
-    }
+    // Through tsx, so a fuzzing run needs no build first.
+    server = await startBenchServer({ WORKERS: "1", CORPUS_DIR: corpus!, DATA_DIR: data!, ADMIN_TOKEN: TOKEN }, [
+      "--import",
+      "tsx",
+      "src/cli/serve.ts",
+    ]);
     const started = performance.now();
-    const report = await fuzzServer(url, TOKEN, { runs, seed });
+    const report = await fuzzServer(server.url, TOKEN, { runs, seed });
     const seconds = (performance.now() - started) / 1000;
     console.log(`${report.requests} requests in ${seconds.toFixed(1)} s (seed ${seed}), by status: ${JSON.stringify(report.byStatus)}`);
     console.log(`${report.failures.length} broken invariants${report.failures.length ? ":" : "."}`);
     for (const failure of report.failures) console.log(`- ${failure}`);
     if (report.failures.length > 0) process.exitCode = 1;
   } finally {
-    const exited = new Promise((done) => child.once("exit", done));
-    child.kill("SIGTERM");
-    await exited;
+    await server?.stop();
     await Promise.all([corpus, data].map((dir) => rm(dir!, { recursive: true, force: true })));
   }
 });

@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { copyFile, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,8 +5,8 @@ import { parseArgs } from "node:util";
 import { DEFAULT_READING_LIMITS } from "../config.js";
 import { scannedPdf } from "../dev/scans.js";
 import { DocumentReader } from "../ingest/reader.js";
-import { COMPILED_SERVER, buildServer } from "./compiled-server.js";
-import { freePort } from "./free-port.js";
+import { pct, percentile } from "../eval/metrics.js";
+import { type BenchServer, buildServer, startBenchServer } from "./compiled-server.js";
 import { runCli, UsageError } from "./run.js";
 
 const USAGE = "npm run bench:ocr -- [--pages 10] [--load-pages 20]";
@@ -79,33 +78,10 @@ async function latencyWhileReading(scan: Uint8Array, pages: number): Promise<voi
   const dataDir = await mkdtemp(join(tmpdir(), "grounded-qa-bench-ocr-"));
   const corpus = await mkdtemp(join(tmpdir(), "grounded-qa-bench-ocr-corpus-"));
   await copyFile(ARTICLE, join(corpus, "iskp-moscow-attack.txt"));
-  const url = `http://127.0.0.1:${await freePort()}`;
-  const child = spawn(process.execPath, COMPILED_SERVER, {
-    env: {
-      ...process.env,
-      PORT: new URL(url).port,
-      HOST: "127.0.0.1",
-      CORPUS_DIR: corpus,
-      DATA_DIR: dataDir,
-      ADMIN_TOKEN,
-      RATE_LIMIT_PER_MINUTE: "0",
-      LLM_PROVIDER: "none",
-      WORKERS: "1",
-    },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
+  let server: BenchServer | undefined;
   try {
-    while (
-      (
-        await fetch(`${url}/healthz`).then(
-          (r) => r.json(),
-          () => undefined,
-        )
-      )?.status !== "ready"
-    ) {
-      if (child.exitCode !== null) throw new Error(`the server exited with code ${child.exitCode}`);
-      await new Promise((done) => setTimeout(done, 100));
-    }
+    server = await startBenchServer({ CORPUS_DIR: corpus, DATA_DIR: dataDir, ADMIN_TOKEN, WORKERS: "1" });
+    const { url } = server;
     const probe = async (route: "healthz" | "ask") => {
       const began = performance.now();
       const response = await (route === "healthz"
@@ -145,25 +121,14 @@ async function latencyWhileReading(scan: Uint8Array, pages: number): Promise<voi
     console.log("| route | unloaded p50 | p50 while reading | ratio | p95 while reading | requests while reading |");
     console.log("|---|---|---|---|---|---|");
     for (const route of ["healthz", "ask"] as const) {
-      const before = percentile(unloaded[route], 0.5);
-      const during = percentile(loaded[route], 0.5);
+      const before = percentile(unloaded[route], 50);
+      const during = percentile(loaded[route], 50);
       console.log(
-        `| /${route} | ${before.toFixed(1)} ms | ${during.toFixed(1)} ms | ${(during / before).toFixed(2)} | ${percentile(loaded[route], 0.95).toFixed(1)} ms | ${loaded[route].length} |`,
+        `| /${route} | ${before.toFixed(1)} ms | ${during.toFixed(1)} ms | ${(during / before).toFixed(2)} | ${percentile(loaded[route], 95).toFixed(1)} ms | ${loaded[route].length} |`,
       );
     }
   } finally {
-    const exited = new Promise((done) => child.once("exit", done));
-    child.kill("SIGTERM");
-    await exited;
+    await server?.stop();
     await Promise.all([dataDir, corpus].map((dir) => rm(dir, { recursive: true, force: true })));
   }
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
-}
-
-function pct(share: number): string {
-  return `${(share * 100).toFixed(1)}%`;
 }

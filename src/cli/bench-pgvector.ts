@@ -8,7 +8,7 @@ import { loadConfig, type Config } from "../config.js";
 import { withDatasetCorpus } from "../eval/corpus.js";
 import { locateGoldenAnswers, readDataset, type EvalQuestion } from "../eval/dataset.js";
 import { evaluate, type Summary } from "../eval/evaluate.js";
-import { covers } from "../eval/metrics.js";
+import { covers, pct } from "../eval/metrics.js";
 import { keywordTerms } from "../retrieve/hybrid.js";
 import { openPipeline } from "../service.js";
 import { printProgress } from "./print-progress.js";
@@ -155,10 +155,6 @@ async function startPglite(): Promise<{ url: string; stop: () => Promise<void> }
       await exited;
     },
   };
-}
-
-function pct(x: number): string {
-  return `${(x * 100).toFixed(1)}%`;
 }
 
 function mean(values: number[]): number {

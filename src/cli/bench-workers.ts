@@ -1,12 +1,10 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { readDataset } from "../eval/dataset.js";
 import { percentile } from "../eval/metrics.js";
-import { freePort } from "./free-port.js";
-import { COMPILED_SERVER, buildServer } from "./compiled-server.js";
+import { buildServer, startBenchServer } from "./compiled-server.js";
 import { runCli, UsageError } from "./run.js";
 
 const USAGE = "npm run bench:workers -- [--workers 1,2] [--concurrency 16] [--seconds 20] [--questions tests/golden/article.jsonl]";
@@ -36,7 +34,7 @@ await runCli(async (args) => {
   const rows: { workers: number; perSecond: number; p50: number; p99: number; failed: number }[] = [];
   try {
     for (const workers of counts) {
-      const server = await startServer(workers, dataDir);
+      const server = await startBenchServer({ WORKERS: String(workers), DATA_DIR: dataDir });
       try {
         await load(server.url, questions, concurrency, 2); // warm-up: every process loads and answers once or more
         const result = await load(server.url, questions, concurrency, seconds);
@@ -89,38 +87,4 @@ async function load(url: string, questions: string[], concurrency: number, secon
   );
   const elapsed = (performance.now() - started) / 1000;
   return { perSecond: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), failed };
-}
-
-/** `npm start` with `workers` processes on a free loopback port, once every process is ready. */
-async function startServer(workers: number, dataDir: string): Promise<{ url: string; stop: () => Promise<void> }> {
-  const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, COMPILED_SERVER, {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      WORKERS: String(workers),
-      DATA_DIR: dataDir,
-      RATE_LIMIT_PER_MINUTE: "0",
-      LLM_PROVIDER: "none",
-    },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    const exited = new Promise((done) => child.once("exit", done));
-    child.kill("SIGTERM");
-    await exited;
-  };
-  const deadline = Date.now() + 300_000;
-  while (Date.now() < deadline && child.exitCode === null) {
-    const health = await fetch(`${url}/healthz`).then(
-      (r) => r.json(),
-      () => undefined,
-    );
-    if (health?.status === "ready") return { url, stop };
-    await new Promise((done) => setTimeout(done, 250));
-  }
-  await stop();
-  throw new Error(`the server with ${workers} process(es) did not become ready`);
 }

@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { loadConfig, type Config } from "../config.js";
 import { locateGoldenAnswers, readDataset, sample } from "../eval/dataset.js";
 import { withDatasetCorpus } from "../eval/corpus.js";
+import { pct } from "../eval/metrics.js";
 import { calibrateThreshold, evaluate, summarizeByArticle, type Summary } from "../eval/evaluate.js";
 import { openPipeline } from "../service.js";
 import { printProgress } from "./print-progress.js";
@@ -105,10 +106,6 @@ function printCalibration({ best, curve }: ReturnType<typeof calibrateThreshold>
 
 function level(f: Summary["direct"]): string {
   return `${f.answers}, ${pct(f.precision)}, ${pct(f.coverage)}`;
-}
-
-function pct(x: number): string {
-  return `${(x * 100).toFixed(1)}%`;
 }
 
 function positiveInteger(value: string, flag: string): number {

@@ -23,6 +23,7 @@ import {
 import { loadConfig, type Config } from "../config.js";
 import { withDatasetCorpus } from "../eval/corpus.js";
 import { locateGoldenAnswers, readDataset } from "../eval/dataset.js";
+import { pct } from "../eval/metrics.js";
 import { openRetrieval } from "../service.js";
 import { printProgress } from "./print-progress.js";
 import { runCli, UsageError } from "./run.js";
@@ -264,8 +265,4 @@ function printSupport(title: string, rows: Record<string, SupportFigures>): void
       `| ${name} | ${f.directAnswers} | ${pct(f.directPrecision)} | ${pct(f.directCoverage)} | ${f.relatedAnswers} | ${pct(f.relatedPrecision)} | ${pct(1 - f.unanswerableNotDirect)} |`,
     );
   }
-}
-
-function pct(x: number): string {
-  return `${(x * 100).toFixed(1)}%`;
 }

@@ -38,6 +38,11 @@ export function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
+/** A share as a percentage with one decimal: 0.7451 is "74.5%". */
+export function pct(share: number): string {
+  return `${(share * 100).toFixed(1)}%`;
+}
+
 export function share(part: number, whole: number): number {
   return whole === 0 ? 0 : part / whole;
 }

@@ -4,15 +4,14 @@ import mammoth from "mammoth";
 import { DEFAULT_READING_LIMITS } from "../config.js";
 import { UnreadableDocumentError, type ExtractedText } from "./extracted.js";
 import type { ReadingLimits } from "./limits.js";
-import { checkUnpackedSize, declaredOfficeTitle } from "./zip-parts.js";
+import { oneParagraph } from "./structured-text.js";
+import { checkUnpackedSize, declaredOfficeTitle, refuseOldOrEncrypted } from "./zip-parts.js";
 
 /** Elements of mammoth's HTML that hold one Word paragraph each; so does a list item, besides any list inside it. */
 const PARAGRAPHS = new Set(["P", "H1", "H2", "H3", "H4", "H5", "H6"]);
 const LISTS = new Set(["UL", "OL"]);
 /** Where a footnote or endnote links back to its reference ("↑"): not part of the note's text. */
 const NOTE_BACK_LINK = /^#(footnote|endnote)-ref-/;
-/** An encrypted Word document, like an old binary .doc, is an OLE compound file rather than a zip. */
-const OLE_SIGNATURE = [0xd0, 0xcf, 0x11, 0xe0];
 /** Images carry no text: not reading them keeps a document full of pictures quick to convert. */
 const NO_IMAGES = mammoth.images.imgElement(async () => ({ src: "" }));
 
@@ -29,11 +28,7 @@ export async function extractDocx(
   bytes: Uint8Array,
   limits: Pick<ReadingLimits, "maxUnpackedBytes"> = DEFAULT_READING_LIMITS,
 ): Promise<ExtractedText> {
-  if (OLE_SIGNATURE.every((byte, i) => bytes[i] === byte)) {
-    throw new UnreadableDocumentError(
-      "the Word document is encrypted or in the old .doc format: save it as .docx without a password and add it again",
-    );
-  }
+  refuseOldOrEncrypted(bytes, "Word document", ".doc");
   checkUnpackedSize(bytes, limits, "Word document");
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let html: string;
@@ -90,12 +85,7 @@ function inlineText(node: Node): string {
   return Array.from(node.childNodes).map(inlineText).join("");
 }
 
-/** Spaces and tabs collapsed; line breaks kept, though never two in a row, which would split the paragraph in two. */
 function addParagraph(text: string, paragraphs: string[], prefix = ""): void {
-  const paragraph = text
-    .replace(/[ \t\r\f\v\u00a0]+/g, " ")
-    .replace(/ ?\n ?/g, "\n")
-    .replace(/\n+/g, "\n")
-    .trim();
+  const paragraph = oneParagraph(text);
   if (paragraph !== "") paragraphs.push(prefix + paragraph);
 }

@@ -29,7 +29,7 @@ export function extractMarkdown(source: string): ExtractedText {
     const text = source.slice(line.start, line.end);
     const fence = FENCE.exec(text)?.[1];
     if (fence) {
-      const close = lines.findIndex((other, j) => j > i && source.slice(other.start, other.end).trim().startsWith(fence));
+      const close = nextLine(lines, i + 1, (other) => source.slice(other.start, other.end).trim().startsWith(fence));
       const last = close === -1 ? lines.length : close;
       markup.push(line);
       if (last > i + 1) code.push({ start: lines[i + 1]!.start, end: lines[last - 1]!.end });
@@ -37,7 +37,7 @@ export function extractMarkdown(source: string): ExtractedText {
       i = last;
     } else if (text.trimStart().startsWith("<!--")) {
       const end = source.indexOf("-->", line.start);
-      const endLine = end === -1 ? lines.length - 1 : lines.findIndex((other) => other.end >= end + 3);
+      const endLine = end === -1 ? lines.length - 1 : nextLine(lines, i, (other) => other.end >= end + 3);
       markup.push({ start: line.start, end: lines[endLine]!.end });
       i = endLine;
     } else if (TAGS_ONLY.test(text) || MDX_STATEMENT.test(text)) markup.push(line);
@@ -51,6 +51,12 @@ export function extractMarkdown(source: string): ExtractedText {
     ...(markup.length > 0 && { markup }),
     ...(code.length > 0 && { code }),
   };
+}
+
+/** The first of `lines` from `from` on that passes `test`, or -1: a search that starts where the reading is. */
+function nextLine(lines: Span[], from: number, test: (line: Span) => boolean): number {
+  for (let j = from; j < lines.length; j++) if (test(lines[j]!)) return j;
+  return -1;
 }
 
 function linesOf(text: string, from: number): Span[] {

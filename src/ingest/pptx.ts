@@ -4,9 +4,8 @@ import { UnreadableDocumentError, type ExtractedText } from "./extracted.js";
 import type { ReadingLimits } from "./limits.js";
 import { StructuredText } from "./structured-text.js";
 import { tableLines } from "./table-rows.js";
-import { declaredOfficeTitle, openZip, resolvePart, xmlPart } from "./zip-parts.js";
+import { declaredOfficeTitle, openZip, refuseOldOrEncrypted, resolvePart, xmlPart } from "./zip-parts.js";
 
-const OLE_SIGNATURE = [0xd0, 0xcf, 0x11, 0xe0];
 const TITLES = new Set(["title", "ctrTitle"]);
 /** Placeholders that repeat on every slide (date, footer, slide number) or show the slide in its notes. */
 const FURNITURE = new Set(["dt", "ftr", "sldNum", "hdr", "sldImg"]);
@@ -21,11 +20,7 @@ export async function extractPptx(
   bytes: Uint8Array,
   limits: Pick<ReadingLimits, "maxUnpackedBytes"> = DEFAULT_READING_LIMITS,
 ): Promise<ExtractedText> {
-  if (OLE_SIGNATURE.every((byte, i) => bytes[i] === byte)) {
-    throw new UnreadableDocumentError(
-      "the slide deck is encrypted or in the old .ppt format: save it as .pptx without a password and add it again",
-    );
-  }
+  refuseOldOrEncrypted(bytes, "slide deck", ".ppt");
   const zip = await openZip(bytes, limits, "slide deck");
   const slides = await slidePaths(zip);
   const text = new StructuredText();

@@ -20,13 +20,9 @@ export class StructuredText {
     this.headingSpans.push({ start, end: this.text.length });
   }
 
-  /** A paragraph: spaces and tabs collapsed, single line breaks kept, never two in a row (that would end it). */
+  /** A paragraph, as `oneParagraph` makes it. Nothing is written for one that is empty. */
   paragraph(text: string): void {
-    const paragraph = text
-      .replace(/[ \t\r\f\v\u00a0]+/g, " ")
-      .replace(/ ?\n ?/g, "\n")
-      .replace(/\n+/g, "\n")
-      .trim();
+    const paragraph = oneParagraph(text);
     if (paragraph === "") return;
     this.startBlock();
     this.text += paragraph;
@@ -53,4 +49,13 @@ export class StructuredText {
     this.pages.push(start);
     this.pagesWaiting--;
   }
+}
+
+/** Spaces and tabs collapsed; line breaks kept, though never two in a row, which would split the paragraph in two. */
+export function oneParagraph(text: string): string {
+  return text
+    .replace(/[ \t\r\f\v\u00a0]+/g, " ")
+    .replace(/ ?\n ?/g, "\n")
+    .replace(/\n+/g, "\n")
+    .trim();
 }

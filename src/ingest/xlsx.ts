@@ -4,10 +4,7 @@ import { UnreadableDocumentError, type ExtractedText } from "./extracted.js";
 import type { ReadingLimits } from "./limits.js";
 import { StructuredText } from "./structured-text.js";
 import { tableLines } from "./table-rows.js";
-import { checkUnpackedSize } from "./zip-parts.js";
-
-/** An encrypted workbook, like an old binary .xls, is an OLE compound file rather than a zip. */
-const OLE_SIGNATURE = [0xd0, 0xcf, 0x11, 0xe0];
+import { checkUnpackedSize, refuseOldOrEncrypted } from "./zip-parts.js";
 
 /**
  * A workbook's text: each sheet a section under its name as a heading, each row a paragraph a reader can
@@ -18,11 +15,7 @@ export async function extractXlsx(
   bytes: Uint8Array,
   limits: Pick<ReadingLimits, "maxUnpackedBytes"> = DEFAULT_READING_LIMITS,
 ): Promise<ExtractedText> {
-  if (OLE_SIGNATURE.every((byte, i) => bytes[i] === byte)) {
-    throw new UnreadableDocumentError(
-      "the workbook is encrypted or in the old .xls format: save it as .xlsx without a password and add it again",
-    );
-  }
+  refuseOldOrEncrypted(bytes, "workbook", ".xls");
   checkUnpackedSize(bytes, limits, "workbook");
   const workbook = new ExcelJS.Workbook();
   try {

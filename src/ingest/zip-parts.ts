@@ -7,6 +7,18 @@ import { declaredUnpackedBytes } from "./zip-size.js";
 /** The parts of an Office file or e-book that are parsed into memory: XML and XHTML, never images or fonts. */
 export const MARKUP_PART = /\.(xml|rels|xhtml|html?|opf|ncx)$/i;
 
+/** An encrypted Office file, like one in the old binary formats (.doc, .xls, .ppt), is an OLE compound file rather than a zip. */
+const OLE_SIGNATURE = [0xd0, 0xcf, 0x11, 0xe0];
+
+/** Refuses an Office file (`kind`: "Word document", ...) that is encrypted or in its old binary format (`.doc`), saying what to do. */
+export function refuseOldOrEncrypted(bytes: Uint8Array, kind: string, oldExtension: string): void {
+  if (OLE_SIGNATURE.every((byte, i) => bytes[i] === byte)) {
+    throw new UnreadableDocumentError(
+      `the ${kind} is encrypted or in the old ${oldExtension} format: save it as ${oldExtension}x without a password and add it again`,
+    );
+  }
+}
+
 /**
  * Refuses a zip-based file (`kind`: "Word document", "slide deck", ...) whose markup parts declare they
  * unpack to more than MAX_UNPACKED_BYTES, before anything is unpacked: a small file can hold hundreds of MB.
