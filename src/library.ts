@@ -114,6 +114,11 @@ export class DocumentLibrary {
     });
   }
 
+  /** The file `document` was read from, where the store keeps it (see `IndexStore.fileOf`). */
+  fileOf(document: SourceDocument): Promise<Uint8Array | undefined> {
+    return this.store.fileOf(document);
+  }
+
   /** Removes a document from the corpus folder and the index. */
   async remove(id: string): Promise<DocumentReport> {
     return this.inTurn(async () => {

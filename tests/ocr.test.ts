@@ -29,6 +29,14 @@ describe("OCR (tesseract.js, the English model from npm)", () => {
     const ferry = splitDocument(doc, { maxChars: 1000 }).passages.find((p) => p.text.includes("ferry"))!;
     expect(doc.text.slice(ferry.start, ferry.end)).toBe(ferry.text);
     expect(pageOf(doc, ferry.start)).toBe(2);
+    // Each word OCR read has its box: the page view boxes a quote where it is on the scan.
+    const words = doc.layout!.find((l) => l.page === 2)!.boxes;
+    expect(words.map((w) => doc.text.slice(w.start, w.end)).join(" ")).toBe(FERRY);
+    const [first] = words;
+    expect(first!.x).toBeGreaterThan(0.05);
+    expect(first!.x).toBeLessThan(0.12);
+    expect(first!.y).toBeGreaterThan(0.07);
+    expect(first!.y).toBeLessThan(0.16);
   });
 
   it("reads only the pages without text: a typed page stays as pdf.js reads it", async () => {

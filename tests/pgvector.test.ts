@@ -7,6 +7,7 @@ import { connectDatabase } from "../src/database/connection.js";
 import { migrate, SCHEMA_VERSION } from "../src/database/schema.js";
 import { startPostgres, type TestPostgres } from "./support/postgres.js";
 import { waitUntilReady } from "./support/ready.js";
+import { pdfOf } from "./support/documents.js";
 import { freePort, startServeProcess, stopServeProcess, type ServeProcess } from "./support/serve-process.js";
 
 const TOKEN = "a-long-enough-admin-token";
@@ -173,6 +174,19 @@ describe("VECTOR_STORE=pgvector", () => {
     await eventually(async () => (await fetch(`${first.url}/documents/lighthouse`)).status === 404);
   });
 
+  it("keeps an uploaded PDF's file in the database, so every server shows its pages, until it is deleted", async () => {
+    const form = new FormData();
+    form.append("files", new Blob([new Uint8Array(await pdfOf([["The Kestrel Bay pier was rebuilt in 1958."]]))]), "pier.pdf");
+    expect(
+      (await fetch(`${first.url}/documents`, { method: "POST", body: form, headers: { authorization: `Bearer ${TOKEN}` } })).status,
+    ).toBe(201);
+    await eventually(async () => (await fetch(`${second.url}/documents/pier`)).status === 200);
+    const image = await fetch(`${second.url}/documents/pier/pages/1/image`);
+    expect(image.status).toBe(200);
+    expect(image.headers.get("content-type")).toBe("image/png");
+    expect(Buffer.from(await image.arrayBuffer()).readUInt32BE(16)).toBe(840);
+  });
+
   it("keeps an uploaded document when a server starts over the same database with a corpus folder that lacks it", async () => {
     const form = new FormData();
     form.append("files", new Blob([LIGHTHOUSE]), "lighthouse.md");
@@ -231,6 +245,11 @@ describe("a server started with other chunking", () => {
       const { body } = await askAt(first.url, "How many people did ISKP kill in Moscow?");
       expect(body.answer).toContain("137");
       await expectExactCitations(first.url, body.citations);
+      // Re-indexing rewrites every document's rows; the uploaded PDF's file stays, and its page still shows.
+      expect((await fetch(`${rechunked.url}/documents/pier/pages/1/image`)).status).toBe(200);
+      const deleted = await fetch(`${first.url}/documents/pier`, { method: "DELETE", headers: { authorization: `Bearer ${TOKEN}` } });
+      expect(deleted.status).toBe(200);
+      await eventually(async () => (await fetch(`${rechunked.url}/documents/pier/pages/1/image`)).status === 404);
     } finally {
       await stopServeProcess(rechunked.proc);
     }

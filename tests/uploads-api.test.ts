@@ -97,6 +97,20 @@ async function documentIds(url = served.url): Promise<string[]> {
   return ((await (await fetch(`${url}/documents`)).json()).documents as { id: string }[]).map((d) => d.id);
 }
 
+/** The share of the pixels inside `rect` (fractions of the picture) that are dark: ink. */
+async function darkShare(png: Buffer, rect: { x: number; y: number; width: number; height: number }): Promise<number> {
+  const { createCanvas, loadImage } = await import("@napi-rs/canvas");
+  const image = await loadImage(png);
+  const canvas = createCanvas(image.width, image.height);
+  const context = canvas.getContext("2d");
+  context.drawImage(image, 0, 0);
+  const [x, y] = [Math.round(rect.x * image.width), Math.round(rect.y * image.height)];
+  const { data } = context.getImageData(x, y, Math.round(rect.width * image.width), Math.round(rect.height * image.height));
+  let dark = 0;
+  for (let i = 0; i < data.length; i += 4) if (data[i]! < 128 && data[i + 3]! > 0) dark++;
+  return dark / (data.length / 4);
+}
+
 async function expectError(response: Response, status: number, code: string): Promise<string> {
   expect(response.status).toBe(status);
   const body = await response.json();
@@ -358,6 +372,65 @@ describe("adding documents through the API", () => {
     expect((await cited("When did the Kestrel Bay lifeboat station open?", "lifeboat")).quote).toContain("1903");
     const scan = await (await fetch(`${served.url}/documents/seawall`)).json();
     expect(scan.ocrPages).toEqual([{ page: 2, confidence: expect.any(Number) }]);
+  });
+
+  it("shows a PDF's page and a scan as they look, with a citation's span boxed where it is drawn, on every page it crosses", async () => {
+    const pdf = await pdfOf([
+      ["The Kestrel Bay harbour report.", "The new pier opens in May 2027. Its"],
+      ["construction was delayed by two winters.", "The foghorn of Kestrel Bay sounds every thirty seconds."],
+    ]);
+    const notice = scannedPage(["The Kestrel Bay boathouse is painted green every April."], CARD);
+    for (const file of [
+      { name: "pier-report.pdf", content: pdf },
+      { name: "boathouse.png", content: notice },
+    ])
+      expect((await upload(served.url, [file])).status, file.name).toBe(201);
+    const page = async (id: string, n: number | string, span = "") => fetch(`${served.url}/documents/${id}/pages/${n}${span}`);
+
+    expect((await (await fetch(`${served.url}/documents/pier-report`)).json()).pageView).toBe(true);
+    const answer = await ask("How often does the foghorn of Kestrel Bay sound?");
+    const citation = answer.citations.find((c: { documentId: string }) => c.documentId === "pier-report");
+    expect(citation).toMatchObject({ page: 2 });
+    const shown = await (await page("pier-report", 2, `?start=${citation.start}&end=${citation.end}`)).json();
+    expect(shown).toMatchObject({ page: 2, pages: 2, width: 420, height: 300, image: "/documents/pier-report/pages/2/image" });
+    // pdfOf draws the second line of a page 24 points from the left, its baseline 244 points up a 300-point page.
+    expect(shown.highlights).toHaveLength(1);
+    const [box] = shown.highlights;
+    expect(box.x).toBeCloseTo(24 / 420, 2);
+    expect(box.y).toBeGreaterThan(0.13);
+    expect(box.y + box.height).toBeLessThan(0.2);
+
+    const { text } = await (await fetch(`${served.url}/documents/pier-report`)).json();
+    const across = { start: text.indexOf("Its"), end: text.indexOf("winters.") + "winters.".length };
+    for (const n of [1, 2]) {
+      const { highlights } = await (await page("pier-report", n, `?start=${across.start}&end=${across.end}`)).json();
+      expect(highlights.length, `page ${n}`).toBeGreaterThan(0);
+    }
+
+    const image = await page("pier-report", 2, "/image");
+    expect(image.headers.get("content-type")).toBe("image/png");
+    const png = Buffer.from(await image.arrayBuffer());
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([840, 600]);
+    // The quote's letters are drawn inside its box, and nothing outside the page's lines.
+    expect(await darkShare(png, box)).toBeGreaterThan(0.05);
+    expect(await darkShare(png, { x: 0.05, y: 0.6, width: 0.9, height: 0.3 })).toBe(0);
+
+    const scanned = await (await fetch(`${served.url}/documents/boathouse`)).json();
+    const green = { start: scanned.text.indexOf("green"), end: scanned.text.indexOf("green") + 5 };
+    const scanPage = await (await page("boathouse", 1, `?start=${green.start}&end=${green.end}`)).json();
+    // scannedPage draws its first line a tenth of the card's height from the top and from the left.
+    expect(scanPage.highlights).toHaveLength(1);
+    expect(scanPage.highlights[0].y).toBeGreaterThan(0.07);
+    expect(scanPage.highlights[0].y).toBeLessThan(0.16);
+    expect(scanPage.highlights[0].x).toBeGreaterThan(0.3);
+    expect(Buffer.from(await (await page("boathouse", 1, "/image")).arrayBuffer()).equals(notice)).toBe(true);
+
+    await expectError(await page("pier-report", 3), 404, "not_found");
+    await expectError(await page("pier-report", "first"), 400, "invalid_request");
+    await expectError(await page("pier-report", 1, "?start=9&end=3"), 400, "invalid_request");
+    await expectError(await page("pier-report", 1, `?start=0&end=${text.length + 1}`), 400, "invalid_request");
+    await expectError(await page("lighthouse", 1), 404, "not_found");
+    await expectError(await page("no-such-document", 1, "/image"), 404, "not_found");
   });
 
   it("after a restart, answers from the same documents without rebuilding the index", async () => {

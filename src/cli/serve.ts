@@ -15,6 +15,7 @@ import { joinWorkers, runWorkers } from "../server/workers.js";
 import { createPageRoutes } from "../server/page.js";
 import { ExampleQuestions } from "../server/example-questions.js";
 import type { DocumentLibrary } from "../library.js";
+import { PageImages } from "../ingest/page-images.js";
 import type { BuildProgress } from "../progress.js";
 import { openLibrary } from "../startup.js";
 import { relayClusterMetrics } from "../server/cluster-metrics.js";
@@ -62,6 +63,7 @@ await runCli(async () => {
     maxUploadBytes: config.maxUploadBytes,
     publicUrl: config.publicUrl,
     page: await createPageRoutes(),
+    pageImages: new PageImages(config.reading),
     examples,
   });
   const started = performance.now();

@@ -81,6 +81,12 @@ const MIGRATIONS: string[] = [
      created_at timestamptz NOT NULL,
      last_used_at timestamptz
    );`,
+  // The files of uploaded PDFs and images, whose pages the page view shows (the corpus folder holds the
+  // corpus's own). No foreign key: re-indexing replaces every document row, and the files stay.
+  `CREATE TABLE qa_files (
+     document_id text PRIMARY KEY,
+     bytes bytea NOT NULL
+   );`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

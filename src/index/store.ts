@@ -66,6 +66,11 @@ export interface IndexStore<Index extends CorpusIndex = CorpusIndex> {
   commit(index: Index, change: IndexChange, source: ChangeSource): Promise<Index>;
   /** What makes `index` the index of the corpus folder's `documents` (uploads the store keeps alone stay). */
   corpusDiff(index: Index, documents: SourceDocument[]): Promise<CorpusDiff>;
+  /**
+   * The bytes of the file `document` was read from, where the store keeps it (the corpus folder, the
+   * database); undefined when it keeps none, or the file there is no longer the one that was read.
+   */
+  fileOf(document: SourceDocument): Promise<Uint8Array | undefined>;
   /** Whether an upload named `path` would collide with a file the store keeps that the index does not hold. */
   holdsFile(path: string): boolean;
   /** Whether the index should be rebuilt without what was deleted (the embedded store's graph keeps deleted points). */

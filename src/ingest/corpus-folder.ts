@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, rename, rm } from "node:fs/promises";
+import { mkdir, readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { writeDurably } from "./durable-write.js";
+import type { SourceDocument } from "./types.js";
 
 /** Where an upload is written before it is renamed into the corpus: a hidden folder, which the corpus scan skips. */
 const STAGING = ".uploads";
@@ -13,6 +14,12 @@ export class CorpusFolder {
 
   has(path: string): boolean {
     return existsSync(join(this.dir, path));
+  }
+
+  /** The file `document` was read from; undefined when it is gone or is another now (as far as its size tells). */
+  async fileOf(document: Pick<SourceDocument, "path" | "bytes">): Promise<Buffer | undefined> {
+    const bytes = await readFile(join(this.dir, document.path)).catch(() => undefined);
+    return bytes?.length === document.bytes ? bytes : undefined;
   }
 
   /** Writes a whole file: to a staging file first, then renamed, so no half file is ever read. */

@@ -53,7 +53,7 @@ export async function extractDocument(
 ): Promise<ReadDocument> {
   const format = FORMAT_OF_EXTENSION[extname(path).toLowerCase()];
   if (!format) throw new UnreadableDocumentError(`${extname(path) || "a file without an extension"} is not a format the corpus takes`);
-  const { text, pageStarts, headings, markup, code, ocrPages, title, notice } = await EXTRACTORS[format](bytes, limits, progress);
+  const { text, pageStarts, headings, markup, code, ocrPages, layout, title, notice } = await EXTRACTORS[format](bytes, limits, progress);
   if (text.trim() === "") throw new UnreadableDocumentError("it holds no text");
   const unreadable = unreadableShare(text);
   if (unreadable > MAX_UNREADABLE_SHARE) {
@@ -78,6 +78,7 @@ export async function extractDocument(
     ...(markup ? { markup } : {}),
     ...(code ? { code } : {}),
     ...(ocrPages ? { ocrPages } : {}),
+    ...(layout ? { layout } : {}),
   };
   return { document, ...(notice && { notice }) };
 }

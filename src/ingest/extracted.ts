@@ -1,4 +1,5 @@
 import type { Span } from "../text/span.js";
+import type { PageLayout } from "./page-layout.js";
 
 /** The formats a corpus document can come in. */
 export type DocumentFormat = "text" | "markdown" | "html" | "pdf" | "docx" | "pptx" | "xlsx" | "csv" | "epub" | "image";
@@ -26,6 +27,8 @@ export interface ExtractedText {
   code?: Span[];
   /** The pages read by OCR, when any were. */
   ocrPages?: OcrPageInfo[];
+  /** For a PDF or an image: where each page's text is drawn on the page, for showing a span on the page itself. */
+  layout?: PageLayout[];
   /** The title the file declares (a PDF's metadata, an HTML `<title>`, a Word document's properties), when it has one. */
   title?: string;
   /** Something a reader of the log should know of a file that was read all the same: text that was lost. */

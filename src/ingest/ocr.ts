@@ -4,11 +4,16 @@ import { dirname, join } from "node:path";
 import { createWorker, OEM, type Worker } from "tesseract.js";
 import { DocumentTooLargeError, type OcrSettings } from "./limits.js";
 import { languageModelPath } from "./ocr-languages.js";
+import type { PlacedText } from "./page-layout.js";
 
-/** A page read by OCR: its text (paragraphs separated by a blank line, lines by a line break) and tesseract's mean confidence (0–100). */
+/**
+ * A page read by OCR: its text (paragraphs separated by a blank line, lines by a line break), tesseract's
+ * mean confidence (0–100), and each word with its box on the page (none when the image's size cannot be read).
+ */
 export interface OcrPage {
   text: string;
   confidence: number;
+  words: PlacedText[];
 }
 
 /**
@@ -55,7 +60,22 @@ export class PageReader {
           .join("\n"),
       ),
     );
-    return { text: paragraphs.filter((p) => p !== "").join("\n\n"), confidence: data.confidence };
+    const size = await imageSize(image);
+    const lines = (data.blocks ?? []).flatMap((block) => block.paragraphs.flatMap((paragraph) => paragraph.lines));
+    const words = size
+      ? lines.flatMap((line) =>
+          line.words.map(({ text, bbox }) => ({
+            text,
+            rect: {
+              x: bbox.x0 / size.width,
+              y: bbox.y0 / size.height,
+              width: (bbox.x1 - bbox.x0) / size.width,
+              height: (bbox.y1 - bbox.y0) / size.height,
+            },
+          })),
+        )
+      : [];
+    return { text: paragraphs.filter((p) => p !== "").join("\n\n"), confidence: data.confidence, words };
   }
 
   async close(): Promise<void> {
@@ -94,5 +114,16 @@ export async function readPagesByOcr(
     return pages;
   } finally {
     await reader.close();
+  }
+}
+
+/** An image's size in pixels, as @napi-rs/canvas decodes it (PNG, JPEG, WebP); undefined for one it cannot (TIFF). */
+export async function imageSize(image: Uint8Array): Promise<{ width: number; height: number } | undefined> {
+  const { loadImage } = await import("@napi-rs/canvas");
+  try {
+    const { width, height } = await loadImage(Buffer.from(image));
+    return width > 0 && height > 0 ? { width, height } : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -1,4 +1,5 @@
-import { isMainThread, parentPort, workerData, type Worker } from "node:worker_threads";
+import { isMainThread, parentPort, workerData } from "node:worker_threads";
+import { JobThread } from "../workers/job-thread.js";
 import { startModuleWorker } from "../workers/module-worker.js";
 import { UnreadableDocumentError } from "./extracted.js";
 import type { Progress } from "../progress.js";
@@ -21,89 +22,46 @@ type FromReader =
  * counts from the last page OCR read, so a long scan may take a page's time per page. Call `close` when done.
  */
 export class DocumentReader {
-  private worker?: Worker;
-  private turn: Promise<unknown> = Promise.resolve();
+  private readonly thread: JobThread<ToReader, Extract<FromReader, { ok: boolean }>>;
 
   constructor(
     private readonly limits: ReadingLimits,
     private readonly progress: Progress = () => {},
-  ) {}
+  ) {
+    this.thread = new JobThread(
+      () => startModuleWorker(import.meta.url, { readDocuments: limits }, { resourceLimits: { maxOldGenerationSizeMb: limits.memoryMb } }),
+      limits.timeoutMs,
+    );
+  }
 
   /** The document `bytes` (a file at `path` in the corpus) is; rejects with UnreadableDocumentError or DocumentTooLargeError. */
-  read(path: string, bytes: Uint8Array): Promise<SourceDocument> {
-    const result = this.turn.then(() => this.readNow(path, bytes));
-    this.turn = result.catch(() => {});
-    return result;
-  }
-
-  async close(): Promise<void> {
-    await this.turn;
-    await this.worker?.terminate();
-    this.worker = undefined;
-  }
-
-  private startWorker(): Worker {
-    const worker = startModuleWorker(
-      import.meta.url,
-      { readDocuments: this.limits },
-      { resourceLimits: { maxOldGenerationSizeMb: this.limits.memoryMb } },
-    );
-    // Between files nothing else listens: a thread that fails or ends then must not take the server with it; the next file gets a new one.
-    worker
-      .on("error", () => {})
-      .on("exit", () => {
-        if (this.worker === worker) this.worker = undefined;
-      });
-    return worker;
-  }
-
-  private readNow(path: string, bytes: Uint8Array): Promise<SourceDocument> {
+  async read(path: string, bytes: Uint8Array): Promise<SourceDocument> {
     const { timeoutMs, memoryMb } = this.limits;
-    const worker = (this.worker ??= this.startWorker());
-    worker.ref();
-    return new Promise((resolve, reject) => {
-      const finish = (outcome: SourceDocument | Error, endWorker: boolean) => {
-        clearTimeout(timer);
-        worker.off("message", onMessage).off("error", onError).off("exit", onExit);
-        if (endWorker) {
-          void worker.terminate();
-          this.worker = undefined;
-        } else worker.unref(); // An idle reader must not keep a command-line tool from exiting.
-        if (outcome instanceof Error) reject(outcome);
-        else resolve(outcome);
-      };
-      const onMessage = (message: FromReader) => {
-        if ("ocr" in message) {
-          this.progress({ phase: "ocr", path, ...message.ocr });
-          clearTimeout(timer);
-          timer = startTimer();
-          return;
-        }
-        if (message.ok && message.notice) this.progress({ phase: "read", path, notice: message.notice });
-        if (message.ok) finish(message.document, false);
-        else finish(message.tooLarge ? new DocumentTooLargeError(message.message) : new UnreadableDocumentError(message.message), false);
-      };
-      const onError = (error: Error & { code?: string }) =>
-        finish(
+    const reply = await this.thread.run(
+      { path, bytes },
+      {
+        timedOut: () =>
+          new DocumentTooLargeError(`reading it took longer than the ${seconds(timeoutMs)} a file may take (READ_TIMEOUT_MS)`),
+        failed: (error) =>
           error.code === "ERR_WORKER_OUT_OF_MEMORY"
             ? new DocumentTooLargeError(`reading it needed more than the ${memoryMb} MB of memory a file may take (READ_MEMORY_MB)`)
             : new UnreadableDocumentError(`it cannot be read (${error.message})`),
-          true,
-        );
-      const onExit = (code: number) => finish(new UnreadableDocumentError(`reading it stopped unexpectedly (exit code ${code})`), true);
-      const startTimer = () =>
-        setTimeout(
-          () =>
-            finish(
-              new DocumentTooLargeError(`reading it took longer than the ${seconds(timeoutMs)} a file may take (READ_TIMEOUT_MS)`),
-              true,
-            ),
-          timeoutMs,
-        );
-      let timer = startTimer();
-      worker.on("message", onMessage).on("error", onError).on("exit", onExit);
-      worker.postMessage({ path, bytes } satisfies ToReader);
-    });
+        exited: (code) => new UnreadableDocumentError(`reading it stopped unexpectedly (exit code ${code})`),
+      },
+      (message) => {
+        const news = message as FromReader;
+        if (!("ocr" in news)) return false;
+        this.progress({ phase: "ocr", path, ...news.ocr });
+        return true;
+      },
+    );
+    if (!reply.ok) throw reply.tooLarge ? new DocumentTooLargeError(reply.message) : new UnreadableDocumentError(reply.message);
+    if (reply.notice) this.progress({ phase: "read", path, notice: reply.notice });
+    return reply.document;
+  }
+
+  close(): Promise<void> {
+    return this.thread.close();
   }
 }
 

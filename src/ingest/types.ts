@@ -1,5 +1,6 @@
 import type { Span } from "../text/span.js";
 import type { DocumentFormat, OcrPageInfo } from "./extracted.js";
+import type { PageLayout } from "./page-layout.js";
 
 /**
  * A file of the corpus as this service reads it: every offset points into `text`, which is the file as
@@ -23,6 +24,8 @@ export interface SourceDocument {
   code?: Span[];
   /** For a scan or a photo: the pages whose text was read by OCR, with tesseract's mean confidence in each. */
   ocrPages?: OcrPageInfo[];
+  /** For a PDF or a photo: where each page's text is drawn (see `ExtractedText`). */
+  layout?: PageLayout[];
 }
 
 /** A sentence that may be quoted in an answer. */

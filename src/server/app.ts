@@ -7,7 +7,9 @@ import { ApiKeys } from "./api-keys.js";
 import { clientAddress, trustedProxies } from "./client-address.js";
 import { ApiError, clientErrorOf, errorBody } from "./errors.js";
 import type { DocumentLibrary } from "../library.js";
+import type { PageImages } from "../ingest/page-images.js";
 import { documentRoutes } from "./documents.js";
+import { pageRoutes } from "./pages.js";
 import { ExampleQuestions } from "./example-questions.js";
 import { bodyLimitOf, rateLimitOf } from "./limits.js";
 import { feedbackEntry, MAX_FEEDBACK_BYTES, readFeedback, type FeedbackLog } from "./feedback.js";
@@ -44,6 +46,8 @@ export interface AppOptions {
   examples?: ExampleQuestions;
   /** PUBLIC_URL: where citation links of `/v1` and `/mcp` point; the address each request came to when unset. */
   publicUrl?: string;
+  /** Draws PDF pages for the page view (`/documents/:id/pages/:page/image`); without it no page is shown. */
+  pageImages?: PageImages;
   /** Routes of the chat page, mounted at `/`. */
   page?: Hono;
 }
@@ -99,6 +103,7 @@ export function createApp(options: AppOptions): Hono {
       maxUploadBytes: options.maxUploadBytes ?? 0,
     }),
   );
+  app.route("/documents", pageRoutes({ ready, library: options.library, pageImages: options.pageImages }));
 
   const examples = options.examples ?? new ExampleQuestions();
   app.get("/examples", async (c) => c.json({ questions: await examples.for(ready()) }));

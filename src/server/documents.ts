@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { AskPipeline } from "../answer/ask.js";
 import { byPath } from "../index/manifest.js";
+import { PageImages } from "../ingest/page-images.js";
 import { UnreadableDocumentError } from "../ingest/extracted.js";
 import { SUPPORTED_EXTENSIONS } from "../ingest/formats.js";
 import { DocumentTooLargeError, megabytes } from "../ingest/limits.js";
@@ -51,6 +52,7 @@ export function documentRoutes(options: DocumentRoutesOptions): Hono {
       text: doc.text,
       ...(doc.pageStarts && { pageStarts: doc.pageStarts }),
       ...(doc.ocrPages && { ocrPages: doc.ocrPages }),
+      pageView: PageImages.shows(doc),
     });
   });
 

@@ -6,7 +6,7 @@ import { buildPage, type PageAsset } from "../ui/build.js";
  * defence should document text ever reach the DOM as HTML.
  */
 const CONTENT_SECURITY_POLICY =
-  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data: blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /** The chat page at `/`, compiled once here and then served from memory. */
 export async function createPageRoutes(): Promise<Hono> {

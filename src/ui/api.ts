@@ -1,5 +1,7 @@
 import type { AskResponse, Citation, HistoryTurn } from "../answer/types.js";
+import type { PageRect } from "../ingest/page-layout.js";
 import type { SourceDocument } from "../ingest/types.js";
+import type { Span } from "../text/span.js";
 import type { RankedPassage } from "../retrieve/hybrid.js";
 import { readServerSentEvents } from "./sse.js";
 
@@ -69,8 +71,32 @@ export async function streamAnswer(
   throw new ApiFailure("The answer ended before it was complete. Try again.");
 }
 
-export async function fetchDocument(id: string): Promise<SourceDocument> {
+/** `GET /documents/:id`: the document, and whether its pages can be shown as they look (a PDF, a photo). */
+export interface ShownDocument extends SourceDocument {
+  pageView?: boolean;
+}
+
+export async function fetchDocument(id: string): Promise<ShownDocument> {
   return (await request(`/documents/${encodeURIComponent(id)}`)).json();
+}
+
+/** `GET /documents/:id/pages/:page`: a page's shape, where its picture is, and the boxes of a span on it. */
+export interface PageOfDocument {
+  page: number;
+  pages: number;
+  width?: number;
+  height?: number;
+  image: string;
+  highlights: PageRect[];
+}
+
+export async function fetchPage(id: string, page: number, span: Span): Promise<PageOfDocument> {
+  return (await request(`/documents/${encodeURIComponent(id)}/pages/${page}?start=${span.start}&end=${span.end}`)).json();
+}
+
+/** A page's picture, fetched with the page's API key (an <img> could not send one). */
+export async function fetchPageImage(path: string): Promise<Blob> {
+  return (await request(path)).blob();
 }
 
 export async function fetchDocuments(): Promise<DocumentList> {

@@ -1,8 +1,8 @@
 import type { Citation } from "../answer/types.js";
-import type { SourceDocument } from "../ingest/types.js";
-import { ApiFailure, fetchDocument } from "./api.js";
+import { ApiFailure, fetchDocument, type ShownDocument } from "./api.js";
 import { byId, h } from "./dom.js";
 import { renderDocument } from "./document-view.js";
+import { PageView } from "./page-view.js";
 
 /** A span to show, with the text it held when the answer was given: a citation, or one of the closest passages. */
 export type SourceSpan = Pick<Citation, "documentId" | "title" | "start" | "end" | "quote">;
@@ -35,8 +35,15 @@ export class SourcePanel {
   private readonly next = byId<HTMLButtonElement>("source-next");
   private readonly warning = byId<HTMLParagraphElement>("source-warning");
   private readonly text = byId<HTMLDivElement>("source-text");
+  private readonly views = byId<HTMLDivElement>("source-views");
+  private readonly textButton = byId<HTMLButtonElement>("source-view-text");
+  private readonly pageButton = byId<HTMLButtonElement>("source-view-page");
+  private readonly pages = byId<HTMLDivElement>("source-page");
+  private readonly pageView = new PageView(this.pages);
+  /** Whether the reader chose to see the page as it looks: kept from one source to the next while they have a page view. */
+  private showPages = false;
   // One request per document, shared by every span into it.
-  private readonly documents = new Map<string, Promise<SourceDocument>>();
+  private readonly documents = new Map<string, Promise<ShownDocument>>();
   private kind: SpanKind = "citations";
   private spans: SourceSpan[] = [];
   private current = 0;
@@ -57,6 +64,8 @@ export class SourcePanel {
     this.previous.addEventListener("click", () => this.step(-1));
     this.next.addEventListener("click", () => this.step(1));
     byId("source-close").addEventListener("click", () => this.close());
+    this.textButton.addEventListener("click", () => this.choosePages(false));
+    this.pageButton.addEventListener("click", () => this.choosePages(true));
     this.panel.addEventListener("keydown", (event) => {
       if (event.key === "Escape") this.close();
     });
@@ -83,6 +92,7 @@ export class SourcePanel {
   close(): void {
     if (this.panel.hidden) return;
     this.panel.hidden = true;
+    this.pageView.letGo();
     document.body.classList.remove("source-open");
     this.coverChat();
     if (this.inHistory) {
@@ -100,6 +110,12 @@ export class SourcePanel {
   /** Drops the documents read so far: one uploaded again under the same name has a new text. */
   forgetDocuments(): void {
     this.documents.clear();
+  }
+
+  private choosePages(pages: boolean): void {
+    if (this.showPages === pages) return;
+    this.showPages = pages;
+    this.show(this.current);
   }
 
   private step(delta: number): void {
@@ -122,6 +138,9 @@ export class SourcePanel {
     this.heading.textContent = span.title;
     this.path.textContent = "";
     this.warning.hidden = true;
+    this.views.hidden = true;
+    this.pages.hidden = true;
+    this.text.hidden = false;
     this.text.setAttribute("aria-busy", "true");
     this.text.replaceChildren(h("p", { class: "muted" }, "Loading the document…"));
     this.load(span.documentId).then(
@@ -138,13 +157,13 @@ export class SourcePanel {
     );
   }
 
-  private load(id: string): Promise<SourceDocument> {
+  private load(id: string): Promise<ShownDocument> {
     let doc = this.documents.get(id);
     if (!doc) this.documents.set(id, (doc = fetchDocument(id)));
     return doc;
   }
 
-  private render(doc: SourceDocument, span: SourceSpan): void {
+  private render(doc: ShownDocument, span: SourceSpan): void {
     this.heading.textContent = doc.title;
     this.path.textContent = doc.path;
     this.text.removeAttribute("aria-busy");
@@ -153,6 +172,16 @@ export class SourcePanel {
     if (marks.map((mark) => mark.textContent).join("") !== span.quote) {
       this.warning.textContent = "The document has changed since this answer: the highlighted text no longer matches the quote.";
       this.warning.hidden = false;
+    }
+    this.views.hidden = !doc.pageView;
+    const pages = this.showPages && doc.pageView === true;
+    this.textButton.setAttribute("aria-pressed", String(!pages));
+    this.pageButton.setAttribute("aria-pressed", String(pages));
+    this.text.hidden = pages;
+    this.pages.hidden = !pages;
+    if (pages) {
+      void this.pageView.show(doc, span, () => this.spans[this.current] === span && !this.pages.hidden);
+      return;
     }
     const first = marks[0];
     if (!first) return;

@@ -162,6 +162,48 @@ describe("the Documents drawer, on a server that takes uploads", () => {
     await page.close();
   });
 
+  for (const [screen, options] of Object.entries(SCREENS)) {
+    it(`shows a citation on the PDF's page as it looks, boxed where it is drawn, and keeps that view (${screen})`, async () => {
+      const page = await browser.newPage(options);
+      await page.goto(admin.url);
+      await ask(page, QUESTION);
+      const done = await askApi(admin.url, QUESTION);
+      const citation = done.citations.find((c) => c.title === REPORT_TITLE)!;
+      expect(citation, JSON.stringify(done)).toBeDefined();
+      await page.getByRole("button", { name: `[${citation.id}]`, exact: true }).click();
+      await page.locator("#source-panel mark").waitFor();
+      const views = page.getByRole("group", { name: "Show the source as" });
+      await expect(views.getByRole("button", { name: "Text" }).getAttribute("aria-pressed")).resolves.toBe("true");
+      await views.getByRole("button", { name: "Page" }).click();
+
+      const sheet = page.locator("#source-page .page-sheet");
+      await expect.poll(() => sheet.count(), { timeout: 15_000 }).toBe(1);
+      await expect(page.locator("#source-text").isHidden()).resolves.toBe(true);
+      await expect(sheet.locator("figcaption").textContent()).resolves.toBe("Page 2 of 2, the quote boxed");
+      const image = sheet.getByRole("img", { name: `Page 2 of ${REPORT_TITLE}` });
+      await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(840);
+      // pdfOf draws the quote's line 24 points from the left of a 420-point page, its baseline 244 points up 300.
+      const [paper, box] = await Promise.all([image.boundingBox(), sheet.locator(".page-highlight").first().boundingBox()]);
+      expect((box!.x - paper!.x) / paper!.width).toBeCloseTo(24 / 420, 2);
+      const top = (box!.y - paper!.y) / paper!.height;
+      expect(top).toBeGreaterThan(0.13);
+      expect(top).toBeLessThan(0.17);
+      expect(box!.width / paper!.width).toBeGreaterThan(0.3);
+      expect(box!.x + box!.width).toBeLessThanOrEqual(paper!.x + paper!.width + 1);
+      await expect(page.locator(".page-highlight").first().isVisible()).resolves.toBe(true);
+      await screenshot(page, `${screen}-pdf-page-view`);
+
+      // The choice stays for the next source opened, and Text brings the text back.
+      await page.locator("#source-close").click();
+      await page.getByRole("button", { name: `[${citation.id}]`, exact: true }).click();
+      await expect.poll(() => sheet.count(), { timeout: 15_000 }).toBe(1);
+      await views.getByRole("button", { name: "Text" }).click();
+      await expect(page.locator("#source-panel mark").textContent()).resolves.toBe(citation.quote);
+      await expect(page.locator("#source-page").isHidden()).resolves.toBe(true);
+      await page.close();
+    });
+  }
+
   it("refuses an unsupported and a too large file before sending them, shows the server's reason for a corrupt one, and adds nothing (375 px)", async () => {
     const notes: PickedFile = {
       name: "notes.odt",

@@ -91,6 +91,10 @@ export class FileIndexStore implements IndexStore<FilesIndex> {
     return diffCorpus(index, documents);
   }
 
+  async fileOf(document: SourceDocument): Promise<Uint8Array | undefined> {
+    return this.corpus.fileOf(document);
+  }
+
   holdsFile(path: string): boolean {
     return this.corpus.has(path);
   }

@@ -12,7 +12,7 @@ import type { CorpusIndex, StoreVersion } from "../corpus-index.js";
 import { INDEX_FORMAT_VERSION, sha256 } from "../manifest.js";
 import type { Progress } from "../../progress.js";
 import { StoreUnavailableError } from "../../database/unavailable.js";
-import type { ChangeSource, DocumentOrigin, IndexStore, OpenOptions } from "../store.js";
+import type { ChangeSource, DocumentFile, DocumentOrigin, IndexStore, OpenOptions } from "../store.js";
 import { PostgresKeywords, TERMS_SQL } from "./keywords.js";
 import { PostgresPassageVectors } from "./vectors.js";
 
@@ -185,15 +185,21 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
     });
   }
 
-  /** An upload's files are not kept: the database holds each document's text, which is what is cited. */
-  async commit(index: DatabaseIndex, change: IndexChange, { origin }: ChangeSource): Promise<DatabaseIndex> {
+  /**
+   * The database holds each document's text, which is what is cited; of an upload's files it keeps those
+   * whose pages the page view shows (PDFs, images), and lets go of a removed or replaced document's.
+   */
+  async commit(index: DatabaseIndex, change: IndexChange, source: ChangeSource): Promise<DatabaseIndex> {
+    const { origin } = source;
     const dimensions = index.manifest.embeddings.dimensions || dimensionsOf(change.added);
     const version = await this.write(async (client, current) => {
       if (current !== savedVersion(index)) throw new IndexMovedError("the database was changed by another server since it was read");
       const replaced = [...change.removed, ...change.added.map((a) => a.document.id)];
       await countTerms(client, replaced, -1);
       await client.query("DELETE FROM qa_documents WHERE id = ANY($1)", [replaced]);
+      await client.query("DELETE FROM qa_files WHERE document_id = ANY($1)", [replaced]);
       for (const document of change.added) await insertDocument(client, document, origin);
+      if (source.origin === "upload") await insertPagedFiles(client, change, source.files);
       await countTerms(
         client,
         change.added.map((a) => a.document.id),
@@ -209,6 +215,13 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
     const origins = await this.origins();
     const diff = diffCorpus(index, documents);
     return { ...diff, removed: diff.removed.filter((id) => origins.get(id) !== "upload") };
+  }
+
+  async fileOf(document: SourceDocument): Promise<Uint8Array | undefined> {
+    const { rows } = await reaching(() =>
+      this.pool.query<{ bytes: Buffer }>("SELECT bytes FROM qa_files WHERE document_id = $1", [document.id]),
+    );
+    return rows[0]?.bytes ?? this.corpus.fileOf(document);
   }
 
   /** A file of the corpus folder that was left out (unreadable) keeps its name, as with the embedded store. */
@@ -343,6 +356,14 @@ async function countTerms(client: pg.PoolClient, documents: string[], sign: 1 | 
     [documents, sign],
   );
   if (sign < 0) await client.query("DELETE FROM qa_terms WHERE passages <= 0");
+}
+
+/** Keeps the files of `change`'s added documents that have pages to show. */
+async function insertPagedFiles(client: pg.PoolClient, change: IndexChange, files: DocumentFile[]): Promise<void> {
+  for (const { document } of change.added) {
+    const file = document.layout && files.find((f) => f.path === document.path);
+    if (file) await client.query("INSERT INTO qa_files (document_id, bytes) VALUES ($1, $2)", [document.id, file.bytes]);
+  }
 }
 
 /** Writes one document with its passages (vector and terms) and sentences (vector). */
