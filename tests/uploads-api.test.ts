@@ -380,9 +380,11 @@ describe("adding documents through the API", () => {
       ["construction was delayed by two winters.", "The foghorn of Kestrel Bay sounds every thirty seconds."],
     ]);
     const notice = scannedPage(["The Kestrel Bay boathouse is painted green every April."], CARD);
+    const scan = await scannedPdf([["The Kestrel Bay slipway was lengthened by nine metres in 1962."]], CARD);
     for (const file of [
       { name: "pier-report.pdf", content: pdf },
       { name: "boathouse.png", content: notice },
+      { name: "slipway-scan.pdf", content: scan },
     ])
       expect((await upload(served.url, [file])).status, file.name).toBe(201);
     const page = async (id: string, n: number | string, span = "") => fetch(`${served.url}/documents/${id}/pages/${n}${span}`);
@@ -424,6 +426,14 @@ describe("adding documents through the API", () => {
     expect(scanPage.highlights[0].y).toBeLessThan(0.16);
     expect(scanPage.highlights[0].x).toBeGreaterThan(0.3);
     expect(Buffer.from(await (await page("boathouse", 1, "/image")).arrayBuffer()).equals(notice)).toBe(true);
+
+    // A scanned PDF's page is drawn from its picture, and OCR's word boxes lie over the ink of their words.
+    const slipway = await (await fetch(`${served.url}/documents/slipway-scan`)).json();
+    const year = { start: slipway.text.indexOf("1962"), end: slipway.text.indexOf("1962") + 4 };
+    const [yearBox] = (await (await page("slipway-scan", 1, `?start=${year.start}&end=${year.end}`)).json()).highlights;
+    const drawn = Buffer.from(await (await page("slipway-scan", 1, "/image")).arrayBuffer());
+    expect(await darkShare(drawn, yearBox)).toBeGreaterThan(0.1);
+    expect(await darkShare(drawn, { ...yearBox, y: yearBox.y + 3 * yearBox.height })).toBeLessThan(0.02);
 
     await expectError(await page("pier-report", 3), 404, "not_found");
     await expectError(await page("pier-report", "first"), 400, "invalid_request");
