@@ -50,7 +50,14 @@ describe("document ids", () => {
     for (const doc of documents) {
       const response = await app.request(`/documents/${encodeURIComponent(doc.id)}`);
       expect(response.status).toBe(200);
-      expect(await response.json()).toEqual({ id: doc.id, title: doc.title, path: doc.path, format: doc.format, text: doc.text });
+      expect(await response.json()).toEqual({
+        id: doc.id,
+        title: doc.title,
+        path: doc.path,
+        format: doc.format,
+        text: doc.text,
+        pageView: false,
+      });
     }
   });
 

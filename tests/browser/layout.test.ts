@@ -83,8 +83,9 @@ describe("the page's files", () => {
     });
     console.log(`chat page: ${bytes} bytes of html+css+js, loaded in ${loadMs.toFixed(0)} ms`);
     // 53.0 KB with how sure an answer is, the wait for the index, Markdown, Regenerate, Edit and Export (17.8 KB gzipped);
-    // 59.6 KB with the list of kept conversations. The bound stops it growing unnoticed.
-    expect(bytes).toBeLessThan(61_000);
+    // 59.6 KB with the list of kept conversations; 63.7 KB with the page view of PDFs and photos. The bound
+    // stops it growing unnoticed.
+    expect(bytes).toBeLessThan(65_000);
     expect(loadMs).toBeLessThan(2_000);
     await page.close();
   });
