@@ -42,6 +42,7 @@ const schema = z
     PROMPTS_DIR: z.preprocess(blankAsUnset, z.string().default("prompts")),
     RETRIEVE_K: z.preprocess(blankAsUnset, number(8).pipe(z.number().int().min(1).max(50))),
     EMBED_THREADS: z.preprocess(blankAsUnset, number(availableParallelism()).pipe(z.number().int().min(1).max(64))),
+    EMBED_REQUESTS: z.preprocess(blankAsUnset, number(4).pipe(z.number().int().min(1).max(64))),
     CHUNK_MAX_CHARS: z.preprocess(blankAsUnset, number(1200).pipe(z.number().int().min(200))),
     ANSWER_SCORER: z.preprocess(blankAsUnset, z.string().default("models/answer-scorer.json")),
     ANSWER_MIN_CONFIDENCE: z.preprocess(blankAsUnset, z.coerce.number().min(0).max(1).optional()),
@@ -134,6 +135,8 @@ export interface Config {
   };
   /** Worker threads that embed a build's texts with the local encoder, each on a core of its own. */
   embedThreads: number;
+  /** Requests a build has in flight at once to an OpenAI-compatible embedding model. */
+  embedRequests: number;
   retrieveK: number;
   chunkMaxChars: number;
   /** The learned scorer of the extractive answerer, as `npm run train` writes it. */
@@ -190,6 +193,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
       promptsDir: resolve(s.PROMPTS_DIR),
     },
     embedThreads: s.EMBED_THREADS,
+    embedRequests: s.EMBED_REQUESTS,
     retrieveK: s.RETRIEVE_K,
     chunkMaxChars: s.CHUNK_MAX_CHARS,
     answerScorer: resolve(s.ANSWER_SCORER),

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { readDataset } from "../eval/dataset.js";
-import { percentile } from "../eval/metrics.js";
+import { askUnderLoad } from "./ask-under-load.js";
 import { buildServer, startBenchServer } from "./compiled-server.js";
 import { runCli, UsageError } from "./run.js";
 
@@ -36,8 +36,8 @@ await runCli(async (args) => {
     for (const workers of counts) {
       const server = await startBenchServer({ WORKERS: String(workers), DATA_DIR: dataDir });
       try {
-        await load(server.url, questions, concurrency, 2); // warm-up: every process loads and answers once or more
-        const result = await load(server.url, questions, concurrency, seconds);
+        await askUnderLoad(server.url, questions, concurrency, 2); // warm-up: every process loads and answers once or more
+        const result = await askUnderLoad(server.url, questions, concurrency, seconds);
         rows.push({ workers, ...result });
         console.error(`${workers} process(es): ${result.perSecond.toFixed(1)} req/s`);
       } finally {
@@ -57,34 +57,3 @@ await runCli(async (args) => {
     );
   }
 });
-
-/** `concurrency` clients asking `questions` in turn, back to back, for `seconds`. */
-async function load(url: string, questions: string[], concurrency: number, seconds: number) {
-  const latencies: number[] = [];
-  let failed = 0;
-  let next = 0;
-  const until = performance.now() + seconds * 1000;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < until) {
-        const question = questions[next++ % questions.length]!;
-        const sent = performance.now();
-        try {
-          const response = await fetch(`${url}/ask`, {
-            method: "POST",
-            headers: { "content-type": "application/json" },
-            body: JSON.stringify({ question }),
-          });
-          await response.arrayBuffer();
-          if (!response.ok) failed++;
-        } catch {
-          failed++;
-        }
-        latencies.push(performance.now() - sent);
-      }
-    }),
-  );
-  const elapsed = (performance.now() - started) / 1000;
-  return { perSecond: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), failed };
-}

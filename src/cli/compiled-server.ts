@@ -12,6 +12,8 @@ export function buildServer(): void {
 /** A server a benchmark started, and how to stop it (SIGTERM, then waits for it to exit). */
 export interface BenchServer {
   url: string;
+  /** The server's process id, for reading its memory. */
+  pid: number;
   stop: () => Promise<void>;
 }
 
@@ -39,7 +41,7 @@ export async function startBenchServer(env: Record<string, string>, command: str
       (r) => r.json(),
       () => undefined,
     );
-    if (health?.status === "ready") return { url, stop };
+    if (health?.status === "ready") return { url, pid: child.pid!, stop };
     await new Promise((done) => setTimeout(done, 100));
   }
   const code = child.exitCode;

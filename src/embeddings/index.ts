@@ -33,7 +33,12 @@ export function createEmbeddings(config: Config): EmbeddingModel {
       maxRetries: config.llm.maxRetries,
       timeout: config.llm.timeoutMs,
     });
-    return { provider: "openai", model: config.embeddings.model, embeddings, openBulk: () => oneAtATime(embeddings) };
+    return {
+      provider: "openai",
+      model: config.embeddings.model,
+      embeddings,
+      openBulk: () => ({ embeddings, concurrency: config.embedRequests, close: async () => {} }),
+    };
   }
   queryEncoder ??= new EncoderThreads(1);
   const embeddings = queryEncoder;
