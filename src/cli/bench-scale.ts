@@ -12,7 +12,7 @@ import { askUnderLoad } from "./ask-under-load.js";
 import { buildServer, startBenchServer, type BenchServer } from "./compiled-server.js";
 import { runCli, UsageError } from "./run.js";
 
-const USAGE = "npm run bench:scale -- [--mb 1,5,20] [--store pgvector|hnsw] [--questions 50]";
+const USAGE = "npm run bench:scale -- [--mb 1,5,20] [--store pgvector|hnsw] [--questions 50] [--latency-ms 0]";
 
 /** The clients of the memory-under-load measure, as the issue that asked for this benchmark set them. */
 const CLIENTS = 16;
@@ -21,7 +21,7 @@ const LOAD_SECONDS = 10;
 /**
  * How the server's build time, memory, restart and answers grow with the corpus. For each size it writes
  * that many megabytes of varied WordNet prose, starts an OpenAI-compatible embedding stand-in on loopback
- * (deterministic vectors, answered at once, so the time left is the service's own) and the compiled server
+ * (deterministic vectors, answered at once unless `--latency-ms` says, so the time left is the service's own) and the compiled server
  * over it, on the database store (PGlite on loopback, or DATABASE_URL when set: it is emptied first) or the
  * embedded one; then measures the build, resident memory at rest and under 16 clients, `/ask` latency, a
  * restart with nothing changed, the store's size, and checks every citation against its document's text.
@@ -34,13 +34,16 @@ await runCli(async (args) => {
       mb: { type: "string", default: "1,5" },
       store: { type: "string", default: "pgvector" },
       questions: { type: "string", default: "50" },
+      "latency-ms": { type: "string", default: "0" },
     },
   });
+  const latencyMs = Number(values["latency-ms"]);
   const sizes = values.mb.split(",").map(Number);
   const questionCount = Number(values.questions);
-  if (sizes.some((mb) => !(mb > 0)) || !["pgvector", "hnsw"].includes(values.store) || !(questionCount > 0)) throw new UsageError(USAGE);
+  if (sizes.some((mb) => !(mb > 0)) || !["pgvector", "hnsw"].includes(values.store) || !(questionCount > 0) || !(latencyMs >= 0))
+    throw new UsageError(USAGE);
   buildServer();
-  const standIn = await startEmbeddingStandIn();
+  const standIn = await startEmbeddingStandIn(latencyMs);
   const rows: Row[] = [];
   try {
     rows.push(await measure("the article", undefined, values.store, standIn, questionCount));
@@ -107,7 +110,7 @@ async function measure(
     const started = performance.now();
     let server: BenchServer = await startBenchServer(env);
     const buildMs = performance.now() - started;
-    const embedderMs = standIn.served().busyMs - before.busyMs;
+    const embedderMs = standIn.served().waitedMs - before.waitedMs;
     try {
       const documents = (await (await fetch(`${server.url}/documents`)).json()).documents as { id: string; passages: number }[];
       const questions = await questionsFrom(server.url, documents, questionCount);

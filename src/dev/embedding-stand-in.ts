@@ -11,18 +11,27 @@ import type { AddressInfo } from "node:net";
 export interface EmbeddingStandIn {
   /** What OPENAI_BASE_URL should be. */
   baseUrl: string;
-  /** How many texts it has embedded, and the milliseconds it spent answering, so far. */
-  served(): { texts: number; requests: number; busyMs: number };
+  /**
+   * How many texts and requests it has answered so far, and for how many milliseconds at least one request
+   * was in flight (arrived, not yet answered): the time a build spent waiting on the embedder.
+   */
+  served(): { texts: number; requests: number; waitedMs: number };
   close(): Promise<void>;
 }
 
 /** The vectors' dimensions: as many as a small model's, so the stores hold what they would. */
 export const STAND_IN_DIMENSIONS = 256;
 
-export async function startEmbeddingStandIn(): Promise<EmbeddingStandIn> {
+/**
+ * Starts the stand-in; each answer waits `latencyMs` first (0: none), as a hosted model's round trip
+ * would, to show what requests in flight at once (EMBED_REQUESTS) buy.
+ */
+export async function startEmbeddingStandIn(latencyMs = 0): Promise<EmbeddingStandIn> {
   let texts = 0;
   let requests = 0;
-  let busyMs = 0;
+  let waitedMs = 0;
+  let inFlight = 0;
+  let since = 0;
   const directions = new Map<string, Float32Array>();
   const directionOf = (word: string): Float32Array => {
     let direction = directions.get(word);
@@ -48,10 +57,14 @@ export async function startEmbeddingStandIn(): Promise<EmbeddingStandIn> {
     return Array.from(sum, (x) => x / norm);
   };
   const server: Server = createServer((request, response) => {
+    if (inFlight++ === 0) since = performance.now();
+    response.on("close", () => {
+      if (--inFlight === 0) waitedMs += performance.now() - since;
+    });
     let body = "";
     request.on("data", (chunk: Buffer) => (body += chunk.toString()));
-    request.on("end", () => {
-      const started = performance.now();
+    request.on("end", () => setTimeout(answer, latencyMs));
+    const answer = () => {
       if (request.method !== "POST" || !request.url?.endsWith("/embeddings")) {
         response.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: "not found" } }));
         return;
@@ -64,14 +77,13 @@ export async function startEmbeddingStandIn(): Promise<EmbeddingStandIn> {
       response
         .writeHead(200, { "content-type": "application/json" })
         .end(JSON.stringify({ object: "list", data, model, usage: { prompt_tokens: 0, total_tokens: 0 } }));
-      busyMs += performance.now() - started;
-    });
+    };
   });
   await new Promise<void>((listening) => server.listen(0, "127.0.0.1", listening));
   const { port } = server.address() as AddressInfo;
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,
-    served: () => ({ texts, requests, busyMs }),
+    served: () => ({ texts, requests, waitedMs }),
     close: () =>
       new Promise((closed) => {
         server.close(() => closed());
