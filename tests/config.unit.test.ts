@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../src/config.js";
+import { createEmbeddings } from "../src/embeddings/index.js";
 import { settingNames } from "./support/setting-names.js";
 
 describe("settings", () => {
@@ -24,6 +25,13 @@ describe("settings", () => {
     expect(() => loadConfig({ OPENAI_BASE_URL: "not a url" })).toThrow(/OPENAI_BASE_URL/);
     expect(() => loadConfig({ WORKERS: "0" })).toThrow(/WORKERS/);
     expect(() => loadConfig({ MAX_UPLOAD_BYTES: "-1" })).toThrow(/MAX_UPLOAD_BYTES/);
+    expect(() => loadConfig({ EMBED_REQUESTS: "0" })).toThrow(/EMBED_REQUESTS/);
+  });
+
+  it("have a build send EMBED_REQUESTS requests at once to an OpenAI-compatible embedding model, 4 unless told", () => {
+    const hosted = { EMBEDDINGS_PROVIDER: "openai", OPENAI_BASE_URL: "http://127.0.0.1:9/v1" };
+    expect(createEmbeddings(loadConfig(hosted)).openBulk(10_000).concurrency).toBe(4);
+    expect(createEmbeddings(loadConfig({ ...hosted, EMBED_REQUESTS: "8" })).openBulk(10_000).concurrency).toBe(8);
   });
 
   it("keep the index in files unless told to use a Postgres database, which then needs its URL", () => {
