@@ -1,3 +1,4 @@
+import type { Span } from "../text/span.js";
 import type { EmbeddingModel } from "../embeddings/index.js";
 import { splitDocument, type ChunkingSettings } from "../ingest/passages.js";
 import type { Passage, Sentence, SourceDocument } from "../ingest/types.js";
@@ -73,11 +74,11 @@ export function indexAfter<Index extends CorpusIndex>(index: Index, change: Inde
   let sentenceVectors = index.sentenceVectors;
   for (const added of change.added) {
     documents.set(added.document.id, added.document);
-    const own = added.sentences.map((s, i): Sentence => ({ ...s, index: sentences.length + i }));
+    const own = added.sentences.map((s, i): Sentence => ({ ...s, index: sentences.length + i, text: textIn(added.document, s) }));
     for (const sentence of own) sentences.push(sentence);
     documentSentences.set(added.document.id, own);
     sentenceVectors = appendRows(sentenceVectors, added.sentenceVectors);
-    for (const passage of added.passages) passages.set(passage.id, passage);
+    for (const passage of added.passages) passages.set(passage.id, { ...passage, text: textIn(added.document, passage) });
   }
   const manifest = {
     ...index.manifest,
@@ -85,6 +86,16 @@ export function indexAfter<Index extends CorpusIndex>(index: Index, change: Inde
     documents: manifestDocuments(documents.values()),
   };
   return { ...index, manifest, documents, passages, documentSentences, sentenceVectors };
+}
+
+/**
+ * `span`'s text (a passage's or a sentence's) as a slice of its document's: V8 keeps a slice of 13 characters
+ * or more as a view of the document's string, so each text is held once rather than three times (as read
+ * back, each is a copy of its own). Should they differ, the span's own text stays.
+ */
+export function textIn(document: SourceDocument, span: Span & { text: string }): string {
+  const slice = document.text.slice(span.start, span.end);
+  return slice === span.text ? slice : span.text;
 }
 
 /** The ids of the documents `change` takes out of an index: those it removes, and those it replaces. */

@@ -227,7 +227,7 @@ export function candidatesOf(passages: RankedPassage[], data: SentenceData): Can
 export function featureRows(question: AnalyzedQuestion, candidates: Candidate[], resources: FeatureResources): number[][] {
   const { data } = resources;
   const base = candidates.map((c) => {
-    const own = data.sentenceTermSets[c.sentence.index]!;
+    const own = data.termSetOf(c.sentence);
     const around = data.passageTerms.get(c.passage.id)!;
     const inSentence = question.terms.map((t) => termMatch(t, own, resources));
     const inPassage = question.terms.map((t) => termMatch(t, around, resources));
@@ -246,7 +246,7 @@ export function featureRows(question: AnalyzedQuestion, candidates: Candidate[],
       inSentence,
       inPassage,
       inWindow,
-      semantic: dot(question.vector, data.sentenceVectors[c.sentence.index]!),
+      semantic: dot(question.vector, data.sentenceVector(c.sentence)),
     };
   });
   const weighted = (values: number[]) =>

@@ -12,10 +12,10 @@ const SLICE = 1000;
 /** The parts of SentenceData that every version of an index shares, growing as documents are added. */
 interface SharedData {
   vocabulary: Map<string, string>;
+  /** Each term once: every sentence's terms are these strings, not copies of them (a million copies at 20 MB of text). */
+  terms: Map<string, string>;
   termVectors: Map<string, Float32Array>;
   sentenceTerms: string[][];
-  sentenceTermSets: Set<string>[];
-  sentenceVectors: Float32Array[];
   passageTerms: Map<string, Set<string>>;
   passageVectors: Map<string, Float32Array>;
   passageSentences: Map<string, Sentence[]>;
@@ -35,9 +35,6 @@ export class SentenceData {
   readonly termVectors: Map<string, Float32Array>;
   /** The content terms of each sentence, in order (by `Sentence.index`). */
   readonly sentenceTerms: string[][];
-  readonly sentenceTermSets: Set<string>[];
-  /** Unit-length embedding of each sentence, by `Sentence.index`. */
-  readonly sentenceVectors: Float32Array[];
   /** The content terms of each passage with its heading, by passage id. */
   readonly passageTerms: Map<string, Set<string>>;
   /** The unit mean of each passage's sentence vectors, by passage id: the paragraph's meaning. */
@@ -47,6 +44,7 @@ export class SentenceData {
   /** How rare each term is among the current documents' sentences. */
   readonly idf: TermStatistics;
   private readonly kinds: Map<number, Map<AnswerKind, string[]>>;
+  private readonly terms: Map<string, string>;
 
   private constructor(
     readonly index: CorpusIndex,
@@ -55,10 +53,9 @@ export class SentenceData {
   ) {
     ({
       vocabulary: this.vocabulary,
+      terms: this.terms,
       termVectors: this.termVectors,
       sentenceTerms: this.sentenceTerms,
-      sentenceTermSets: this.sentenceTermSets,
-      sentenceVectors: this.sentenceVectors,
       passageTerms: this.passageTerms,
       passageVectors: this.passageVectors,
       passageSentences: this.passageSentences,
@@ -76,10 +73,9 @@ export class SentenceData {
       index,
       {
         vocabulary: new Map(),
+        terms: new Map(),
         termVectors: new Map(),
         sentenceTerms: [],
-        sentenceTermSets: [],
-        sentenceVectors: [],
         passageTerms: new Map(),
         passageVectors: new Map(),
         passageSentences: new Map(),
@@ -100,7 +96,7 @@ export class SentenceData {
     const changed = (from: Map<string, Sentence[]>, to: Map<string, Sentence[]>) =>
       [...from].filter(([id, sentences]) => to.get(id) !== sentences).flatMap(([, sentences]) => sentences);
     const removed = changed(this.index.documentSentences, index.documentSentences);
-    this.idf.remove(removed.map((s) => this.sentenceTermSets[s.index]!));
+    this.idf.remove(removed.map((s) => this.termSetOf(s)));
     // A replaced document's passages keep their ids: each version keeps its own passage entries, so a
     // question still answered from this one reads the sentences it retrieved. The rest is shared: sentences
     // have positions of their own, and terms and their vectors only grow.
@@ -122,39 +118,34 @@ export class SentenceData {
   /** Reads `sentences` (whole passages of this index), in slices with a turn of the event loop between them. */
   private async add(sentences: Sentence[]): Promise<void> {
     const { index } = this;
-    const dimensions = index.manifest.embeddings.dimensions;
     const newTerms = new Set<string>();
-    const termsOf = (text: string) => {
-      const words = contentWords(text);
-      for (const { term, word } of words) {
-        if (!this.vocabulary.has(term)) {
-          this.vocabulary.set(term, word);
-          newTerms.add(term);
-        }
-      }
-      return words.map((w) => w.term);
-    };
+    const termsOf = (text: string) =>
+      contentWords(text).map(({ term, word }) => {
+        const known = this.terms.get(term);
+        if (known !== undefined) return known;
+        this.terms.set(term, term);
+        this.vocabulary.set(term, word);
+        newTerms.add(term);
+        return term;
+      });
     const slice = async (done: number) => {
       if (done % SLICE === 0) await nextTurn();
     };
     const passages = new Map<string, Sentence[]>();
     for (const [i, sentence] of sentences.entries()) {
-      const terms = termsOf(sentence.text);
-      this.sentenceTerms[sentence.index] = terms;
-      this.sentenceTermSets[sentence.index] = new Set(terms);
-      this.sentenceVectors[sentence.index] = index.sentenceVectors.subarray(sentence.index * dimensions, (sentence.index + 1) * dimensions);
+      this.sentenceTerms[sentence.index] = termsOf(sentence.text);
       const own = passages.get(sentence.passageId) ?? [];
       own.push(sentence);
       passages.set(sentence.passageId, own);
       await slice(i + 1);
     }
-    this.idf.add(sentences.map((s) => this.sentenceTermSets[s.index]!));
+    this.idf.add(sentences.map((s) => this.termSetOf(s)));
     let done = 0;
     for (const [id, own] of passages) {
       const passage = index.passages.get(id)!;
       this.passageSentences.set(id, own);
       this.passageTerms.set(id, new Set([...termsOf(passage.heading), ...own.flatMap((s) => this.sentenceTerms[s.index]!)]));
-      this.passageVectors.set(id, meanVector(own.map((s) => this.sentenceVectors[s.index]!)));
+      this.passageVectors.set(id, meanVector(own.map((s) => this.sentenceVector(s))));
       await slice(++done);
     }
     done = 0;
@@ -163,6 +154,17 @@ export class SentenceData {
       if (vector) this.termVectors.set(term, vector);
       await slice(++done);
     }
+  }
+
+  /** A sentence's distinct content terms, made when asked: kept for every sentence, they cost more than the rest of its data. */
+  termSetOf(sentence: Sentence): Set<string> {
+    return new Set(this.sentenceTerms[sentence.index]);
+  }
+
+  /** A sentence's unit-length embedding: a view of the index's table, made when asked. */
+  sentenceVector(sentence: Sentence): Float32Array {
+    const dimensions = this.index.manifest.embeddings.dimensions;
+    return this.index.sentenceVectors.subarray(sentence.index * dimensions, (sentence.index + 1) * dimensions);
   }
 
   /** What a sentence holds of each kind of answer, found on first need: most sentences are never candidates. */

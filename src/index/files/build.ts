@@ -6,6 +6,7 @@ import type MiniSearch from "minisearch";
 import type { EmbeddingModel } from "../../embeddings/index.js";
 import { splitDocument, type ChunkingSettings } from "../../ingest/passages.js";
 import type { Passage, Sentence, SourceDocument } from "../../ingest/types.js";
+import { textIn } from "../change.js";
 import { embedCorpus, rowOf } from "../embed-corpus.js";
 import { INDEX_FORMAT_VERSION, manifestKeyFor, type Manifest } from "../manifest.js";
 import type { Progress } from "../../progress.js";
@@ -264,12 +265,17 @@ function assemble(
   sentenceVectors: Float32Array,
   folder: string,
 ): FilesIndex {
+  const documents = new Map(content.documents.map((d) => [d.id, d]));
+  for (const item of [...content.passages, ...content.sentences]) {
+    const document = documents.get(item.documentId);
+    if (document) item.text = textIn(document, item);
+  }
   const documentSentences = new Map(content.documents.map((d): [string, Sentence[]] => [d.id, []]));
   for (const sentence of content.sentences) documentSentences.get(sentence.documentId)?.push(sentence);
   withSearchBreadth(vectors);
   return {
     manifest,
-    documents: new Map(content.documents.map((d) => [d.id, d])),
+    documents,
     passages: new Map(content.passages.map((p) => [p.id, p])),
     sentences: content.sentences,
     vectors,
