@@ -197,7 +197,9 @@ describe("VECTOR_STORE=pgvector", () => {
     try {
       await waitUntilReady(third);
       expect((await fetch(`${third.url}/documents/lighthouse`)).status).toBe(200);
-      expect(third.output.stdout).not.toMatch(/Index updated/);
+      // Nothing changed, so nothing is embedded or written again: not the corpus, not the settings (jsonb
+      // gives the chunking's keys back in another order, which once read as other settings).
+      expect(third.output.stdout).not.toMatch(/Index updated|Re-indexing/);
     } finally {
       await stopServeProcess(third.proc);
     }

@@ -120,7 +120,7 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
     const { progress } = this;
     const settings = await this.settings();
     const sameModel = settings.embeddings?.provider === this.model.provider && settings.embeddings.model === this.model.model;
-    const sameChunking = JSON.stringify(settings.chunking) === JSON.stringify(this.chunking);
+    const sameChunking = canonicalJson(settings.chunking) === canonicalJson(this.chunking);
     if (settings.embeddings === null || (sameModel && sameChunking && !rebuild)) return;
     progress(
       rebuild
@@ -340,6 +340,18 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
 
 function savedVersion(index: DatabaseIndex): number {
   return index.saved.version;
+}
+
+/**
+ * `value` as JSON with every object's keys in order: jsonb gives keys back in an order of its own (shortest
+ * first), so settings read from it compare equal to the same settings written only when both are put so.
+ */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_, inner: unknown) =>
+    inner && typeof inner === "object" && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : inner,
+  );
 }
 
 function dimensionsOf(added: IndexedDocument[]): number {
