@@ -79,6 +79,24 @@ describe("where a PDF's text is drawn on its pages", () => {
   });
 });
 
+describe("the boxes of a span", () => {
+  it("join words side by side on one line into one box, and keep lines apart", () => {
+    // Two lines of three words, as OCR boxes them on a square page.
+    const word = (start: number, x: number, y: number) => ({ start, end: start + 4, x, y, width: 0.1, height: 0.03 });
+    const layout = {
+      page: 1,
+      width: 100,
+      height: 100,
+      boxes: [word(0, 0.1, 0.1), word(5, 0.22, 0.1), word(10, 0.34, 0.105), word(15, 0.1, 0.2), word(20, 0.22, 0.2), word(25, 0.34, 0.2)],
+    };
+    expect(rectsOfSpan(layout, { start: 2, end: 22 })).toEqual([
+      { x: 0.15, y: 0.1, width: 0.29, height: 0.035 },
+      { x: 0.1, y: 0.2, width: 0.17, height: 0.03 },
+    ]);
+    expect(rectsOfSpan(layout, { start: 0, end: 4 })).toEqual([{ x: 0.1, y: 0.1, width: 0.1, height: 0.03 }]);
+  });
+});
+
 describe("a word hyphenated at a line's end", () => {
   it("is one word for search, while the text keeps the hyphen and the line break", () => {
     const text = "The harbour's recon-\nstruction began in spring.";

@@ -54,16 +54,39 @@ export function placeText(text: string, from: number, to: number, pieces: Placed
 
 /**
  * The rectangles that cover `span` on `layout`'s page: each box it overlaps, cut to the characters inside
- * it as if they were of equal width (a box is a word or a run of one font, so the cut is close).
+ * it as if they were of equal width (a box is a word or a run of one font, so the cut is close), and boxes
+ * side by side on one line (a scan's words) joined into one, as a reader marks a line.
  */
 export function rectsOfSpan(layout: PageLayout, span: Span): PageRect[] {
-  return layout.boxes.flatMap((box) => {
+  const rects: PageRect[] = [];
+  for (const box of layout.boxes) {
     const start = Math.max(span.start, box.start);
     const end = Math.min(span.end, box.end);
-    if (start >= end) return [];
+    if (start >= end) continue;
     const share = box.width / (box.end - box.start);
-    return [rounded({ x: box.x + share * (start - box.start), y: box.y, width: share * (end - start), height: box.height })];
-  });
+    const rect = { x: box.x + share * (start - box.start), y: box.y, width: share * (end - start), height: box.height };
+    const last = rects.at(-1);
+    if (last && onOneLine(last, rect, layout.height / layout.width)) rects[rects.length - 1] = union(last, rect);
+    else rects.push(rect);
+  }
+  return rects.map(rounded);
+}
+
+/**
+ * Whether `next` follows `previous` on the same line: mostly level with it, and no more than two line
+ * heights after it (`aspect`, the page's height over its width, turns a height into a width).
+ */
+function onOneLine(previous: PageRect, next: PageRect, aspect: number): boolean {
+  const overlap = Math.min(previous.y + previous.height, next.y + next.height) - Math.max(previous.y, next.y);
+  const gap = next.x - (previous.x + previous.width);
+  const lineHeight = previous.height * aspect;
+  return overlap > 0.5 * Math.min(previous.height, next.height) && gap > -lineHeight && gap < 2 * lineHeight;
+}
+
+function union(a: PageRect, b: PageRect): PageRect {
+  const x = Math.min(a.x, b.x);
+  const y = Math.min(a.y, b.y);
+  return { x, y, width: Math.max(a.x + a.width, b.x + b.width) - x, height: Math.max(a.y + a.height, b.y + b.height) - y };
 }
 
 function rounded(rect: PageRect): PageRect {
