@@ -1,6 +1,6 @@
 import { UnreadableDocumentError, type ExtractedText } from "./extracted.js";
 import type { ReadingLimits } from "./limits.js";
-import { imageSize, type OcrProgress, readPagesByOcr } from "./ocr.js";
+import { type OcrProgress, readPagesByOcr } from "./ocr.js";
 import { placeText } from "./page-layout.js";
 
 /** A photo or scan of a page (PNG, JPEG, WebP, TIFF): its text as OCR reads it, as one page. */
@@ -9,7 +9,7 @@ export async function extractImage(bytes: Uint8Array, limits: Pick<ReadingLimits
   const [page] = await readPagesByOcr(1, async () => bytes, limits.ocr, progress);
   const text = page?.text ?? "";
   if (text.trim() === "") throw new UnreadableDocumentError("OCR found no text in the image");
-  const size = await imageSize(bytes);
+  const { size } = page!;
   const boxes = placeText(text, 0, text.length, page!.words);
   return {
     text,

@@ -8,11 +8,13 @@ import type { PlacedText } from "./page-layout.js";
 
 /**
  * A page read by OCR: its text (paragraphs separated by a blank line, lines by a line break), tesseract's
- * mean confidence (0–100), and each word with its box on the page (none when the image's size cannot be read).
+ * mean confidence (0–100), the image's size in pixels, and each word with its box on the page (neither when
+ * the image's size cannot be read).
  */
 export interface OcrPage {
   text: string;
   confidence: number;
+  size?: { width: number; height: number };
   words: PlacedText[];
 }
 
@@ -75,7 +77,7 @@ export class PageReader {
           })),
         )
       : [];
-    return { text: paragraphs.filter((p) => p !== "").join("\n\n"), confidence: data.confidence, words };
+    return { text: paragraphs.filter((p) => p !== "").join("\n\n"), confidence: data.confidence, ...(size && { size }), words };
   }
 
   async close(): Promise<void> {
@@ -118,7 +120,7 @@ export async function readPagesByOcr(
 }
 
 /** An image's size in pixels, as @napi-rs/canvas decodes it (PNG, JPEG, WebP); undefined for one it cannot (TIFF). */
-export async function imageSize(image: Uint8Array): Promise<{ width: number; height: number } | undefined> {
+async function imageSize(image: Uint8Array): Promise<{ width: number; height: number } | undefined> {
   const { loadImage } = await import("@napi-rs/canvas");
   try {
     const { width, height } = await loadImage(Buffer.from(image));
