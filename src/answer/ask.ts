@@ -83,7 +83,7 @@ export async function ask(pipeline: AskPipeline, request: AskRequest): Promise<A
   const answered = performance.now();
 
   const grounded = draft.grounded && checked.citations.length > 0;
-  const unmatched = pipeline.extractive.unmatched(retrieval, checked.citations);
+  const unmatched = await pipeline.extractive.unmatched(retrieval, checked.citations);
   return {
     ...draft,
     ...checked,

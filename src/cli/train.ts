@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, relative } from "node:path";
 import { parseArgs } from "node:util";
-import { openFeatureResources } from "../answer/extractive/open.js";
+import { openAnswererResources } from "../answer/extractive/open.js";
 import type { ScorerFile } from "../answer/extractive/scorer.js";
 import { FEATURE_NAMES } from "../answer/extractive/features.js";
 import {
@@ -84,7 +84,7 @@ await runCli(async (args) => {
         withDatasetCorpus(config, dataset, async (config) => {
           log(`Indexing the ${dataset.documents?.length ?? 0} articles of ${file}.`);
           const { index, retriever } = await openRetrieval(config, printProgress);
-          const resources = await openFeatureResources(index, config.cacheDir, printProgress);
+          const resources = await openAnswererResources(index, config.cacheDir, printProgress);
           add(
             await collectTrainingQuestions(
               dataset.questions,
@@ -103,7 +103,7 @@ await runCli(async (args) => {
       const dataset = await readDataset(golden);
       await collect(golden, async (add) => {
         const { index, retriever } = await openRetrieval(config, printProgress);
-        const resources = await openFeatureResources(index, config.cacheDir, printProgress);
+        const resources = await openAnswererResources(index, config.cacheDir, printProgress);
         const located = locateGoldenAnswers(dataset.questions, [...index.documents.values()]);
         add(await collectTrainingQuestions(located, () => GOLDEN_GROUP, retriever, config.retrieveK, resources, counter(located.length)));
       });

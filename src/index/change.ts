@@ -77,7 +77,7 @@ export function indexAfter<Index extends CorpusIndex>(index: Index, change: Inde
     const own = added.sentences.map((s, i): Sentence => ({ ...s, index: sentences.length + i, text: textIn(added.document, s) }));
     for (const sentence of own) sentences.push(sentence);
     documentSentences.set(added.document.id, own);
-    sentenceVectors = appendRows(sentenceVectors, added.sentenceVectors);
+    sentenceVectors = sentenceVectors.with(added.sentenceVectors, dimensions);
     for (const passage of added.passages) passages.set(passage.id, { ...passage, text: textIn(added.document, passage) });
   }
   const manifest = {
@@ -85,7 +85,7 @@ export function indexAfter<Index extends CorpusIndex>(index: Index, change: Inde
     embeddings: { ...index.manifest.embeddings, dimensions },
     documents: manifestDocuments(documents.values()),
   };
-  return { ...index, manifest, documents, passages, documentSentences, sentenceVectors };
+  return { ...index, manifest, documents, passages, documentSentences, sentenceVectors: sentenceVectors as Index["sentenceVectors"] };
 }
 
 /**
@@ -135,22 +135,4 @@ function checkShape(added: IndexedDocument, dimensions: number): void {
       throw new Error(`a piece of ${document.path} is not its text at its offsets`);
     }
   }
-}
-
-/**
- * `rows` after the rows of `table`, in a new view that shares `table`'s buffer while it has room: `table`
- * itself still reads as before. The buffer grows by half when full, so adding costs in proportion to what is added.
- */
-function appendRows(table: Float32Array, rows: Float32Array): Float32Array {
-  const length = table.length + rows.length;
-  const room = (table.buffer.byteLength - table.byteOffset) / Float32Array.BYTES_PER_ELEMENT;
-  let target: Float32Array;
-  if (length <= room && !(table.buffer instanceof SharedArrayBuffer)) {
-    target = new Float32Array(table.buffer, table.byteOffset, length);
-  } else {
-    target = new Float32Array(new ArrayBuffer(Math.ceil(length * 1.5) * Float32Array.BYTES_PER_ELEMENT), 0, length);
-    target.set(table);
-  }
-  target.set(rows, table.length);
-  return target;
 }

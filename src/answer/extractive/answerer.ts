@@ -1,11 +1,13 @@
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { CorpusIndex } from "../../index/corpus-index.js";
 import type { Sentence } from "../../ingest/types.js";
-import { embeddedText, MAX_EMBEDDED_CHARS } from "../../retrieve/hybrid.js";
+import { embeddedText, MAX_EMBEDDED_CHARS, type RankedPassage } from "../../retrieve/hybrid.js";
 import { yieldToEventLoop } from "../turns.js";
 import { citeSentence } from "../citations.js";
 import { NOT_FOUND_ANSWER, type AnswerRequest, type Answerer, type Draft } from "../types.js";
 import { splitQuestion } from "./compound.js";
+import { CandidateData, type AnswererResources } from "./candidate-data.js";
+import { corpusTermsOf } from "./counted-terms.js";
 import { analyzeQuestion, candidatesOf, featureRows, unmatchedWords, type FeatureResources, type UnmatchedWord } from "./features.js";
 import { contentTerms } from "../../text/terms.js";
 import type { Span } from "../../text/span.js";
@@ -42,9 +44,10 @@ export interface Assessment {
  */
 export class ExtractiveAnswerer implements Answerer {
   readonly mode = "extractive" as const;
+  private readonly read = new WeakMap<RankedPassage[], Promise<FeatureResources>>();
 
   constructor(
-    private readonly resources: FeatureResources,
+    private readonly resources: AnswererResources,
     private readonly scorer: AnswerScorer,
     private readonly embeddings: EmbeddingsInterface,
     readonly settings: ExtractiveSettings,
@@ -52,8 +55,8 @@ export class ExtractiveAnswerer implements Answerer {
 
   /** The answerer over `index`, a later version of this one's index (documents added or removed). */
   async after(index: CorpusIndex): Promise<ExtractiveAnswerer> {
-    const data = await this.resources.data.after(index);
-    return new ExtractiveAnswerer({ ...this.resources, data }, this.scorer, this.embeddings, this.settings);
+    const terms = await corpusTermsOf(index, this.resources.terms);
+    return new ExtractiveAnswerer({ ...this.resources, index, terms }, this.scorer, this.embeddings, this.settings);
   }
 
   async answer(request: AnswerRequest): Promise<Draft> {
@@ -63,7 +66,7 @@ export class ExtractiveAnswerer implements Answerer {
       return { answer: NOT_FOUND_ANSWER, grounded: false, mode: this.mode, citations: [], confidence };
     }
     const inOrder = [...new Map(sentences.map((s) => [s.index, s])).values()].sort((a, b) => a.index - b.index);
-    const citations = inOrder.map((sentence, i) => citeSentence(this.resources.data.index, sentence, i + 1));
+    const citations = inOrder.map((sentence, i) => citeSentence(this.resources.index, sentence, i + 1));
     const quoted = citations.map((c) => `${c.quote} [${c.id}]`);
     quoted.forEach((part, i) => request.onDelta?.(i === 0 ? part : ` ${part}`));
     return { answer: quoted.join(" "), grounded: true, mode: this.mode, citations, confidence };
@@ -86,11 +89,12 @@ export class ExtractiveAnswerer implements Answerer {
    * The question's words that the cited text lacks, rarest first: the quotes and the retrieved passages
    * they sit in; for a decline (no quotes), the closest passage.
    */
-  unmatched(
+  async unmatched(
     retrieval: Pick<AnswerRequest, "question" | "passages" | "questionVector">,
     cited: (Span & { documentId: string; quote: string })[],
-  ): UnmatchedWord[] {
-    const { data } = this.resources;
+  ): Promise<UnmatchedWord[]> {
+    const features = await this.featureResources(retrieval);
+    const { data } = features;
     const around =
       cited.length > 0
         ? retrieval.passages.filter((p) => cited.some((c) => c.documentId === p.documentId && p.start < c.end && c.start < p.end))
@@ -99,17 +103,33 @@ export class ExtractiveAnswerer implements Answerer {
       ...around.flatMap((p) => [...(data.passageTerms.get(p.id) ?? [])]),
       ...cited.flatMap((c) => contentTerms(c.quote)),
     ]);
-    const unmatched = unmatchedWords(analyzeQuestion(retrieval.question, retrieval.questionVector, this.resources), terms);
+    const unmatched = unmatchedWords(analyzeQuestion(retrieval.question, retrieval.questionVector, features), terms);
     return unmatched.map((w) => ({ ...w, word: asWritten(retrieval.question, w.word) }));
+  }
+
+  /**
+   * What the features of `retrieval`'s candidates are computed with, read once per retrieval: answering, its
+   * confidence and the words its quotes lack all ask for the same passages.
+   */
+  private featureResources(retrieval: Pick<AnswerRequest, "question" | "passages">): Promise<FeatureResources> {
+    let read = this.read.get(retrieval.passages);
+    if (!read) {
+      const { wordVectors, wordNet } = this.resources;
+      const questions = [retrieval.question, ...splitQuestion(retrieval.question).slice(0, MAX_QUESTION_PARTS)];
+      read = CandidateData.read(retrieval.passages, questions, this.resources).then((data) => ({ data, wordVectors, wordNet }));
+      this.read.set(retrieval.passages, read);
+    }
+    return read;
   }
 
   /** Each question a compound question asks ("When did it happen, and who explains it?"), assessed on its own. */
   private async assessParts(request: Pick<AnswerRequest, "question" | "passages" | "questionVector">): Promise<Assessment[]> {
     const parts = splitQuestion(request.question);
-    if (parts.length === 1) return [this.assessOne(request.question, request.questionVector, request)];
+    const features = await this.featureResources(request);
+    if (parts.length === 1) return [this.assessOne(request.question, request.questionVector, request, features)];
     if (request.question.length <= MAX_EMBEDDED_CHARS) {
       const vectors = await this.embeddings.embedDocuments(parts);
-      return parts.map((part, i) => this.assessOne(part, vectors[i]!, request));
+      return parts.map((part, i) => this.assessOne(part, vectors[i]!, request, features));
     }
     // A long question: its first parts only, each embedded at most MAX_EMBEDDED_CHARS long and on its own (the
     // encoder pads a batch to its longest text), with a pause between parts so other requests are not held up.
@@ -118,15 +138,20 @@ export class ExtractiveAnswerer implements Answerer {
       await yieldToEventLoop();
       const vector = await this.embeddings.embedQuery(embeddedText(part));
       await yieldToEventLoop();
-      assessed.push(this.assessOne(part, vector, request));
+      assessed.push(this.assessOne(part, vector, request, features));
     }
     return assessed;
   }
 
-  private assessOne(question: string, questionVector: number[], { passages }: Pick<AnswerRequest, "passages">): Assessment {
-    const candidates = candidatesOf(passages, this.resources.data);
+  private assessOne(
+    question: string,
+    questionVector: number[],
+    { passages }: Pick<AnswerRequest, "passages">,
+    features: FeatureResources,
+  ): Assessment {
+    const candidates = candidatesOf(passages, features.data);
     if (candidates.length === 0) return { confidence: 0, sentences: [] };
-    const rows = featureRows(analyzeQuestion(question, questionVector, this.resources), candidates, this.resources);
+    const rows = featureRows(analyzeQuestion(question, questionVector, features), candidates, features);
     const ranked = this.scorer.rank(rows);
     const best = ranked[0]!;
     const kept = ranked.slice(0, 2).filter((r) => best.logit - r.logit <= this.settings.secondSentenceMargin);

@@ -15,7 +15,7 @@ import {
 } from "../../text/terms.js";
 import type { WordNet } from "../../text/wordnet.js";
 import { definitionStrength, definitionTarget, expectedAnswerKind } from "./answer-type.js";
-import type { SentenceData } from "./sentence-data.js";
+import type { CandidateData } from "./candidate-data.js";
 
 /**
  * The features of a candidate sentence, in the order the model's weights are stored. Which of them
@@ -106,9 +106,9 @@ export interface AnalyzedQuestion {
   negated: boolean;
 }
 
-/** The language resources features are computed with. */
+/** What features are computed with: what was read about the question's candidates, and the language resources. */
 export interface FeatureResources {
-  data: SentenceData;
+  data: CandidateData;
   wordVectors: WordVectors;
   wordNet: WordNet;
 }
@@ -122,7 +122,7 @@ export function analyzeQuestion(
   const definitionOf = definitionTarget(question);
   // A word the corpus lacks that is one typo from a stop word ("wat", "ther") is that stop word.
   const words = rarestTerms(
-    contentWords(definitionOf ?? question).filter((w) => data.vocabulary.has(w.term) || !isStopWordTypo(w.word)),
+    contentWords(definitionOf ?? question).filter((w) => data.knows(w.term) || !isStopWordTypo(w.word)),
     data,
   );
   // The capitalized words after the first one.
@@ -136,8 +136,8 @@ export function analyzeQuestion(
     byTerm.set(term, {
       term,
       word,
-      weight: data.idf.idf(term),
-      vector: data.termVectors.get(term) ?? wordVectors.vector(word),
+      weight: data.idf(term),
+      vector: data.termVector(term) ?? wordVectors.vector(word),
       related: termsOf(
         forms.flatMap((f) => [...wordNet.related(f)]),
         term,
@@ -165,13 +165,13 @@ export function analyzeQuestion(
   }
   const terms = [...byTerm.values()];
   const totalWeight = terms.reduce((sum, t) => sum + t.weight, 0);
-  const unknown = terms.filter((t) => !data.vocabulary.has(t.term)).reduce((sum, t) => sum + t.weight, 0);
+  const unknown = terms.filter((t) => !data.knows(t.term)).reduce((sum, t) => sum + t.weight, 0);
   const sequence = words.map((w) => w.term);
   return {
     vector: unit(questionVector),
     terms,
     totalWeight,
-    maxIdf: data.idf.unseenIdf(),
+    maxIdf: data.unseenIdf(),
     bigrams: sequence.slice(1).map((t, i) => [sequence[i]!, t]),
     kind: expectedAnswerKind(question),
     definitionOf,
@@ -181,13 +181,13 @@ export function analyzeQuestion(
 }
 
 /** `words`, or for a question with more than MAX_QUESTION_TERMS distinct terms, the words of its rarest ones, in order. */
-function rarestTerms(words: ContentWord[], data: SentenceData): ContentWord[] {
+function rarestTerms(words: ContentWord[], data: CandidateData): ContentWord[] {
   const distinct = [...new Set(words.map((w) => w.term))];
   if (distinct.length <= MAX_QUESTION_TERMS) return words;
   // A stable sort: of equally rare terms, the earlier ones are kept.
   const kept = new Set(
     distinct
-      .map((term) => ({ term, idf: data.idf.idf(term) }))
+      .map((term) => ({ term, idf: data.idf(term) }))
       .sort((a, b) => b.idf - a.idf)
       .slice(0, MAX_QUESTION_TERMS)
       .map((t) => t.term),
@@ -217,7 +217,7 @@ export interface Candidate {
 }
 
 /** Every sentence of the retrieved passages, in retrieval order. */
-export function candidatesOf(passages: RankedPassage[], data: SentenceData): Candidate[] {
+export function candidatesOf(passages: RankedPassage[], data: CandidateData): Candidate[] {
   return passages.flatMap((passage, passageRank) =>
     (data.passageSentences.get(passage.id) ?? []).map((sentence) => ({ sentence, passage, passageRank })),
   );
@@ -233,9 +233,7 @@ export function featureRows(question: AnalyzedQuestion, candidates: Candidate[],
     const inPassage = question.terms.map((t) => termMatch(t, around, resources));
     const siblings = data.passageSentences.get(c.passage.id)!;
     const position = siblings.indexOf(c.sentence);
-    const window = new Set(
-      [siblings[position - 1], c.sentence, siblings[position + 1]].flatMap((s) => (s ? data.sentenceTerms[s.index]! : [])),
-    );
+    const window = new Set([siblings[position - 1], c.sentence, siblings[position + 1]].flatMap((s) => (s ? data.termsOf(s) : [])));
     const inWindow = question.terms.map((t) => termMatch(t, window, resources));
     return {
       c,
@@ -263,7 +261,7 @@ export function featureRows(question: AnalyzedQuestion, candidates: Candidate[],
     const { siblings, position } = b;
     const strictlyMissing = question.terms.filter((t) => !b.around.has(t.term) && ![...t.related].some((r) => b.around.has(r)));
     const questionTerms = new Set(question.terms.flatMap((t) => [t.term, ...t.related]));
-    const sentenceTerms = data.sentenceTerms[sentence.index]!;
+    const sentenceTerms = data.termsOf(sentence);
     const features: Record<FeatureName, number> = {
       semantic: b.semantic,
       semanticGap: b.semantic - bestSemantic,
@@ -281,7 +279,7 @@ export function featureRows(question: AnalyzedQuestion, candidates: Candidate[],
       antonym: question.terms.some((t) => !b.own.has(t.term) && [...t.antonyms].some((a) => b.around.has(a))) ? 1 : 0,
       negationMismatch: question.negated !== NEGATION.test(sentence.text) ? 1 : 0,
       novelty: sentenceTerms.length > 0 ? sentenceTerms.filter((t) => !questionTerms.has(t)).length / sentenceTerms.length : 0,
-      bigrams: bigramShare(question.bigrams, data.sentenceTerms[sentence.index]!),
+      bigrams: bigramShare(question.bigrams, sentenceTerms),
       kindAsked: question.kind ? 1 : 0,
       kindMatch: kinds ? (kinds.has(question.kind!) ? 1 : -1) : 0,
       // The thing asked for must be something the question does not already say ("When was X founded in 1990?").
@@ -319,10 +317,10 @@ function termMatch(term: QuestionTerm, terms: Set<string>, { data }: FeatureReso
   return best;
 }
 
-function matchOf(term: QuestionTerm, candidate: string, data: SentenceData): number {
+function matchOf(term: QuestionTerm, candidate: string, data: CandidateData): number {
   if (isTypoOf(term.term, candidate)) return 1;
   if (term.related.has(candidate)) return WORDNET_MATCH;
-  const vector = data.termVectors.get(candidate);
+  const vector = data.termVector(candidate);
   if (!term.vector || !vector) return 0;
   const cosine = dot(term.vector, vector);
   return Math.min(1, Math.max(0, (cosine - SYNONYM_FLOOR) / (SYNONYM_CEILING - SYNONYM_FLOOR))) * WORDNET_MATCH;

@@ -4,14 +4,18 @@ import type { CorpusIndex } from "../../index/corpus-index.js";
 import type { Progress } from "../../progress.js";
 import { WordNet } from "../../text/wordnet.js";
 import { ExtractiveAnswerer } from "./answerer.js";
-import type { FeatureResources } from "./features.js";
-import { SentenceData } from "./sentence-data.js";
+import type { AnswererResources } from "./candidate-data.js";
+import { corpusTermsOf } from "./counted-terms.js";
 import { AnswerScorer } from "./scorer.js";
 
-/** The language resources the features are computed with, over `index`'s sentences. */
-export async function openFeatureResources(index: CorpusIndex, cacheDir: string, progress: Progress = () => {}): Promise<FeatureResources> {
-  const [wordVectors, wordNet] = await Promise.all([WordVectors.load(cacheDir, progress), WordNet.open()]);
-  return { data: await SentenceData.from(index, wordVectors), wordVectors, wordNet };
+/** What the answerer reads `index`'s candidates with: the counts of its terms, and the language resources. */
+export async function openAnswererResources(
+  index: CorpusIndex,
+  cacheDir: string,
+  progress: Progress = () => {},
+): Promise<AnswererResources> {
+  const [wordVectors, wordNet, terms] = await Promise.all([WordVectors.load(cacheDir, progress), WordNet.open(), corpusTermsOf(index)]);
+  return { index, terms, wordVectors, wordNet };
 }
 
 export interface ExtractiveOptions {
@@ -33,7 +37,7 @@ export async function openExtractiveAnswerer(
 ): Promise<{ extractive: ExtractiveAnswerer; warnings: string[] }> {
   const [scorer, resources] = await Promise.all([
     AnswerScorer.load(options.scorerPath),
-    openFeatureResources(index, options.cacheDir, progress),
+    openAnswererResources(index, options.cacheDir, progress),
   ]);
   const trainedWith = scorer.file.embeddings;
   const warnings =

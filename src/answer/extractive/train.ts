@@ -1,6 +1,7 @@
 import type { EvalQuestion } from "../../eval/dataset.js";
 import { answerContains, covers, rocAuc, share } from "../../eval/metrics.js";
 import type { HybridRetriever, RankedPassage } from "../../retrieve/hybrid.js";
+import { CandidateData, type AnswererResources } from "./candidate-data.js";
 import { analyzeQuestion, candidatesOf, FEATURE_NAMES, featureRows, unmatchedWords, type FeatureResources } from "./features.js";
 import { contentTerms } from "../../text/terms.js";
 import { fitConditionalLogit, fitLogistic, logit, sigmoid, type LogisticModel } from "./logistic.js";
@@ -36,26 +37,28 @@ export async function collectTrainingQuestions(
   group: (q: EvalQuestion) => string,
   retriever: HybridRetriever,
   retrieveK: number,
-  resources: FeatureResources,
+  resources: AnswererResources,
   onProgress: (done: number) => void = () => {},
 ): Promise<TrainingQuestion[]> {
   const out: TrainingQuestion[] = [];
   for (const [i, q] of questions.entries()) {
     // Retrieved deeper than answering does, so the off-topic question still finds passages of other articles.
     const retrieval = await retriever.retrieve(q.question, retrieveK * 4);
-    const analyzed = analyzeQuestion(q.question, retrieval.questionVector, resources);
+    const data = await CandidateData.read(retrieval.passages, [q.question], resources);
+    const features: FeatureResources = { data, wordVectors: resources.wordVectors, wordNet: resources.wordNet };
+    const analyzed = analyzeQuestion(q.question, retrieval.questionVector, features);
     const example = (passages: RankedPassage[], offTopic: boolean) => {
-      const candidates = candidatesOf(passages.slice(0, retrieveK), resources.data);
+      const candidates = candidatesOf(passages.slice(0, retrieveK), data);
       if (candidates.length === 0) return;
       out.push({
         id: offTopic ? `${q.id}:off-topic` : q.id,
         group: group(q),
         unanswerable: q.unanswerable || offTopic,
-        rows: featureRows(analyzed, candidates, resources),
+        rows: featureRows(analyzed, candidates, features),
         positives: candidates.map((c) => !offTopic && q.answerSpans.some((span) => covers(c.sentence, span))),
         mentions: candidates.map((c) => !offTopic && answerContains(c.sentence.text, q.answers)),
         unmatchedRarity: candidates.map((c) => {
-          const terms = new Set([...resources.data.passageTerms.get(c.passage.id)!, ...contentTerms(c.sentence.text)]);
+          const terms = new Set([...data.passageTerms.get(c.passage.id)!, ...contentTerms(c.sentence.text)]);
           return Math.max(0, ...unmatchedWords(analyzed, terms).map((w) => w.rarity));
         }),
         ...(offTopic && { offTopic }),

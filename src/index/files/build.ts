@@ -1,3 +1,4 @@
+import { SentenceVectorTable } from "../sentence-vectors.js";
 import { mkdir, readFile, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setImmediate as nextTurn } from "node:timers/promises";
@@ -280,7 +281,7 @@ function assemble(
     sentences: content.sentences,
     vectors,
     keywords: new Bm25Keywords(keywords),
-    sentenceVectors,
+    sentenceVectors: new SentenceVectorTable(sentenceVectors, manifest.embeddings.dimensions),
     documentSentences,
     // A built index's passages were added to the HNSW index in order.
     passageLabels: new Map(content.passages.map((p, label) => [p.id, label])),

@@ -2,7 +2,7 @@ import type { HNSWLib } from "@langchain/community/vectorstores/hnswlib";
 import type { SourceDocument } from "../../ingest/types.js";
 import { sha256 } from "../manifest.js";
 import type { PackedVectors } from "../embed-corpus.js";
-import type { CorpusIndex } from "../corpus-index.js";
+import type { FilesIndex } from "./files-index.js";
 
 /** One document's vectors in an index: its sentences' and its passages', each in document order. */
 export interface DocumentVectors {
@@ -19,7 +19,7 @@ export function reuseKey(doc: SourceDocument): string {
 }
 
 /** Every document's vectors in `index`, by `reuseKey`. */
-export function vectorsByDocument(index: CorpusIndex): Map<string, DocumentVectors> {
+export function vectorsByDocument(index: FilesIndex): Map<string, DocumentVectors> {
   const dimensions = index.manifest.embeddings.dimensions;
   const passageRows = new Map<string, number[]>();
   for (const passage of index.passages.values()) rowsOf(passageRows, passage.documentId).push(index.passageLabels.get(passage.id)!);
@@ -32,9 +32,7 @@ export function vectorsByDocument(index: CorpusIndex): Map<string, DocumentVecto
       sentences: new Float32Array(sentences.length * dimensions),
       passages: new Float32Array(passages.length * dimensions),
     };
-    sentences.forEach(({ index: row }, i) =>
-      vectors.sentences.set(index.sentenceVectors.subarray(row * dimensions, (row + 1) * dimensions), i * dimensions),
-    );
+    sentences.forEach(({ index: row }, i) => vectors.sentences.set(index.sentenceVectors.row(row), i * dimensions));
     passages.forEach((label, i) => vectors.passages.set(hnsw.getPoint(label), i * dimensions));
     byKey.set(reuseKey(doc), vectors);
   }

@@ -15,6 +15,7 @@ import { StoreUnavailableError } from "../../database/unavailable.js";
 import type { ChangeSource, DocumentFile, DocumentOrigin, IndexStore, OpenOptions } from "../store.js";
 import { PostgresKeywords, TERMS_SQL } from "./keywords.js";
 import { PostgresPassageVectors } from "./vectors.js";
+import { SentenceVectorTable } from "../sentence-vectors.js";
 
 /** An index read from the database: the number of changes committed to it when it was read. */
 interface SavedInDatabase extends StoreVersion {
@@ -330,7 +331,7 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
       vectors: new PostgresPassageVectors(this.model.embeddings, this.pool),
       keywords: new PostgresKeywords(this.pool),
       sentences: [],
-      sentenceVectors: new Float32Array(0),
+      sentenceVectors: new SentenceVectorTable(new Float32Array(0), embeddings.dimensions),
       documentSentences: new Map(),
       passageLabels: new Map(),
       saved: databaseVersion(version),
