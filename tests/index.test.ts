@@ -75,7 +75,7 @@ describe("the saved index", () => {
     const config = loadConfig({ CORPUS_DIR: corpus, DATA_DIR: join(root, "data-incremental"), LLM_PROVIDER: "none" });
     const first = await openPipeline(config);
     const vectorsOf = async (index: typeof first.index) =>
-      (await index.sentenceVectors.read(index.sentences.filter((s) => s.documentId === "lighthouse"))).flatMap((v) => Array.from(v));
+      (await index.sentenceVectors.read(index.sentences.filter((s) => s.documentId === "lighthouse"))).flatMap((v) => Array.from(v!));
     const lighthouseVectors = await vectorsOf(first.index);
 
     await writeFile(

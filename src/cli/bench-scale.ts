@@ -187,7 +187,7 @@ async function openDatabase(dir: string): Promise<{ url: string; sizeMb: () => P
   };
   if (given)
     await query(
-      "DROP TABLE IF EXISTS qa_schema, qa_state, qa_documents, qa_passages, qa_sentences, qa_terms, qa_feedback, qa_changes, qa_api_keys, qa_files CASCADE",
+      "DROP TABLE IF EXISTS qa_schema, qa_state, qa_documents, qa_passages, qa_sentences, qa_terms, qa_sentence_terms, qa_feedback, qa_changes, qa_api_keys, qa_files CASCADE",
     );
   return {
     url,

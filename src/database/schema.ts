@@ -87,6 +87,19 @@ const MIGRATIONS: string[] = [
      document_id text PRIMARY KEY,
      bytes bytea NOT NULL
    );`,
+  // What the answerer reads per question, so a server holds neither sentence vectors nor term counts: each
+  // term's count of sentences (a heading's terms count in headings), and a word of the corpus for it (its
+  // meaning is looked up by that word); the sentences of a retrieved passage, found by its id.
+  `CREATE TABLE qa_sentence_terms (
+     term text PRIMARY KEY,
+     word text NOT NULL,
+     sentences integer NOT NULL,
+     headings integer NOT NULL
+   );
+   CREATE INDEX qa_sentences_passage ON qa_sentences (passage_id);
+   -- How many sentences the index holds; NULL while the counts above are still to be made for what it holds.
+   ALTER TABLE qa_state ADD COLUMN sentences bigint;
+   UPDATE qa_state SET sentences = 0 WHERE NOT EXISTS (SELECT FROM qa_sentences);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -45,8 +45,11 @@ export interface CorpusIndex<Version extends StoreVersion = StoreVersion> {
 
 /** The unit vectors of an index's sentences: held in memory (the embedded store) or read from the database per question. */
 export interface SentenceVectors {
-  /** The vector of each of `sentences` (of this index), in order: rows of the manifest's dimensions. */
-  read(sentences: Sentence[]): Promise<Float32Array[]>;
+  /**
+   * The vector of each of `sentences` (of this index), in order: rows of the manifest's dimensions; undefined
+   * for a sentence the store no longer holds (a later version replaced its document).
+   */
+  read(sentences: Sentence[]): Promise<(Float32Array | undefined)[]>;
   /**
    * These vectors and `rows`, the vectors of the sentences an index adds next (`dimensions` each), in their
    * order: new for a store that holds them, the same for one that reads them from where they are written.

@@ -61,7 +61,14 @@ export class CandidateData {
     }
     const candidates = [...passageSentences.values()].flat();
     const [vectors, counts] = await Promise.all([index.sentenceVectors.read(candidates), terms.count(wanted)]);
-    const bySentence = new Map(candidates.map((s, i) => [s, vectors[i]!]));
+    const bySentence = new Map<Sentence, Float32Array>();
+    candidates.forEach((s, i) => vectors[i] && bySentence.set(s, vectors[i]));
+    // A sentence whose document another server replaced since this index was read has no vector left: not a candidate.
+    for (const [id, sentences] of passageSentences)
+      passageSentences.set(
+        id,
+        sentences.filter((s) => bySentence.has(s)),
+      );
     const passageVectors = new Map(
       [...passageSentences].map(([id, sentences]) => [id, meanVector(sentences.map((s) => bySentence.get(s)!))]),
     );

@@ -15,7 +15,7 @@ import { StoreUnavailableError } from "../../database/unavailable.js";
 import type { ChangeSource, DocumentFile, DocumentOrigin, IndexStore, OpenOptions } from "../store.js";
 import { PostgresKeywords, TERMS_SQL } from "./keywords.js";
 import { PostgresPassageVectors } from "./vectors.js";
-import { SentenceVectorTable } from "../sentence-vectors.js";
+import { heldTerms, PostgresCorpusTerms, PostgresSentenceVectors, recordTerms, tallyTerms } from "./sentences.js";
 
 /** An index read from the database: the number of changes committed to it when it was read. */
 interface SavedInDatabase extends StoreVersion {
@@ -39,8 +39,9 @@ const ROWS_PER_INSERT = 500;
 
 /**
  * The index kept in Postgres with pgvector, shared by every server of one DATABASE_URL. Passages are
- * searched in the database (HNSW and full-text); each server holds the documents, passages and sentence
- * vectors in memory for the answerer and the citations, and follows the database's version.
+ * searched in the database (HNSW and full-text), and the answerer reads the retrieved passages' sentence
+ * vectors and its term counts from it per question; each server holds the documents, passages and sentences
+ * in memory for the citations, and follows the database's version.
  */
 export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
   private constructor(
@@ -81,6 +82,7 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
    */
   async open(documents: SourceDocument[], { rebuild = false }: OpenOptions = {}): Promise<DatabaseIndex> {
     const update = async (): Promise<DatabaseIndex> => {
+      await this.countTermsOnce();
       await this.fitSettings({ rebuild });
       rebuild = false;
       const index = await this.load();
@@ -143,10 +145,13 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
       if (version !== savedVersion(index)) throw new IndexMovedError("the database was changed while it was re-indexed");
       await client.query("DELETE FROM qa_documents");
       await client.query("DELETE FROM qa_terms");
+      await client.query("DELETE FROM qa_sentence_terms");
+      await client.query("UPDATE qa_state SET sentences = 0");
       const dimensions = dimensionsOf(added);
       if (dimensions > 0) await this.recordSettings(client, dimensions);
       else await client.query("UPDATE qa_state SET embeddings = NULL, chunking = NULL"); // Recorded with the first vectors.
       for (const document of added) await insertDocument(client, document, origins.get(document.document.id) ?? "corpus");
+      await recordTerms(client, tallyTerms(added), sentencesIn(added), 1);
       await countTerms(
         client,
         documents.map((d) => d.id),
@@ -154,6 +159,21 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
       );
       return { added: documents.map((d) => d.id), removed: [] };
     }, 0);
+  }
+
+  /**
+   * Counts the terms of what the database holds when its counts were never made (a database indexed before
+   * the answerer read them from it). Only called by `exclusively`'s work.
+   */
+  private async countTermsOnce(): Promise<void> {
+    await this.transaction("BEGIN", "FOR UPDATE", async (client, state) => {
+      if (state.sentences !== null) return;
+      this.progress({ phase: "note", message: "Counting the terms of the indexed sentences, once." });
+      await client.query("DELETE FROM qa_sentence_terms");
+      await client.query("UPDATE qa_state SET sentences = 0");
+      const held = await heldTerms(client, null);
+      await recordTerms(client, held.tally, held.sentences, 1);
+    });
   }
 
   async load(): Promise<DatabaseIndex> {
@@ -196,11 +216,14 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
     const version = await this.write(async (client, current) => {
       if (current !== savedVersion(index)) throw new IndexMovedError("the database was changed by another server since it was read");
       const replaced = [...change.removed, ...change.added.map((a) => a.document.id)];
+      const held = await heldTerms(client, replaced);
+      await recordTerms(client, held.tally, held.sentences, -1);
       await countTerms(client, replaced, -1);
       await client.query("DELETE FROM qa_documents WHERE id = ANY($1)", [replaced]);
       await client.query("DELETE FROM qa_files WHERE document_id = ANY($1)", [replaced]);
       for (const document of change.added) await insertDocument(client, document, origin);
       if (source.origin === "upload") await insertPagedFiles(client, change, source.files);
+      await recordTerms(client, tallyTerms(change.added), sentencesIn(change.added), 1);
       await countTerms(
         client,
         change.added.map((a) => a.document.id),
@@ -295,14 +318,16 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
   private async transaction<T>(
     begin: string,
     lock: string,
-    work: (client: pg.PoolClient, state: Settings & { version: number }) => Promise<T>,
+    work: (client: pg.PoolClient, state: Settings & { version: number; sentences: string | null }) => Promise<T>,
   ): Promise<T> {
     const client = await reaching(() => this.pool.connect());
     try {
       return await reaching(async () => {
         await client.query(begin);
         try {
-          const { rows } = await client.query<Settings & { version: string }>(`SELECT version, embeddings, chunking FROM qa_state ${lock}`);
+          const { rows } = await client.query<Settings & { version: string; sentences: string | null }>(
+            `SELECT version, sentences, embeddings, chunking FROM qa_state ${lock}`,
+          );
           const result = await work(client, { ...rows[0]!, version: Number(rows[0]!.version) });
           await client.query("COMMIT");
           return result;
@@ -331,10 +356,11 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
       vectors: new PostgresPassageVectors(this.model.embeddings, this.pool),
       keywords: new PostgresKeywords(this.pool),
       sentences: [],
-      sentenceVectors: new SentenceVectorTable(new Float32Array(0), embeddings.dimensions),
+      sentenceVectors: new PostgresSentenceVectors(this.pool),
       documentSentences: new Map(),
       passageLabels: new Map(),
       saved: databaseVersion(version),
+      terms: new PostgresCorpusTerms(this.pool),
     };
   }
 }
@@ -353,6 +379,10 @@ function canonicalJson(value: unknown): string {
       ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
       : inner,
   );
+}
+
+function sentencesIn(added: IndexedDocument[]): number {
+  return added.reduce((sum, a) => sum + a.sentences.length, 0);
 }
 
 function dimensionsOf(added: IndexedDocument[]): number {
@@ -433,7 +463,7 @@ async function insertDocument(client: pg.PoolClient, indexed: IndexedDocument, o
   }
 }
 
-/** The documents `ids` (all, with null) as the database holds them, with their passages and sentence vectors. */
+/** The documents `ids` (all, with null) as the database holds them, with their passages and sentences (without vectors). */
 async function readDocuments(client: pg.PoolClient, ids: string[] | null): Promise<IndexedDocument[]> {
   const which = ids === null ? "" : "WHERE document_id = ANY($1)";
   const parameters = ids === null ? [] : [ids];
@@ -458,18 +488,15 @@ async function readDocuments(client: pg.PoolClient, ids: string[] | null): Promi
     start_offset: number;
     end_offset: number;
     text: string;
-    embedding: Buffer;
   }>(
-    `SELECT document_id, passage_id, start_offset, end_offset, text, embedding FROM qa_sentences ${which} ORDER BY document_id, position`,
+    `SELECT document_id, passage_id, start_offset, end_offset, text FROM qa_sentences ${which} ORDER BY document_id, position`,
     parameters,
   );
   const byDocument = new Map(
     documents.rows.map(
-      ({
-        document,
-      }): [string, { document: SourceDocument; passages: Passage[]; sentences: Omit<Sentence, "index">[]; vectors: Buffer[] }] => [
+      ({ document }): [string, { document: SourceDocument; passages: Passage[]; sentences: Omit<Sentence, "index">[] }] => [
         document.id,
-        { document, passages: [], sentences: [], vectors: [] },
+        { document, passages: [], sentences: [] },
       ],
     ),
   );
@@ -492,17 +519,13 @@ async function readDocuments(client: pg.PoolClient, ids: string[] | null): Promi
       end: row.end_offset,
       text: row.text,
     });
-    own?.vectors.push(row.embedding);
   }
-  return [...byDocument.values()].map(({ document, passages: own, sentences: ownSentences, vectors }) => {
-    const bytes = Buffer.concat(vectors);
-    return {
-      document,
-      passages: own,
-      sentences: ownSentences,
-      sentenceVectors: new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)),
-      // Searched in the database, never read here.
-      passageVectors: new Float32Array(0),
-    };
-  });
+  return [...byDocument.values()].map(({ document, passages: own, sentences: ownSentences }) => ({
+    document,
+    passages: own,
+    sentences: ownSentences,
+    // Read per question (sentences) or searched in the database (passages), never held here.
+    sentenceVectors: new Float32Array(0),
+    passageVectors: new Float32Array(0),
+  }));
 }
