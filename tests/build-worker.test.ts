@@ -199,7 +199,7 @@ describe("building the index in a worker thread", () => {
     const opened: ProgressEvent[] = [];
     const pipeline = await openPipeline(config, (event) => opened.push(event));
     expect(opened.filter((event) => ["building", "lock", "embedding", "saved"].includes(event.phase))).toEqual([]);
-    expect(pipeline.index.sentences.length).toBe(32);
+    expect(pipeline.index.sentences.count).toBe(32);
   });
 
   it("exits 1 with one line when the build in the worker fails", { timeout: 120_000 }, async () => {

@@ -75,7 +75,9 @@ describe("the saved index", () => {
     const config = loadConfig({ CORPUS_DIR: corpus, DATA_DIR: join(root, "data-incremental"), LLM_PROVIDER: "none" });
     const first = await openPipeline(config);
     const vectorsOf = async (index: typeof first.index) =>
-      (await index.sentenceVectors.read(index.sentences.filter((s) => s.documentId === "lighthouse"))).flatMap((v) => Array.from(v!));
+      [...(await index.sentences.ofPassages([...index.passages.values()].filter((p) => p.documentId === "lighthouse"))).values()]
+        .flat()
+        .flatMap(({ vector }) => Array.from(vector));
     const lighthouseVectors = await vectorsOf(first.index);
 
     await writeFile(

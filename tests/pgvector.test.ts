@@ -291,7 +291,8 @@ describe("the database store and the embedded one", () => {
         answer: body.answer,
         support: body.support,
         confidence: body.confidence,
-        citations: body.citations.map((c: any) => [c.documentId, c.start, c.end]),
+        // With what the reading aids add: read from the database's sentences on the one, from memory on the other.
+        citations: body.citations.map((c: any) => [c.documentId, c.start, c.end, c.heading, c.precedingSentence, c.answerSpan]),
       });
       let sameRetrieval = 0;
       let sameAnswer = 0;
@@ -308,6 +309,8 @@ describe("the database store and the embedded one", () => {
       }
       // 14 of them retrieve the same passages with the same scores.
       expect(sameRetrieval).toBeGreaterThanOrEqual(10);
+      const withContext = await askAt(database.url, "Who is Amira Jadoon?");
+      expect(withContext.body.citations[0].heading).toEqual(expect.any(String));
       // Measured when this was written: 67 of the 69 golden questions.
       expect(sameAnswer).toBeGreaterThanOrEqual(64);
     } finally {

@@ -79,7 +79,7 @@ export async function ask(pipeline: AskPipeline, request: AskRequest): Promise<A
   const checked = enforceCitations(draft.answer, draft.citations, pipeline.index.documents);
   // "Who is Amira Jadoon?" names its answer's subject: what answers it is a description, not a name.
   const answerKind = definitionTarget(question) ? null : expectedAnswerKind(question);
-  const citations = addReadingAids(pipeline.index, checked.citations, question, answerKind);
+  const citations = await addReadingAids(pipeline.index, checked.citations, question, answerKind);
   const answered = performance.now();
 
   const grounded = draft.grounded && checked.citations.length > 0;

@@ -15,30 +15,39 @@ const OPENING_WORDS = 6;
  * question asks for.
  * Read from the index's sentences, which carry exact offsets, so every span stays checkable.
  */
-export function addReadingAids(index: CorpusIndex, citations: Citation[], question: string, kind: AnswerKind | null): Citation[] {
+export async function addReadingAids(
+  index: CorpusIndex,
+  citations: Citation[],
+  question: string,
+  kind: AnswerKind | null,
+): Promise<Citation[]> {
   const asked = new Set(contentTerms(question));
-  return citations.map((found) => {
-    const page = pageOf(index.documents.get(found.documentId), found.start);
-    const citation = page === undefined ? found : { ...found, page };
-    const sentences = index.documentSentences.get(citation.documentId) ?? [];
-    const at = sentenceAt(sentences, citation);
-    if (at < 0) return citation;
-    const sentence = sentences[at]!;
-    const heading = index.passages.get(sentence.passageId)?.heading;
-    const previous = sentences[at - 1];
-    const context =
-      previous &&
-      index.passages.get(previous.passageId)?.heading === heading &&
-      pointsBack(citation.quote) &&
-      !citations.some((other) => other.documentId === previous.documentId && other.start <= previous.start && other.end >= previous.end);
-    const answer = kind ? answerSpan(citation, kind, asked) : undefined;
-    return {
-      ...citation,
-      ...(heading !== undefined && { heading }),
-      ...(context && { precedingSentence: { start: previous.start, end: previous.end, text: previous.text } }),
-      ...(answer && { answerSpan: answer }),
-    };
-  });
+  return Promise.all(
+    citations.map(async (found) => {
+      const document = index.documents.get(found.documentId);
+      const page = pageOf(document, found.start);
+      const citation = page === undefined ? found : { ...found, page };
+      const around = await index.sentences.around(citation.documentId, citation.start);
+      // Read from a database another server may have changed since: only this version's text is this document's.
+      const exact = (s: Sentence | undefined) => s !== undefined && document?.text.slice(s.start, s.end) === s.text;
+      if (!around || !exact(around.sentence)) return citation;
+      const { sentence } = around;
+      const previous = exact(around.previous) ? around.previous : undefined;
+      const heading = index.passages.get(sentence.passageId)?.heading;
+      const context =
+        previous &&
+        index.passages.get(previous.passageId)?.heading === heading &&
+        pointsBack(citation.quote) &&
+        !citations.some((other) => other.documentId === previous.documentId && other.start <= previous.start && other.end >= previous.end);
+      const answer = kind ? answerSpan(citation, kind, asked) : undefined;
+      return {
+        ...citation,
+        ...(heading !== undefined && { heading }),
+        ...(context && { precedingSentence: { start: previous.start, end: previous.end, text: previous.text } }),
+        ...(answer && { answerSpan: answer }),
+      };
+    }),
+  );
 }
 
 /** The page (from 1) of a paged document that `offset` falls on; undefined for a document without pages. */
@@ -48,21 +57,6 @@ export function pageOf(document: SourceDocument | undefined, offset: number): nu
   let page = 0;
   while (page + 1 < starts.length && starts[page + 1]! <= offset) page++;
   return page + 1;
-}
-
-/** The indexed sentence the citation starts in: the whole quote in extractive mode, a part of it in LLM mode. */
-/** Where in a document's sentences (in order) the citation starts, by binary search; -1 when in none. */
-function sentenceAt(sentences: Sentence[], citation: Citation): number {
-  let low = 0;
-  let high = sentences.length - 1;
-  while (low <= high) {
-    const middle = (low + high) >> 1;
-    const s = sentences[middle]!;
-    if (citation.start < s.start) high = middle - 1;
-    else if (citation.start >= s.end) low = middle + 1;
-    else return middle;
-  }
-  return -1;
 }
 
 function pointsBack(quote: string): boolean {

@@ -85,7 +85,7 @@ await runCli(async (args) => {
     const [added] = await library.add([{ name: "report.pdf", bytes: pdf }]);
     const addSeconds = (performance.now() - adding) / 1000;
     const addEncoderSeconds = encoderMs / 1000;
-    const sentences = index.sentences.length;
+    const sentences = index.sentences.count;
     console.log(`| measure | value |\n|---|---|`);
     console.log(
       `| corpus | ${documents.length} documents, ${(bytes / 1e6).toFixed(2)} MB, ${index.passages.size} passages, ${sentences} sentences |`,

@@ -89,7 +89,8 @@ const MIGRATIONS: string[] = [
    );`,
   // What the answerer reads per question, so a server holds neither sentence vectors nor term counts: each
   // term's count of sentences (a heading's terms count in headings), and a word of the corpus for it (its
-  // meaning is looked up by that word); the sentences of a retrieved passage, found by its id.
+  // meaning is looked up by that word); the sentences of a retrieved passage, found by its id, and those
+  // around a citation, by their offsets.
   `CREATE TABLE qa_sentence_terms (
      term text PRIMARY KEY,
      word text NOT NULL,
@@ -97,6 +98,7 @@ const MIGRATIONS: string[] = [
      headings integer NOT NULL
    );
    CREATE INDEX qa_sentences_passage ON qa_sentences (passage_id);
+   CREATE INDEX qa_sentences_start ON qa_sentences (document_id, start_offset);
    -- How many sentences the index holds; NULL while the counts above are still to be made for what it holds.
    ALTER TABLE qa_state ADD COLUMN sentences bigint;
    UPDATE qa_state SET sentences = 0 WHERE NOT EXISTS (SELECT FROM qa_sentences);`,

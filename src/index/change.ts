@@ -63,21 +63,10 @@ export function indexAfter<Index extends CorpusIndex>(index: Index, change: Inde
   const replaced = replacedBy(change);
   const documents = new Map(index.documents);
   const passages = new Map(index.passages);
-  const documentSentences = new Map(index.documentSentences);
   for (const passage of index.passages.values()) if (replaced.has(passage.documentId)) passages.delete(passage.id);
-  for (const id of replaced) {
-    documents.delete(id);
-    documentSentences.delete(id);
-  }
-
-  const { sentences } = index;
-  let sentenceVectors = index.sentenceVectors;
+  for (const id of replaced) documents.delete(id);
   for (const added of change.added) {
     documents.set(added.document.id, added.document);
-    const own = added.sentences.map((s, i): Sentence => ({ ...s, index: sentences.length + i, text: textIn(added.document, s) }));
-    for (const sentence of own) sentences.push(sentence);
-    documentSentences.set(added.document.id, own);
-    sentenceVectors = sentenceVectors.with(added.sentenceVectors, dimensions);
     for (const passage of added.passages) passages.set(passage.id, { ...passage, text: textIn(added.document, passage) });
   }
   const manifest = {
@@ -85,7 +74,8 @@ export function indexAfter<Index extends CorpusIndex>(index: Index, change: Inde
     embeddings: { ...index.manifest.embeddings, dimensions },
     documents: manifestDocuments(documents.values()),
   };
-  return { ...index, manifest, documents, passages, documentSentences, sentenceVectors: sentenceVectors as Index["sentenceVectors"] };
+  const sentences = index.sentences.after(change.added, replaced, dimensions) as Index["sentences"];
+  return { ...index, manifest, documents, passages, sentences };
 }
 
 /**

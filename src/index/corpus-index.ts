@@ -23,15 +23,8 @@ export interface CorpusIndex<Version extends StoreVersion = StoreVersion> {
   passages: Map<string, Passage>;
   vectors: VectorStore;
   keywords: KeywordSearch;
-  /**
-   * Every sentence the index has held, by `Sentence.index`: a removed or replaced document's stay until the
-   * index is compacted, so a position never changes under a reader. `documentSentences` has the current ones.
-   */
-  sentences: Sentence[];
-  /** Each sentence's unit vector, read when a question needs it. */
-  sentenceVectors: SentenceVectors;
-  /** The sentences of each document, in order. */
-  documentSentences: Map<string, Sentence[]>;
+  /** The current documents' sentences, with their unit vectors: held in memory or read per question. */
+  sentences: IndexSentences;
   /** Each passage's label in the vector index. */
   passageLabels: Map<string, number>;
   /** Which version of its store this is. */
@@ -43,18 +36,37 @@ export interface CorpusIndex<Version extends StoreVersion = StoreVersion> {
   terms?: CorpusTerms;
 }
 
-/** The unit vectors of an index's sentences: held in memory (the embedded store) or read from the database per question. */
-export interface SentenceVectors {
+/** A sentence with its unit vector, as the answerer reads a retrieved passage's. */
+export interface SentenceWithVector {
+  sentence: Sentence;
+  vector: Float32Array;
+}
+
+/** The sentences of a document an index adds, in order, with their vectors: rows in the same order. */
+export interface AddedSentences {
+  document: SourceDocument;
+  sentences: Omit<Sentence, "index">[];
+  sentenceVectors: Float32Array;
+}
+
+/** An index's sentences: held in memory with their vectors (the embedded store), or read from the database when needed. */
+export interface IndexSentences {
+  /** How many sentences the current documents have. */
+  readonly count: number;
   /**
-   * The vector of each of `sentences` (of this index), in order: rows of the manifest's dimensions; undefined
-   * for a sentence the store no longer holds (a later version replaced its document).
+   * The sentences of each of `passages` (of this index), in order, with their vectors. A passage whose
+   * document a later version replaced (another server's) has those the store still holds of it: none.
    */
-  read(sentences: Sentence[]): Promise<(Float32Array | undefined)[]>;
+  ofPassages(passages: Passage[]): Promise<Map<string, SentenceWithVector[]>>;
+  /** The sentence of document `documentId` that `offset` falls in, and the one before it; undefined between sentences. */
+  around(documentId: string, offset: number): Promise<{ sentence: Sentence; previous?: Sentence } | undefined>;
+  /** These sentences without the documents `replaced`, and with `added`'s (each vector of `dimensions`). */
+  after(added: AddedSentences[], replaced: Set<string>, dimensions: number): IndexSentences;
   /**
-   * These vectors and `rows`, the vectors of the sentences an index adds next (`dimensions` each), in their
-   * order: new for a store that holds them, the same for one that reads them from where they are written.
+   * Every current sentence, by document, where the store holds them (the embedded store): the answerer
+   * counts their terms itself. A store without them keeps `CorpusIndex.terms`.
    */
-  with(rows: Float32Array, dimensions: number): SentenceVectors;
+  readonly byDocument?: Map<string, Sentence[]>;
 }
 
 /** A term of the corpus: a word of the corpus it stands for (for looking up its meaning), and how many sentences hold it. */

@@ -30,7 +30,7 @@ export interface SourceDocument {
 
 /** A sentence that may be quoted in an answer. */
 export interface Sentence extends Span {
-  /** Position in the index's sentence table. */
+  /** Its position in its store: in the embedded index's table of sentences, or in its document in the database. */
   index: number;
   documentId: string;
   passageId: string;

@@ -65,7 +65,7 @@ export class ExtractiveAnswerer implements Answerer {
       request.onDelta?.(NOT_FOUND_ANSWER);
       return { answer: NOT_FOUND_ANSWER, grounded: false, mode: this.mode, citations: [], confidence };
     }
-    const inOrder = [...new Map(sentences.map((s) => [s.index, s])).values()].sort((a, b) => a.index - b.index);
+    const inOrder = inReadingOrder(sentences);
     const citations = inOrder.map((sentence, i) => citeSentence(this.resources.index, sentence, i + 1));
     const quoted = citations.map((c) => `${c.quote} [${c.id}]`);
     quoted.forEach((part, i) => request.onDelta?.(i === 0 ? part : ` ${part}`));
@@ -157,6 +157,16 @@ export class ExtractiveAnswerer implements Answerer {
     const kept = ranked.slice(0, 2).filter((r) => best.logit - r.logit <= this.settings.secondSentenceMargin);
     return { confidence: this.scorer.confidence(rows, ranked), sentences: kept.map((r) => candidates[r.row]!.sentence) };
   }
+}
+
+/**
+ * `sentences` (best first) once each, as a reader meets them: a document's in the order it has them, the
+ * documents in the order of their best sentence.
+ */
+function inReadingOrder(sentences: Sentence[]): Sentence[] {
+  const documents = [...new Set(sentences.map((s) => s.documentId))];
+  const distinct = [...new Map(sentences.map((s) => [`${s.documentId}@${s.start}`, s])).values()];
+  return distinct.sort((a, b) => documents.indexOf(a.documentId) - documents.indexOf(b.documentId) || a.start - b.start);
 }
 
 /** `word` (found lower-cased) as the question spells it: "France", not "france". */

@@ -43,36 +43,32 @@ export class CandidateData {
    */
   static async read(passages: Passage[], questions: string[], { index, terms, wordVectors }: AnswererResources): Promise<CandidateData> {
     const distinct = [...new Map(passages.map((p) => [p.id, p])).values()];
+    const held = await index.sentences.ofPassages(distinct);
     const sentenceTerms = new Map<Sentence, string[]>();
+    const vectors = new Map<Sentence, Float32Array>();
     const passageSentences = new Map<string, Sentence[]>();
     const passageTerms = new Map<string, Set<string>>();
+    const passageVectors = new Map<string, Float32Array>();
     const wanted = new Set(questions.flatMap((q) => [...contentTerms(q), ...contentTerms(definitionTarget(q) ?? "")]));
     for (const passage of distinct) {
-      const sentences = sentencesOf(index, passage);
-      const own = new Set(contentTerms(passage.heading));
-      for (const sentence of sentences) {
+      const own = held.get(passage.id) ?? [];
+      const ownTerms = new Set(contentTerms(passage.heading));
+      for (const { sentence, vector } of own) {
         const termsOfSentence = contentTerms(sentence.text);
         sentenceTerms.set(sentence, termsOfSentence);
-        for (const term of termsOfSentence) own.add(term);
+        vectors.set(sentence, vector);
+        for (const term of termsOfSentence) ownTerms.add(term);
       }
-      passageSentences.set(passage.id, sentences);
-      passageTerms.set(passage.id, own);
-      for (const term of own) wanted.add(term);
-    }
-    const candidates = [...passageSentences.values()].flat();
-    const [vectors, counts] = await Promise.all([index.sentenceVectors.read(candidates), terms.count(wanted)]);
-    const bySentence = new Map<Sentence, Float32Array>();
-    candidates.forEach((s, i) => vectors[i] && bySentence.set(s, vectors[i]));
-    // A sentence whose document another server replaced since this index was read has no vector left: not a candidate.
-    for (const [id, sentences] of passageSentences)
       passageSentences.set(
-        id,
-        sentences.filter((s) => bySentence.has(s)),
+        passage.id,
+        own.map((s) => s.sentence),
       );
-    const passageVectors = new Map(
-      [...passageSentences].map(([id, sentences]) => [id, meanVector(sentences.map((s) => bySentence.get(s)!))]),
-    );
-    return new CandidateData(counts, wordVectors, sentenceTerms, bySentence, passageSentences, passageTerms, passageVectors);
+      passageTerms.set(passage.id, ownTerms);
+      passageVectors.set(passage.id, meanVector(own.map((s) => s.vector)));
+      for (const term of ownTerms) wanted.add(term);
+    }
+    const counts = await terms.count(wanted);
+    return new CandidateData(counts, wordVectors, sentenceTerms, vectors, passageSentences, passageTerms, passageVectors);
   }
 
   /** Whether the corpus uses `term`, in a sentence or a heading. */
@@ -121,23 +117,6 @@ export class CandidateData {
     if (!kinds) this.kinds.set(sentence, (kinds = answerKinds(sentence.text)));
     return kinds;
   }
-}
-
-/** The sentences of `passage`, in order: found in its document's sentences by their offsets. */
-function sentencesOf(index: CorpusIndex, passage: Passage): Sentence[] {
-  const sentences = index.documentSentences.get(passage.documentId) ?? [];
-  let low = 0;
-  let high = sentences.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if (sentences[middle]!.end <= passage.start) low = middle + 1;
-    else high = middle;
-  }
-  const own: Sentence[] = [];
-  for (let i = low; i < sentences.length && sentences[i]!.start < passage.end; i++) {
-    if (sentences[i]!.passageId === passage.id) own.push(sentences[i]!);
-  }
-  return own;
 }
 
 function meanVector(vectors: Float32Array[]): Float32Array {

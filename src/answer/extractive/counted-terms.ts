@@ -28,7 +28,7 @@ export class CountedTerms implements CorpusTerms {
   /** Counts `index`'s sentences, in slices with a turn of the event loop between them. */
   static async from(index: CorpusIndex): Promise<CountedTerms> {
     const counted = new CountedTerms(index, { words: new Map() }, new Map(), 0);
-    await counted.add(index, [...index.documentSentences.values()].flat());
+    await counted.add(index, [...heldBy(index).values()].flat());
     return counted;
   }
 
@@ -40,7 +40,7 @@ export class CountedTerms implements CorpusTerms {
     const changed = (from: Map<string, Sentence[]>, to: Map<string, Sentence[]>) =>
       [...from].filter(([id, sentences]) => to.get(id) !== sentences).flatMap(([, sentences]) => sentences);
     const next = new CountedTerms(index, this.vocabulary, new Map(this.sentencesWith), this.sentences);
-    const removed = changed(this.index.documentSentences, index.documentSentences);
+    const removed = changed(heldBy(this.index), heldBy(index));
     for (const [i, sentence] of removed.entries()) {
       for (const term of new Set(contentWords(sentence.text).map((w) => w.term))) {
         const left = (next.sentencesWith.get(term) ?? 0) - 1;
@@ -50,7 +50,7 @@ export class CountedTerms implements CorpusTerms {
       if ((i + 1) % SLICE === 0) await nextTurn();
     }
     next.sentences -= removed.length;
-    await next.add(index, changed(index.documentSentences, this.index.documentSentences));
+    await next.add(index, changed(heldBy(index), heldBy(this.index)));
     return next;
   }
 
@@ -90,4 +90,11 @@ export class CountedTerms implements CorpusTerms {
 export async function corpusTermsOf(index: CorpusIndex, previous?: CorpusTerms): Promise<CorpusTerms> {
   if (index.terms) return index.terms;
   return previous instanceof CountedTerms ? previous.after(index) : CountedTerms.from(index);
+}
+
+/** The sentences `index`'s store holds, by document: a store that holds none keeps the term counts itself. */
+function heldBy(index: CorpusIndex): Map<string, Sentence[]> {
+  const held = index.sentences.byDocument;
+  if (!held) throw new Error("the index's store neither holds its sentences nor keeps their terms' counts");
+  return held;
 }

@@ -1,4 +1,4 @@
-import { SentenceVectorTable } from "../sentence-vectors.js";
+import { HeldSentences } from "../held-sentences.js";
 import { mkdir, readFile, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setImmediate as nextTurn } from "node:timers/promises";
@@ -278,11 +278,9 @@ function assemble(
     manifest,
     documents,
     passages: new Map(content.passages.map((p) => [p.id, p])),
-    sentences: content.sentences,
+    sentences: new HeldSentences(content.sentences, documentSentences, sentenceVectors, manifest.embeddings.dimensions),
     vectors,
     keywords: new Bm25Keywords(keywords),
-    sentenceVectors: new SentenceVectorTable(sentenceVectors, manifest.embeddings.dimensions),
-    documentSentences,
     // A built index's passages were added to the HNSW index in order.
     passageLabels: new Map(content.passages.map((p, label) => [p.id, label])),
     saved: filesVersion(folder, null),

@@ -26,13 +26,13 @@ export function vectorsByDocument(index: FilesIndex): Map<string, DocumentVector
   const hnsw = (index.vectors as HNSWLib).index;
   const byKey = new Map<string, DocumentVectors>();
   for (const doc of index.documents.values()) {
-    const sentences = index.documentSentences.get(doc.id) ?? [];
+    const sentences = index.sentences.byDocument.get(doc.id) ?? [];
     const passages = passageRows.get(doc.id) ?? [];
     const vectors: DocumentVectors = {
       sentences: new Float32Array(sentences.length * dimensions),
       passages: new Float32Array(passages.length * dimensions),
     };
-    sentences.forEach(({ index: row }, i) => vectors.sentences.set(index.sentenceVectors.row(row), i * dimensions));
+    sentences.forEach(({ index: row }, i) => vectors.sentences.set(index.sentences.row(row), i * dimensions));
     passages.forEach((label, i) => vectors.passages.set(hnsw.getPoint(label), i * dimensions));
     byKey.set(reuseKey(doc), vectors);
   }

@@ -1,35 +1,84 @@
 import type pg from "pg";
 import { reaching } from "../../database/connection.js";
 import type { IndexedDocument } from "../change.js";
-import type { CorpusTerms, SentenceVectors, TermCounts } from "../corpus-index.js";
-import type { Sentence } from "../../ingest/types.js";
+import type { CorpusTerms, IndexSentences, SentenceWithVector, TermCounts } from "../corpus-index.js";
+import type { Passage, Sentence } from "../../ingest/types.js";
 import { contentWords } from "../../text/terms.js";
 
-/** The sentences' vectors as the database holds them (`qa_sentences`), read per question for the passages retrieved. */
-export class PostgresSentenceVectors implements SentenceVectors {
-  constructor(private readonly pool: pg.Pool) {}
+/**
+ * The index's sentences as the database holds them (`qa_sentences`), read when needed: a retrieved passage's
+ * with their vectors, or the few around a citation. `Sentence.index` is the sentence's position in its document.
+ */
+export class PostgresSentences implements IndexSentences {
+  constructor(
+    private readonly pool: pg.Pool,
+    readonly count: number,
+  ) {}
 
-  async read(sentences: Sentence[]): Promise<(Float32Array | undefined)[]> {
-    if (sentences.length === 0) return [];
-    const passages = [...new Set(sentences.map((s) => s.passageId))];
+  async ofPassages(passages: Passage[]): Promise<Map<string, SentenceWithVector[]>> {
+    const byId = new Map(passages.map((p) => [p.id, p]));
+    const held = new Map(passages.map((p): [string, SentenceWithVector[]] => [p.id, []]));
+    if (passages.length === 0) return held;
     const { rows } = await reaching(() =>
-      this.pool.query<{ passage_id: string; start_offset: number; text: string; embedding: Buffer }>(
-        "SELECT passage_id, start_offset, text, embedding FROM qa_sentences WHERE passage_id = ANY($1)",
-        [passages],
+      this.pool.query<{
+        document_id: string;
+        passage_id: string;
+        position: number;
+        start_offset: number;
+        end_offset: number;
+        text: string;
+        embedding: Buffer;
+      }>(
+        `SELECT document_id, passage_id, position, start_offset, end_offset, text, embedding
+         FROM qa_sentences WHERE passage_id = ANY($1) ORDER BY document_id, position`,
+        [[...byId.keys()]],
       ),
     );
-    const byPlace = new Map(rows.map((row) => [`${row.passage_id}@${row.start_offset}`, row]));
-    return sentences.map((sentence) => {
-      const row = byPlace.get(`${sentence.passageId}@${sentence.start}`);
-      // A replaced document keeps its passages' ids: only the same text at the same place is this sentence.
-      if (!row || row.text !== sentence.text) return undefined;
+    for (const row of rows) {
+      const passage = byId.get(row.passage_id)!;
+      const text = passage.text.slice(row.start_offset - passage.start, row.end_offset - passage.start);
+      // A replaced document keeps its passages' ids: only its text at the same place is this passage's sentence.
+      if (row.document_id !== passage.documentId || text !== row.text) continue;
       const bytes = row.embedding;
-      return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-    });
+      held.get(passage.id)!.push({
+        sentence: {
+          index: row.position,
+          documentId: row.document_id,
+          passageId: row.passage_id,
+          start: row.start_offset,
+          end: row.end_offset,
+          text,
+        },
+        vector: new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)),
+      });
+    }
+    return held;
   }
 
-  /** Added sentences' vectors are written with them, and read from there. */
-  with(): SentenceVectors {
+  async around(documentId: string, offset: number): Promise<{ sentence: Sentence; previous?: Sentence } | undefined> {
+    const { rows } = await reaching(() =>
+      this.pool.query<{ position: number; passage_id: string; start_offset: number; end_offset: number; text: string }>(
+        `SELECT position, passage_id, start_offset, end_offset, text FROM qa_sentences
+         WHERE document_id = $1 AND start_offset <= $2 ORDER BY start_offset DESC LIMIT 2`,
+        [documentId, offset],
+      ),
+    );
+    const [sentence, previous] = rows.map(
+      (row): Sentence => ({
+        index: row.position,
+        documentId,
+        passageId: row.passage_id,
+        start: row.start_offset,
+        end: row.end_offset,
+        text: row.text,
+      }),
+    );
+    if (!sentence || sentence.end <= offset) return undefined;
+    return { sentence, ...(previous && { previous }) };
+  }
+
+  /** Added sentences are written with their document, and read from there; the store gives the count after. */
+  after(): PostgresSentences {
     return this;
   }
 }

@@ -15,7 +15,7 @@ import { StoreUnavailableError } from "../../database/unavailable.js";
 import type { ChangeSource, DocumentFile, DocumentOrigin, IndexStore, OpenOptions } from "../store.js";
 import { PostgresKeywords, TERMS_SQL } from "./keywords.js";
 import { PostgresPassageVectors } from "./vectors.js";
-import { heldTerms, PostgresCorpusTerms, PostgresSentenceVectors, recordTerms, tallyTerms } from "./sentences.js";
+import { heldTerms, PostgresCorpusTerms, PostgresSentences, recordTerms, tallyTerms } from "./sentences.js";
 
 /** An index read from the database: the number of changes committed to it when it was read. */
 interface SavedInDatabase extends StoreVersion {
@@ -33,6 +33,9 @@ interface Settings {
   embeddings: { provider: string; model: string; dimensions: number } | null;
   chunking: ChunkingSettings | null;
 }
+
+/** The state row: the index's version and count of sentences (NULL until its terms are counted), and its settings. */
+type State = Settings & { version: number; sentences: string | null };
 
 /** Rows written per INSERT: a large document's sentences go in several. */
 const ROWS_PER_INSERT = 500;
@@ -177,9 +180,9 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
   }
 
   async load(): Promise<DatabaseIndex> {
-    return this.snapshot(async (client, version, settings) => {
+    return this.snapshot(async (client, version, state) => {
       const documents = await readDocuments(client, null);
-      return indexAfter(this.emptyIndex(settings, version), { added: documents, removed: [] }, settings.embeddings?.dimensions ?? 0);
+      return indexAfter(this.emptyIndex(state, version), { added: documents, removed: [] }, state.embeddings?.dimensions ?? 0);
     });
   }
 
@@ -202,7 +205,7 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
       const present = new Set(added.map((a) => a.document.id));
       const change: IndexChange = { added, removed: touched.filter((id) => !present.has(id) && index.documents.has(id)) };
       const after = indexAfter(index, change, settings.embeddings?.dimensions ?? 0);
-      return { ...after, saved: databaseVersion(version) };
+      return { ...after, sentences: new PostgresSentences(this.pool, Number(settings.sentences)), saved: databaseVersion(version) };
     });
   }
 
@@ -213,7 +216,7 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
   async commit(index: DatabaseIndex, change: IndexChange, source: ChangeSource): Promise<DatabaseIndex> {
     const { origin } = source;
     const dimensions = index.manifest.embeddings.dimensions || dimensionsOf(change.added);
-    const version = await this.write(async (client, current) => {
+    const { version, sentences } = await this.write(async (client, current) => {
       if (current !== savedVersion(index)) throw new IndexMovedError("the database was changed by another server since it was read");
       const replaced = [...change.removed, ...change.added.map((a) => a.document.id)];
       const held = await heldTerms(client, replaced);
@@ -232,7 +235,11 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
       return { added: change.added.map((a) => a.document.id), removed: change.removed };
     }, dimensions);
     this.progress({ phase: "updated", added: change.added.length, removed: change.removed.length });
-    return { ...indexAfter(index, change, dimensions), saved: databaseVersion(version) };
+    return {
+      ...indexAfter(index, change, dimensions),
+      sentences: new PostgresSentences(this.pool, sentences),
+      saved: databaseVersion(version),
+    };
   }
 
   async corpusDiff(index: DatabaseIndex, documents: SourceDocument[]): Promise<CorpusDiff> {
@@ -277,7 +284,7 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
   }
 
   /** Runs `read` on one consistent view of the database, with the version and settings of that view. */
-  private snapshot<T>(read: (client: pg.PoolClient, version: number, settings: Settings) => Promise<T>): Promise<T> {
+  private snapshot<T>(read: (client: pg.PoolClient, version: number, state: State) => Promise<T>): Promise<T> {
     return this.transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "", (client, state) => read(client, state.version, state));
   }
 
@@ -295,18 +302,21 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
   private write(
     change: (client: pg.PoolClient, version: number) => Promise<{ added: string[]; removed: string[] }>,
     dimensions: number,
-  ): Promise<number> {
+  ): Promise<{ version: number; sentences: number }> {
     return this.transaction("BEGIN", "FOR UPDATE", async (client, state) => {
       if (state.embeddings === null && dimensions > 0) await this.recordSettings(client, dimensions);
       const recorded = await change(client, state.version);
       const version = state.version + 1;
-      await client.query("UPDATE qa_state SET version = $1, passages = (SELECT count(*) FROM qa_passages)", [version]);
+      const { rows } = await client.query<{ sentences: string | null }>(
+        "UPDATE qa_state SET version = $1, passages = (SELECT count(*) FROM qa_passages) RETURNING sentences",
+        [version],
+      );
       await client.query("INSERT INTO qa_changes (version, added, removed) VALUES ($1, $2, $3)", [
         version,
         recorded.added,
         recorded.removed,
       ]);
-      return version;
+      return { version, sentences: Number(rows[0]!.sentences) };
     });
   }
 
@@ -315,11 +325,7 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
    * e.g. FOR UPDATE); commits when it returns, rolls back when it throws. Failures to reach the database are
    * StoreUnavailableError.
    */
-  private async transaction<T>(
-    begin: string,
-    lock: string,
-    work: (client: pg.PoolClient, state: Settings & { version: number; sentences: string | null }) => Promise<T>,
-  ): Promise<T> {
+  private async transaction<T>(begin: string, lock: string, work: (client: pg.PoolClient, state: State) => Promise<T>): Promise<T> {
     const client = await reaching(() => this.pool.connect());
     try {
       return await reaching(async () => {
@@ -341,7 +347,7 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
     }
   }
 
-  private emptyIndex(settings: Settings, version: number): DatabaseIndex {
+  private emptyIndex(settings: State, version: number): DatabaseIndex {
     const embeddings = settings.embeddings ?? { provider: this.model.provider, model: this.model.model, dimensions: 0 };
     return {
       manifest: {
@@ -355,9 +361,7 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
       passages: new Map(),
       vectors: new PostgresPassageVectors(this.model.embeddings, this.pool),
       keywords: new PostgresKeywords(this.pool),
-      sentences: [],
-      sentenceVectors: new PostgresSentenceVectors(this.pool),
-      documentSentences: new Map(),
+      sentences: new PostgresSentences(this.pool, Number(settings.sentences)),
       passageLabels: new Map(),
       saved: databaseVersion(version),
       terms: new PostgresCorpusTerms(this.pool),
@@ -463,7 +467,7 @@ async function insertDocument(client: pg.PoolClient, indexed: IndexedDocument, o
   }
 }
 
-/** The documents `ids` (all, with null) as the database holds them, with their passages and sentences (without vectors). */
+/** The documents `ids` (all, with null) as the database holds them, with their passages (their sentences are read when needed). */
 async function readDocuments(client: pg.PoolClient, ids: string[] | null): Promise<IndexedDocument[]> {
   const which = ids === null ? "" : "WHERE document_id = ANY($1)";
   const parameters = ids === null ? [] : [ids];
@@ -480,16 +484,6 @@ async function readDocuments(client: pg.PoolClient, ids: string[] | null): Promi
     text: string;
   }>(
     `SELECT id, document_id, start_offset, end_offset, heading, text FROM qa_passages ${which} ORDER BY document_id, position`,
-    parameters,
-  );
-  const sentences = await client.query<{
-    document_id: string;
-    passage_id: string;
-    start_offset: number;
-    end_offset: number;
-    text: string;
-  }>(
-    `SELECT document_id, passage_id, start_offset, end_offset, text FROM qa_sentences ${which} ORDER BY document_id, position`,
     parameters,
   );
   const byDocument = new Map(
@@ -510,21 +504,11 @@ async function readDocuments(client: pg.PoolClient, ids: string[] | null): Promi
       text: row.text,
     });
   }
-  for (const row of sentences.rows) {
-    const own = byDocument.get(row.document_id);
-    own?.sentences.push({
-      documentId: row.document_id,
-      passageId: row.passage_id,
-      start: row.start_offset,
-      end: row.end_offset,
-      text: row.text,
-    });
-  }
   return [...byDocument.values()].map(({ document, passages: own, sentences: ownSentences }) => ({
     document,
     passages: own,
     sentences: ownSentences,
-    // Read per question (sentences) or searched in the database (passages), never held here.
+    // Read when needed (sentences) or searched in the database (passages), never held here.
     sentenceVectors: new Float32Array(0),
     passageVectors: new Float32Array(0),
   }));

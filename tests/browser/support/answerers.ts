@@ -2,10 +2,12 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { citeSentence } from "../../../src/answer/citations.js";
 import { NOT_FOUND_ANSWER, type AnswerRequest, type Answerer, type Draft } from "../../../src/answer/types.js";
 import type { CorpusIndex } from "../../../src/index/corpus-index.js";
+import type { Passage } from "../../../src/ingest/types.js";
 
-/** A citation of the first sentence of the passage `passageId`. */
-function citeFirstSentence(index: CorpusIndex, passageId: string, id: number) {
-  return citeSentence(index, index.sentences.find((s) => s.passageId === passageId)!, id);
+/** A citation of the first sentence of `passage`. */
+async function citeFirstSentence(index: CorpusIndex, passage: Passage, id: number) {
+  const [first] = (await index.sentences.ofPassages([passage])).get(passage.id)!;
+  return citeSentence(index, first!.sentence, id);
 }
 
 /**
@@ -21,7 +23,9 @@ export class QuotingAnswerer implements Answerer {
   ) {}
 
   async answer(request: AnswerRequest): Promise<Draft> {
-    const citations = request.passages.slice(0, this.count).map((passage, i) => citeFirstSentence(this.index, passage.id, i + 1));
+    const citations = await Promise.all(
+      request.passages.slice(0, this.count).map((passage, i) => citeFirstSentence(this.index, passage, i + 1)),
+    );
     const answer = citations.map((c) => `${c.quote} [${c.id}]`).join(" ");
     request.onDelta?.(answer);
     return { answer, grounded: true, mode: this.mode, citations };
@@ -48,7 +52,7 @@ export class ParaphrasingAnswerer implements Answerer {
   constructor(private readonly index: CorpusIndex) {}
 
   async answer(request: AnswerRequest): Promise<Draft> {
-    const citation = citeFirstSentence(this.index, request.passages[0]!.id, 1);
+    const citation = await citeFirstSentence(this.index, request.passages[0]!, 1);
     const answer = "In short, the passage below is what the documents say about it [1].";
     request.onDelta?.(answer);
     return { answer, grounded: true, mode: this.mode, citations: [citation] };
@@ -136,7 +140,7 @@ export class MarkdownAnswerer implements Answerer {
   ) {}
 
   async answer(request: AnswerRequest): Promise<Draft> {
-    const citation = citeFirstSentence(this.index, request.passages[0]!.id, 1);
+    const citation = await citeFirstSentence(this.index, request.passages[0]!, 1);
     request.onDelta?.(this.answer_);
     return { answer: this.answer_, grounded: true, mode: this.mode, citations: [citation], confidence: 0.9 };
   }
@@ -150,7 +154,7 @@ export class CountingAnswerer implements Answerer {
   constructor(private readonly index: CorpusIndex) {}
 
   async answer(request: AnswerRequest): Promise<Draft> {
-    const citation = citeFirstSentence(this.index, request.passages[0]!.id, 1);
+    const citation = await citeFirstSentence(this.index, request.passages[0]!, 1);
     const answer = `Answer number ${++this.asked} [1].`;
     request.onDelta?.(answer);
     return { answer, grounded: true, mode: this.mode, citations: [citation], confidence: 0.9 };
