@@ -1,3 +1,4 @@
+import { fromHalves, toHalves } from "../embeddings/half-precision.js";
 import type { Passage, Sentence } from "../ingest/types.js";
 import { textIn } from "./change.js";
 import type { AddedSentences, IndexSentences, SentenceWithVector } from "./corpus-index.js";
@@ -5,7 +6,8 @@ import type { AddedSentences, IndexSentences, SentenceWithVector } from "./corpu
 /**
  * Every sentence and its unit vector held in memory: the embedded store's. A table of every sentence the
  * index has held, by `Sentence.index`, shared by the versions of one index: a removed or replaced document's
- * stay until the index is compacted, so a position never changes under a reader.
+ * stay until the index is compacted, so a position never changes under a reader. The vectors are held at half
+ * precision, the largest part of what an index holds per sentence halved; a vector is read back as float32.
  */
 export class HeldSentences implements IndexSentences {
   readonly count: number;
@@ -15,8 +17,8 @@ export class HeldSentences implements IndexSentences {
     readonly all: Sentence[],
     /** The current documents' sentences, in order. */
     readonly byDocument: Map<string, Sentence[]>,
-    /** `Sentence.index` rows of `dimensions`. */
-    readonly rows: Float32Array,
+    /** `Sentence.index` rows of `dimensions`, at half precision. */
+    private readonly rows: Uint16Array,
     readonly dimensions: number,
   ) {
     let count = 0;
@@ -36,9 +38,14 @@ export class HeldSentences implements IndexSentences {
     return { sentence, ...(at > 0 && { previous: sentences[at - 1]! }) };
   }
 
-  /** The vector of the sentence at `position`: a view of the table. */
+  /** Sentences `all` (of which `byDocument` are current) and their vectors, float32 rows in `all`'s order. */
+  static of(all: Sentence[], byDocument: Map<string, Sentence[]>, vectors: Float32Array, dimensions: number): HeldSentences {
+    return new HeldSentences(all, byDocument, toHalves(vectors), dimensions);
+  }
+
+  /** The vector of the sentence at `position`. */
   row(position: number): Float32Array {
-    return this.rows.subarray(position * this.dimensions, (position + 1) * this.dimensions);
+    return fromHalves(this.rows.subarray(position * this.dimensions, (position + 1) * this.dimensions));
   }
 
   after(added: AddedSentences[], replaced: Set<string>, dimensions: number): HeldSentences {
@@ -49,7 +56,7 @@ export class HeldSentences implements IndexSentences {
       const own = sentences.map((s, i): Sentence => ({ ...s, index: this.all.length + i, text: textIn(document, s) }));
       for (const sentence of own) this.all.push(sentence);
       byDocument.set(document.id, own);
-      rows = appendRows(rows, sentenceVectors);
+      rows = appendRows(rows, toHalves(sentenceVectors));
     }
     return new HeldSentences(this.all, byDocument, rows, dimensions);
   }
@@ -81,14 +88,14 @@ function firstEndingAfter(sentences: Sentence[], offset: number): number {
  * `rows` after the rows of `table`, in a new view that shares `table`'s buffer while it has room: `table`
  * itself still reads as before. The buffer grows by half when full, so adding costs in proportion to what is added.
  */
-function appendRows(table: Float32Array, rows: Float32Array): Float32Array {
+function appendRows(table: Uint16Array, rows: Uint16Array): Uint16Array {
   const length = table.length + rows.length;
-  const room = (table.buffer.byteLength - table.byteOffset) / Float32Array.BYTES_PER_ELEMENT;
-  let target: Float32Array;
+  const room = (table.buffer.byteLength - table.byteOffset) / Uint16Array.BYTES_PER_ELEMENT;
+  let target: Uint16Array;
   if (length <= room && !(table.buffer instanceof SharedArrayBuffer)) {
-    target = new Float32Array(table.buffer, table.byteOffset, length);
+    target = new Uint16Array(table.buffer, table.byteOffset, length);
   } else {
-    target = new Float32Array(new ArrayBuffer(Math.ceil(length * 1.5) * Float32Array.BYTES_PER_ELEMENT), 0, length);
+    target = new Uint16Array(new ArrayBuffer(Math.ceil(length * 1.5) * Uint16Array.BYTES_PER_ELEMENT), 0, length);
     target.set(table);
   }
   target.set(rows, table.length);

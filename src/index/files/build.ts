@@ -278,7 +278,7 @@ function assemble(
     manifest,
     documents,
     passages: new Map(content.passages.map((p) => [p.id, p])),
-    sentences: new HeldSentences(content.sentences, documentSentences, sentenceVectors, manifest.embeddings.dimensions),
+    sentences: HeldSentences.of(content.sentences, documentSentences, sentenceVectors, manifest.embeddings.dimensions),
     vectors,
     keywords: new Bm25Keywords(keywords),
     // A built index's passages were added to the HNSW index in order.

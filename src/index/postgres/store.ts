@@ -6,7 +6,7 @@ import { contentTerms } from "../../text/terms.js";
 import { connectDatabase, describeFailure, reaching } from "../../database/connection.js";
 import { fitVectorColumn, LOCKS, migrate, releaseLock } from "../../database/schema.js";
 import { CorpusFolder } from "../../ingest/corpus-folder.js";
-import { indexAfter, indexDocuments, type IndexChange, type IndexedDocument } from "../change.js";
+import { checkChange, indexAfter, indexDocuments, type IndexChange, type IndexedDocument } from "../change.js";
 import { diffCorpus, IndexMovedError, isEmpty, prepareChange, retryingWhenMoved, type CorpusDiff } from "../corpus-diff.js";
 import type { CorpusIndex, StoreVersion } from "../corpus-index.js";
 import { INDEX_FORMAT_VERSION, sha256 } from "../manifest.js";
@@ -215,7 +215,8 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
    */
   async commit(index: DatabaseIndex, change: IndexChange, source: ChangeSource): Promise<DatabaseIndex> {
     const { origin } = source;
-    const dimensions = index.manifest.embeddings.dimensions || dimensionsOf(change.added);
+    // Every piece its document's text at its offsets: what a server reads back takes passages' texts from there.
+    const dimensions = checkChange(index, change);
     const { version, sentences } = await this.write(async (client, current) => {
       if (current !== savedVersion(index)) throw new IndexMovedError("the database was changed by another server since it was read");
       const replaced = [...change.removed, ...change.added.map((a) => a.document.id)];
@@ -481,9 +482,9 @@ async function readDocuments(client: pg.PoolClient, ids: string[] | null): Promi
     start_offset: number;
     end_offset: number;
     heading: string;
-    text: string;
   }>(
-    `SELECT id, document_id, start_offset, end_offset, heading, text FROM qa_passages ${which} ORDER BY document_id, position`,
+    // Not the text: it is the document's at the passage's offsets (so checked when written), taken from there.
+    `SELECT id, document_id, start_offset, end_offset, heading FROM qa_passages ${which} ORDER BY document_id, position`,
     parameters,
   );
   const byDocument = new Map(
@@ -495,13 +496,14 @@ async function readDocuments(client: pg.PoolClient, ids: string[] | null): Promi
     ),
   );
   for (const row of passages.rows) {
-    byDocument.get(row.document_id)?.passages.push({
+    const own = byDocument.get(row.document_id);
+    own?.passages.push({
       id: row.id,
       documentId: row.document_id,
       start: row.start_offset,
       end: row.end_offset,
       heading: row.heading,
-      text: row.text,
+      text: own.document.text.slice(row.start_offset, row.end_offset),
     });
   }
   return [...byDocument.values()].map(({ document, passages: own, sentences: ownSentences }) => ({
