@@ -3,12 +3,11 @@ import { mkdir, mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import pg from "pg";
 import { startEmbeddingStandIn, type EmbeddingStandIn } from "../dev/embedding-stand-in.js";
-import { servePglite } from "../dev/pglite.js";
 import { pct, percentile } from "../eval/metrics.js";
 import { writeWordNetCorpus } from "../eval/wordnet-corpus.js";
 import { askUnderLoad } from "./ask-under-load.js";
+import { openBenchDatabase } from "./bench-database.js";
 import { buildServer, startBenchServer, type BenchServer } from "./compiled-server.js";
 import { runCli, UsageError } from "./run.js";
 
@@ -87,7 +86,7 @@ async function measure(
   questionCount: number,
 ): Promise<Row> {
   const scratch = await mkdtemp(join(tmpdir(), "grounded-qa-bench-scale-"));
-  const database = store === "pgvector" ? await openDatabase(join(scratch, "pglite")) : undefined;
+  const database = store === "pgvector" ? await openBenchDatabase(join(scratch, "pglite")) : undefined;
   try {
     const corpusDir = mb === undefined ? "corpus" : join(scratch, "corpus");
     if (mb !== undefined) {
@@ -108,7 +107,8 @@ async function measure(
     console.error(`${corpus}: building…`);
     const before = standIn.served();
     const started = performance.now();
-    let server: BenchServer = await startBenchServer(env);
+    // PGlite writes about a megabyte of text in 15 s here: a large corpus's first build takes many minutes.
+    let server: BenchServer = await startBenchServer(env, undefined, Math.max(5, Math.ceil(mb ?? 0)));
     const buildMs = performance.now() - started;
     const embedderMs = standIn.served().waitedMs - before.waitedMs;
     try {
@@ -169,31 +169,6 @@ async function measure(
     await database?.close();
     await rm(scratch, { recursive: true, force: true });
   }
-}
-
-/** The database the servers share: DATABASE_URL's, emptied, or PGlite kept in `dir`. */
-async function openDatabase(dir: string): Promise<{ url: string; sizeMb: () => Promise<number>; close: () => Promise<void> }> {
-  const given = process.env.DATABASE_URL;
-  const pglite = given ? undefined : await servePglite(0, { dataDir: dir });
-  const url = given ?? pglite!.url;
-  const query = async <T extends pg.QueryResultRow>(sql: string) => {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      return (await client.query<T>(sql)).rows;
-    } finally {
-      await client.end();
-    }
-  };
-  if (given)
-    await query(
-      "DROP TABLE IF EXISTS qa_schema, qa_state, qa_documents, qa_passages, qa_sentences, qa_terms, qa_sentence_terms, qa_feedback, qa_changes, qa_api_keys, qa_files CASCADE",
-    );
-  return {
-    url,
-    sizeMb: async () => Number((await query<{ size: string }>("SELECT pg_database_size(current_database()) AS size"))[0]!.size) / 1e6,
-    close: async () => pglite?.close(),
-  };
 }
 
 /** Questions a reader of these documents could ask: a sentence of a passage, turned into "What is …?" */

@@ -20,9 +20,13 @@ export interface BenchServer {
 /**
  * Starts the server (`command`, the compiled one unless told) on a free loopback port, offline, with no rate
  * limit and the settings in `env`, and resolves once `/healthz` says ready in every process. Rejects, having
- * stopped it, when it exits first or is not ready within five minutes.
+ * stopped it, when it exits first or is not ready within `readyWithinMinutes`.
  */
-export async function startBenchServer(env: Record<string, string>, command: string[] = COMPILED_SERVER): Promise<BenchServer> {
+export async function startBenchServer(
+  env: Record<string, string>,
+  command: string[] = COMPILED_SERVER,
+  readyWithinMinutes = 5,
+): Promise<BenchServer> {
   const port = await freePort();
   const child = spawn(process.execPath, command, {
     env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", RATE_LIMIT_PER_MINUTE: "0", LLM_PROVIDER: "none", ...env },
@@ -35,7 +39,7 @@ export async function startBenchServer(env: Record<string, string>, command: str
     child.kill("SIGTERM");
     await exited;
   };
-  const deadline = Date.now() + 300_000;
+  const deadline = Date.now() + readyWithinMinutes * 60_000;
   while (Date.now() < deadline && child.exitCode === null) {
     const health = await fetch(`${url}/healthz`).then(
       (r) => r.json(),
@@ -46,5 +50,7 @@ export async function startBenchServer(env: Record<string, string>, command: str
   }
   const code = child.exitCode;
   await stop();
-  throw new Error(code === null ? "the server did not become ready within five minutes" : `the server exited with code ${code}`);
+  throw new Error(
+    code === null ? `the server did not become ready within ${readyWithinMinutes} minutes` : `the server exited with code ${code}`,
+  );
 }
