@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadConfig } from "../config.js";
-import { startEmbeddingStandIn } from "../dev/embedding-stand-in.js";
+import { standInSettings, startEmbeddingStandIn } from "../dev/embedding-stand-in.js";
 import { writeWordNetCorpus } from "../eval/wordnet-corpus.js";
 import { openPipeline } from "../service.js";
 import { openBenchDatabase } from "./bench-database.js";
@@ -52,10 +52,7 @@ async function main(args: string[]): Promise<void> {
         const env = {
           CORPUS_DIR: corpusDir,
           DATA_DIR: join(scratch, "data"),
-          EMBEDDINGS_PROVIDER: "openai",
-          EMBEDDINGS_MODEL: "stand-in",
-          OPENAI_BASE_URL: standIn.baseUrl,
-          OPENAI_API_KEY: "stand-in",
+          ...standInSettings(standIn),
           LLM_PROVIDER: "none",
           VECTOR_STORE: values.store,
           ...(database && { DATABASE_URL: database.url }),

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { startEmbeddingStandIn, type EmbeddingStandIn } from "../dev/embedding-stand-in.js";
+import { standInSettings, startEmbeddingStandIn, type EmbeddingStandIn } from "../dev/embedding-stand-in.js";
 import { pct, percentile } from "../eval/metrics.js";
 import { writeWordNetCorpus } from "../eval/wordnet-corpus.js";
 import { askUnderLoad } from "./ask-under-load.js";
@@ -96,10 +96,7 @@ async function measure(
     const env = {
       CORPUS_DIR: corpusDir,
       DATA_DIR: join(scratch, "data"),
-      EMBEDDINGS_PROVIDER: "openai",
-      EMBEDDINGS_MODEL: "stand-in",
-      OPENAI_BASE_URL: standIn.baseUrl,
-      OPENAI_API_KEY: "stand-in",
+      ...standInSettings(standIn),
       WORKERS: "1",
       VECTOR_STORE: store,
       ...(database && { DATABASE_URL: database.url }),

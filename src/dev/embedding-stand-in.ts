@@ -19,6 +19,11 @@ export interface EmbeddingStandIn {
   close(): Promise<void>;
 }
 
+/** The settings that make a server embed with `standIn`. */
+export function standInSettings(standIn: EmbeddingStandIn): Record<string, string> {
+  return { EMBEDDINGS_PROVIDER: "openai", EMBEDDINGS_MODEL: "stand-in", OPENAI_BASE_URL: standIn.baseUrl, OPENAI_API_KEY: "stand-in" };
+}
+
 /** The vectors' dimensions: as many as a small model's, so the stores hold what they would. */
 export const STAND_IN_DIMENSIONS = 256;
 
