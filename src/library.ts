@@ -80,16 +80,16 @@ export class DocumentLibrary {
     return this.inTurn(async () => {
       const index = this.pipeline.index;
       // The manifest has each document's text hash already.
-      const held = new Map(index.manifest.documents.map(({ id, sha256: hash }) => [hash, index.documents.get(id)!]));
+      const held = new Map<string, Reported>([...index.documents.catalog.values()].map((entry) => [entry.sha256, entry]));
       const reports: DocumentReport[] = [];
       const adding: { document: SourceDocument; bytes: Buffer }[] = [];
       for (const { document, bytes } of read) {
         const same = held.get(sha256(document.text));
         if (same) {
-          reports.push(reportOf(same, passageCounts(index).get(same.id) ?? 0, "duplicate"));
+          reports.push(reportOf(same, index.documents.catalog.get(same.id)?.passages ?? 0, "duplicate"));
           continue;
         }
-        const replacing = [...index.documents.values()].some((doc) => doc.path === document.path);
+        const replacing = [...index.documents.catalog.values()].some((doc) => doc.path === document.path);
         const placed = replacing
           ? document
           : this.withFreeName(
@@ -109,8 +109,10 @@ export class DocumentLibrary {
         this.progress,
       );
       await this.commit(change, { origin: "upload", files: adding.map(({ document, bytes }) => ({ path: document.path, bytes })) });
-      const counts = passageCounts(this.pipeline.index);
-      return reports.map((report) => (report.status === "duplicate" ? report : { ...report, passages: counts.get(report.id) ?? 0 }));
+      const { catalog } = this.pipeline.index.documents;
+      return reports.map((report) =>
+        report.status === "duplicate" ? report : { ...report, passages: catalog.get(report.id)?.passages ?? 0 },
+      );
     });
   }
 
@@ -123,9 +125,9 @@ export class DocumentLibrary {
   async remove(id: string): Promise<DocumentReport> {
     return this.inTurn(async () => {
       const index = this.pipeline.index;
-      const document = index.documents.get(id);
+      const document = index.documents.catalog.get(id);
       if (!document) throw new DocumentNotFoundError(`no document with id "${id}"`);
-      const report = reportOf(document, passageCounts(index).get(id) ?? 0, "deleted");
+      const report = reportOf(document, document.passages, "deleted");
       await this.commit({ added: [], removed: [id] }, { origin: "upload", files: [] });
       return report;
     });
@@ -164,7 +166,7 @@ export class DocumentLibrary {
     );
     this.progress({
       phase: "note",
-      message: `Now answering from index ${this.pipeline.index.saved.label} (${this.pipeline.index.documents.size} documents).`,
+      message: `Now answering from index ${this.pipeline.index.saved.label} (${this.pipeline.index.documents.catalog.size} documents).`,
     });
   }
 
@@ -192,7 +194,7 @@ export class DocumentLibrary {
   private async compact(): Promise<void> {
     const index = await this.store.compact();
     this.switchTo(await pipelineOver(this.config, index, this.model, this.progress));
-    this.progress({ phase: "note", message: `Compacted the index: ${index.passages.size} passages.` });
+    this.progress({ phase: "note", message: `Compacted the index: ${index.documents.passageCount} passages.` });
   }
 
   /** Answers from `next` from now on. */
@@ -212,7 +214,7 @@ export class DocumentLibrary {
    * or when the store keeps a file of its name without it being in the index (one left out as unreadable).
    */
   private withFreeName(document: SourceDocument, index: CorpusIndex, alsoAdding: SourceDocument[]): SourceDocument {
-    const taken = new Set([...index.documents.keys(), ...alsoAdding.map((d) => d.id)]);
+    const taken = new Set([...index.documents.catalog.keys(), ...alsoAdding.map((d) => d.id)]);
     const extension = extname(document.path);
     const stem = document.path.slice(0, document.path.length - extension.length);
     for (let n = 1; ; n++) {
@@ -223,20 +225,10 @@ export class DocumentLibrary {
   }
 }
 
-/** Passages per document, counted once per version of the index. */
-const counted = new WeakMap<CorpusIndex, Map<string, number>>();
+/** What a report says of a document. */
+type Reported = Pick<SourceDocument, "id" | "title" | "path" | "format" | "bytes">;
 
-export function passageCounts(index: CorpusIndex): Map<string, number> {
-  let counts = counted.get(index);
-  if (!counts) {
-    counts = new Map();
-    for (const passage of index.passages.values()) counts.set(passage.documentId, (counts.get(passage.documentId) ?? 0) + 1);
-    counted.set(index, counts);
-  }
-  return counts;
-}
-
-function reportOf(document: SourceDocument, passages: number, status: DocumentStatus): DocumentReport {
+function reportOf(document: Reported, passages: number, status: DocumentStatus): DocumentReport {
   const { id, title, path, format, bytes } = document;
   return { id, title, path, format, bytes, passages, status };
 }

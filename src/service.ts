@@ -87,6 +87,6 @@ async function answeringOver(
   extractive: ExtractiveAnswerer,
 ): Promise<Pick<AskPipeline, "answerer" | "condense">> {
   return config.llm.provider === "openai"
-    ? openLlmAnswering(config, index.documents, extractive)
+    ? openLlmAnswering(config, index, extractive)
     : { answerer: extractive, condense: appendPreviousQuestion };
 }

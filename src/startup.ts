@@ -100,7 +100,7 @@ async function servedFrom(
   if (saved && (saved.current || (saved.updatable && worthUpdating(saved.index, diffCorpus(saved.index, documents))))) {
     const library = new DocumentLibrary(config, await serve(saved.index), store, model, logged);
     if (!saved.current) {
-      reports.log(`Answering from the saved index (${saved.index.documents.size} documents) while it is brought up to date.`);
+      reports.log(`Answering from the saved index (${saved.index.documents.catalog.size} documents) while it is brought up to date.`);
       await library.update(documents);
     }
     return library;
@@ -111,7 +111,7 @@ async function servedFrom(
   if (saved) {
     try {
       reports.interim(await serve(saved.index));
-      reports.log(`Answering from the previous index (${saved.index.documents.size} documents) while the new one is built.`);
+      reports.log(`Answering from the previous index (${saved.index.documents.catalog.size} documents) while the new one is built.`);
     } catch (error) {
       reports.warn(
         `Warning: the previous index cannot be served (${error instanceof Error ? error.message : error}); waiting for the new one.`,

@@ -35,7 +35,7 @@ describe("POST /ask", () => {
     expect(body.mode).toBe("extractive");
     expect(body.answer).toContain("137");
     expect(body.citations.length).toBeGreaterThan(0);
-    const text = pipeline.index.documents.get("iskp-moscow-attack")!.text;
+    const text = (await pipeline.index.documents.read("iskp-moscow-attack"))!.text;
     for (const c of body.citations) {
       expect(text.slice(c.start, c.end)).toBe(c.quote);
       expect(body.answer).toContain(`[${c.id}]`);
@@ -174,7 +174,7 @@ describe("POST /ask", () => {
 describe("what a reader needs around a quote", () => {
   it("adds each citation's section, the sentence before a quote that points back, and the words that answer, all exact", async () => {
     const body = (await (await askJson({ question: "How many members does ISKP have?" })).json()) as AskResponse;
-    const text = pipeline.index.documents.get("iskp-moscow-attack")!.text;
+    const text = (await pipeline.index.documents.read("iskp-moscow-attack"))!.text;
     const [citation] = body.citations;
     expect(body.answerKind).toBe("quantity");
     expect(citation!.heading).toBe("What does ISKP’s Moscow attack tell us about the terrorism landscape in Afghanistan?");
@@ -192,7 +192,7 @@ describe("what a reader needs around a quote", () => {
     const body = (await (await askJson({ question: "How many people did ISKP kill in Moscow?" })).json()) as AskResponse;
     const [citation] = body.citations;
     expect(citation!.precedingSentence).toBeUndefined();
-    const text = pipeline.index.documents.get("iskp-moscow-attack")!.text;
+    const text = (await pipeline.index.documents.read("iskp-moscow-attack"))!.text;
     expect(text.slice(citation!.answerSpan!.start, citation!.answerSpan!.end)).toBe("approximately 137");
     const who = (await (await askJson({ question: "Who is Amira Jadoon?" })).json()) as AskResponse;
     expect(who.answerKind).toBeUndefined();
@@ -205,7 +205,7 @@ describe("other routes", () => {
     const response = await app.request("/examples");
     expect(response.status).toBe(200);
     const { questions } = (await response.json()) as { questions: string[] };
-    const headings = new Set([...pipeline.index.passages.values()].map((p) => p.heading));
+    const headings = new Set([...pipeline.index.documents.held!.passages.values()].map((p) => p.heading));
     expect(questions.length).toBeGreaterThan(0);
     expect(questions.length).toBeLessThanOrEqual(4);
     for (const question of questions) {

@@ -66,7 +66,7 @@ describe("updating the saved index in place", () => {
     events.length = 0;
     const reopened = await openPipeline(config, (event) => events.push(event));
     expect(events.filter((event) => ["building", "updated", "embedding"].includes(event.phase))).toEqual([]);
-    expect([...reopened.index.documents.keys()].sort()).toEqual(["bakery", "bridge", "ferry", "lighthouse", "mill", "orchard"]);
+    expect([...reopened.index.documents.catalog.keys()].sort()).toEqual(["bakery", "bridge", "ferry", "lighthouse", "mill", "orchard"]);
     expect(await cited(reopened, "When does the Quay bakery open?")).toEqual(["bakery"]);
   });
 
@@ -88,7 +88,7 @@ describe("updating the saved index in place", () => {
     expect(await cited(after, "When does the last ferry leave the Harrow pier?")).not.toContain("ferry");
     const orchard = await ask(after, { question: "How many varieties of apple does the Fenwick orchard grow?" });
     expect(orchard.citations[0]!.quote).toContain("fifty-one");
-    expect(index.documents.get("orchard")!.text.slice(orchard.citations[0]!.start, orchard.citations[0]!.end)).toBe(
+    expect((await index.documents.read("orchard"))!.text.slice(orchard.citations[0]!.start, orchard.citations[0]!.end)).toBe(
       orchard.citations[0]!.quote,
     );
     // The earlier version still answers, from its own documents, with quotes exact in them.
@@ -97,7 +97,9 @@ describe("updating the saved index in place", () => {
     // Even about the document replaced meanwhile: it quotes the text it knew, from the sentences it knew.
     const [earlierOrchard] = (await ask(before, { question: "How many varieties of apple does the Fenwick orchard grow?" })).citations;
     expect(earlierOrchard!.quote).toContain("forty-two");
-    expect(before.index.documents.get("orchard")!.text.slice(earlierOrchard!.start, earlierOrchard!.end)).toBe(earlierOrchard!.quote);
+    expect((await before.index.documents.read("orchard"))!.text.slice(earlierOrchard!.start, earlierOrchard!.end)).toBe(
+      earlierOrchard!.quote,
+    );
   });
 
   it("ignores a change folder a killed process left uncommitted, and writes over it", async () => {
@@ -136,7 +138,7 @@ describe("updating the saved index in place", () => {
     expect(events).toContainEqual(expect.objectContaining({ phase: "building", cause: "compacting" }));
     expect(events.some((event) => event.phase === "embedding")).toBe(false);
     expect(savedFiles(pipeline.index).journal).toBeNull();
-    expect([...pipeline.index.documents.keys()].sort()).toEqual(["bakery", "ferry", "lighthouse", "orchard"]);
+    expect([...pipeline.index.documents.catalog.keys()].sort()).toEqual(["bakery", "ferry", "lighthouse", "orchard"]);
     expect(await cited(pipeline, "Until when did the Dunmore mill grind oats?")).not.toContain("mill");
     expect(await cited(pipeline, "When does the Quay bakery open?")).toEqual(["bakery"]);
   });

@@ -75,7 +75,11 @@ describe("the saved index", () => {
     const config = loadConfig({ CORPUS_DIR: corpus, DATA_DIR: join(root, "data-incremental"), LLM_PROVIDER: "none" });
     const first = await openPipeline(config);
     const vectorsOf = async (index: typeof first.index) =>
-      [...(await index.sentences.ofPassages([...index.passages.values()].filter((p) => p.documentId === "lighthouse"))).values()]
+      [
+        ...(
+          await index.sentences.ofPassages([...index.documents.held!.passages.values()].filter((p) => p.documentId === "lighthouse"))
+        ).values(),
+      ]
         .flat()
         .flatMap(({ vector }) => Array.from(vector));
     const lighthouseVectors = await vectorsOf(first.index);

@@ -155,7 +155,7 @@ describe("npm run mcp, over stdio", () => {
       for (const c of structured.citations) expect((await documentText(c.documentId)).slice(c.start, c.end)).toBe(c.quote);
       expect(structured.citations[0]!.url).toMatch(/^http:\/\/127\.0\.0\.1:3000\/\?doc=/);
       const { resources } = await stdio.listResources();
-      expect(resources.length).toBe(pipeline!.index.documents.size);
+      expect(resources.length).toBe(pipeline!.index.documents.catalog.size);
     } finally {
       await stdio.close();
     }

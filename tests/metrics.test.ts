@@ -44,8 +44,8 @@ describe("GET /metrics", () => {
     expect(sample(text, "grounded_qa_declines_total")).toBe(2);
     expect(sample(text, "grounded_qa_answers_total")).toBe(3);
 
-    expect(sample(text, "grounded_qa_index_documents")).toBe(pipeline.index.documents.size);
-    expect(sample(text, "grounded_qa_index_passages")).toBe(pipeline.index.passages.size);
+    expect(sample(text, "grounded_qa_index_documents")).toBe(pipeline.index.documents.catalog.size);
+    expect(sample(text, "grounded_qa_index_passages")).toBe(pipeline.index.documents.passageCount);
     expect(text).toMatch(/^grounded_qa_index_info\{version="[^"]+"\} 1$/m);
   });
 });

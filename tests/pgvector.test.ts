@@ -252,6 +252,32 @@ describe("VECTOR_STORE=pgvector", () => {
     }
   });
 
+  it("makes each document's catalog entry from what an older database holds, so a server starting over it finds nothing changed", async () => {
+    const listed = async (url: string) => (await (await fetch(`${url}/documents`)).json()).documents;
+    const before = await listed(first.url);
+    const client = new pg.Client({ connectionString: postgres.url });
+    await client.connect();
+    try {
+      // The schema before the catalog had columns of its own.
+      await client.query("ALTER TABLE qa_documents DROP COLUMN fingerprint, DROP COLUMN entry");
+      await client.query("UPDATE qa_schema SET version = $1", [SCHEMA_VERSION - 1]);
+    } finally {
+      await client.end();
+    }
+    const third = serveWithDatabase(postgres.url, await freePort(), dirs[1]!);
+    try {
+      await waitUntilReady(third);
+      // The fingerprint made in SQL is the one a server makes of the same document read from its file.
+      expect(third.output.stdout).not.toMatch(/Index updated|Re-indexing/);
+      expect(await listed(third.url)).toEqual(before);
+      const { body } = await askAt(third.url, "How many people did ISKP kill in Moscow?");
+      expect(body.answer).toContain("137");
+      await expectExactCitations(third.url, body.citations);
+    } finally {
+      await stopServeProcess(third.proc);
+    }
+  });
+
   it("answers 503 with the error shape while the database is away, and answers again once it is back", async () => {
     await postgres.stop();
     try {
@@ -307,6 +333,9 @@ describe("the database store and the embedded one", () => {
         }
         if (fromDatabase.body.answer === fromFiles.body.answer) sameAnswer++;
       }
+      // Both list the same documents, each with the same number of passages.
+      const listed = async (url: string) => (await (await fetch(`${url}/documents`)).json()).documents;
+      expect(await listed(database.url)).toEqual(await listed(embedded.url));
       // 14 of them retrieve the same passages with the same scores.
       expect(sameRetrieval).toBeGreaterThanOrEqual(10);
       const withContext = await askAt(database.url, "Who is Amira Jadoon?");

@@ -12,6 +12,7 @@ import type { SourceDocument } from "../src/ingest/types.js";
 import { createApp } from "../src/server/app.js";
 import { splitSentences } from "../src/text/sentences.js";
 import { freePort, startServeProcess, stopServeProcess } from "./support/serve-process.js";
+import { HeldDocuments } from "../src/index/held-documents.js";
 
 const temporaryDirs: string[] = [];
 async function tempDir(): Promise<string> {
@@ -35,7 +36,7 @@ async function corpusOf(files: Record<string, string>): Promise<string> {
 
 /** An app serving `documents` from a stand-in pipeline: enough for `GET /documents/:id`. */
 function appServing(documents: SourceDocument[]) {
-  const pipeline = { index: { documents: new Map(documents.map((doc) => [doc.id, doc])) }, warnings: [] } as unknown as AskPipeline;
+  const pipeline = { index: { documents: HeldDocuments.of(documents, []) }, warnings: [] } as unknown as AskPipeline;
   return createApp({ pipeline: () => pipeline, maxQuestionChars: 2000, rateLimitPerMinute: 0 });
 }
 

@@ -61,7 +61,7 @@ describe("a server's start, in process, over the embedded store", () => {
     const started = recorder();
     const library = await openLibrary(config, warmUp, started.reports);
     expect(started.building.filter(Boolean)).toEqual([]);
-    expect([...library.current.index.documents.keys()]).toEqual(["lighthouse"]);
+    expect([...library.current.index.documents.catalog.keys()]).toEqual(["lighthouse"]);
   });
 
   it("serves the saved index and adds a new document to it, rather than building anew", async () => {
@@ -70,7 +70,7 @@ describe("a server's start, in process, over the embedded store", () => {
     const library = await openLibrary(config, warmUp, started.reports);
     expect(started.building.some((b) => b?.phase === "building")).toBe(false);
     expect(started.building.at(-1)).toBeUndefined();
-    expect([...library.current.index.documents.keys()].sort()).toEqual(["ferry", "lighthouse"]);
+    expect([...library.current.index.documents.catalog.keys()].sort()).toEqual(["ferry", "lighthouse"]);
     const response = await ask(library.current, { question: "When does the last ferry leave the Harrow pier?" });
     expect(response.citations[0]?.quote).toContain("ten past eleven");
   });

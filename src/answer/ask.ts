@@ -76,10 +76,10 @@ export async function ask(pipeline: AskPipeline, request: AskRequest): Promise<A
   const draft = first.draft ?? (await answer(retrieval));
   // A model's answer has no calibrated probability of its own: the scorer's, on the same passages, stands for it.
   const confidence = draft.confidence ?? (await turn(() => pipeline.extractive.assess(retrieval))).confidence;
-  const checked = enforceCitations(draft.answer, draft.citations, pipeline.index.documents);
+  const checked = await enforceCitations(draft.answer, draft.citations, pipeline.index, retrieval.passages);
   // "Who is Amira Jadoon?" names its answer's subject: what answers it is a description, not a name.
   const answerKind = definitionTarget(question) ? null : expectedAnswerKind(question);
-  const citations = await addReadingAids(pipeline.index, checked.citations, question, answerKind);
+  const citations = await addReadingAids(pipeline.index, checked.citations, question, answerKind, retrieval.passages);
   const answered = performance.now();
 
   const grounded = draft.grounded && checked.citations.length > 0;

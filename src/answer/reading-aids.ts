@@ -1,8 +1,9 @@
-import type { CorpusIndex } from "../index/corpus-index.js";
-import type { Sentence, SourceDocument } from "../ingest/types.js";
+import type { CatalogEntry, CorpusIndex } from "../index/corpus-index.js";
+import type { Passage } from "../ingest/types.js";
 import { answerKinds, type AnswerKind } from "../text/entities.js";
 import type { Span } from "../text/span.js";
 import { contentTerms } from "../text/terms.js";
+import { textsAt } from "./citations.js";
 import type { Citation } from "./types.js";
 
 /** A word that points back at something said before; in a sentence's first words, it leaves the reader asking "who?". */
@@ -13,30 +14,35 @@ const OPENING_WORDS = 6;
  * Adds to each citation what a reader needs to take the quote in on its own: its page in a PDF, its
  * section heading, the sentence before it when it opens with a pronoun, and where it names what the
  * question asks for.
- * Read from the index's sentences, which carry exact offsets, so every span stays checkable.
+ * Read from the index's sentences, which carry exact offsets, so every span stays checkable; `known` are
+ * passages of this version already read (the retrieved ones), which spare reading them again.
  */
 export async function addReadingAids(
   index: CorpusIndex,
   citations: Citation[],
   question: string,
   kind: AnswerKind | null,
+  known: readonly Passage[] = [],
 ): Promise<Citation[]> {
   const asked = new Set(contentTerms(question));
+  const headingOf = async (passageId: string) =>
+    (known.find((p) => p.id === passageId) ?? (await index.documents.passages([passageId])).get(passageId))?.heading;
   return Promise.all(
     citations.map(async (found) => {
-      const document = index.documents.get(found.documentId);
-      const page = pageOf(document, found.start);
+      const page = pageOf(index.documents.catalog.get(found.documentId), found.start);
       const citation = page === undefined ? found : { ...found, page };
       const around = await index.sentences.around(citation.documentId, citation.start);
+      if (!around) return citation;
       // Read from a database another server may have changed since: only this version's text is this document's.
-      const exact = (s: Sentence | undefined) => s !== undefined && document?.text.slice(s.start, s.end) === s.text;
-      if (!around || !exact(around.sentence)) return citation;
+      const candidates = around.previous ? [around.sentence, around.previous] : [around.sentence];
+      const [sentenceText, previousText] = await textsAt(index, candidates, known);
+      if (sentenceText !== around.sentence.text) return citation;
       const { sentence } = around;
-      const previous = exact(around.previous) ? around.previous : undefined;
-      const heading = index.passages.get(sentence.passageId)?.heading;
+      const previous = around.previous && previousText === around.previous.text ? around.previous : undefined;
+      const heading = await headingOf(sentence.passageId);
       const context =
         previous &&
-        index.passages.get(previous.passageId)?.heading === heading &&
+        (await headingOf(previous.passageId)) === heading &&
         pointsBack(citation.quote) &&
         !citations.some((other) => other.documentId === previous.documentId && other.start <= previous.start && other.end >= previous.end);
       const answer = kind ? answerSpan(citation, kind, asked) : undefined;
@@ -51,7 +57,7 @@ export async function addReadingAids(
 }
 
 /** The page (from 1) of a paged document that `offset` falls on; undefined for a document without pages. */
-export function pageOf(document: SourceDocument | undefined, offset: number): number | undefined {
+export function pageOf(document: Pick<CatalogEntry, "pageStarts"> | undefined, offset: number): number | undefined {
   const starts = document?.pageStarts;
   if (!starts || starts.length === 0) return undefined;
   let page = 0;

@@ -88,7 +88,7 @@ await runCli(async (args) => {
     const sentences = index.sentences.count;
     console.log(`| measure | value |\n|---|---|`);
     console.log(
-      `| corpus | ${documents.length} documents, ${(bytes / 1e6).toFixed(2)} MB, ${index.passages.size} passages, ${sentences} sentences |`,
+      `| corpus | ${documents.length} documents, ${(bytes / 1e6).toFixed(2)} MB, ${index.documents.passageCount} passages, ${sentences} sentences |`,
     );
     console.log(`| encoder threads | ${threads} |`);
     console.log(`| build time | ${seconds.toFixed(1)} s |`);

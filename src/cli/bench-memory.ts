@@ -112,7 +112,7 @@ async function child(env: Record<string, string>): Promise<void> {
     rss: mb(memory.rss),
     heap: mb(memory.heapUsed),
     external: mb(memory.external),
-    passages: pipeline.index.passages.size,
+    passages: pipeline.index.documents.passageCount,
     sentences: pipeline.index.sentences.count,
   };
   console.log(JSON.stringify(held));

@@ -13,6 +13,7 @@ import { keywordTerms } from "../retrieve/hybrid.js";
 import { openPipeline } from "../service.js";
 import { printProgress } from "./print-progress.js";
 import { runCli, UsageError } from "./run.js";
+import { readEveryDocument } from "../index/catalog.js";
 
 const USAGE = "npm run bench:pgvector -- [--questions tests/golden/article.jsonl] [--k 5] [--database postgres://…]";
 
@@ -122,7 +123,7 @@ async function measure(config: Config, questions: EvalQuestion[], golden: boolea
   console.error(`Opening the ${config.store.kind} store…`);
   const pipeline: AskPipeline = await openPipeline(config, printProgress);
   await pipeline.embeddings.embedQuery("warm up");
-  const located = golden ? locateGoldenAnswers(questions, [...pipeline.index.documents.values()]) : questions;
+  const located = golden ? locateGoldenAnswers(questions, await readEveryDocument(pipeline.index.documents)) : questions;
   const { summary } = await evaluate(pipeline, located);
   const answerable = located.filter((q) => q.answerSpans.length > 0);
   const keywordTops: string[][] = [];
@@ -130,7 +131,8 @@ async function measure(config: Config, questions: EvalQuestion[], golden: boolea
   for (const q of answerable) {
     const ids = await pipeline.index.keywords.search(keywordTerms(q.question), k);
     keywordTops.push(ids);
-    if (ids.some((id) => q.answerSpans.some((span) => covers(pipeline.index.passages.get(id)!, span)))) found++;
+    const passages = [...(await pipeline.index.documents.passages(ids)).values()];
+    if (passages.some((passage) => q.answerSpans.some((span) => covers(passage, span)))) found++;
   }
   return { summary, keywordTops, keywordRecall: found / Math.max(1, answerable.length) };
 }

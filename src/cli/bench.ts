@@ -78,7 +78,7 @@ await runCli(async (args) => {
 
     console.log(`| measure | value |\n|---|---|`);
     console.log(
-      `| index build (${pipeline.index.passages.size} passages, ${pipeline.index.sentences.count} sentences) | ${(buildMs / 1000).toFixed(2)} s |`,
+      `| index build (${pipeline.index.documents.passageCount} passages, ${pipeline.index.sentences.count} sentences) | ${(buildMs / 1000).toFixed(2)} s |`,
     );
     console.log(`| index load + model warm-up | ${loadMs.toFixed(0)} ms |`);
     const askP50 = percentile(latencies, 50);

@@ -8,6 +8,7 @@ import { calibrateThreshold, evaluate, summarizeByArticle, type Summary } from "
 import { openPipeline } from "../service.js";
 import { printProgress } from "./print-progress.js";
 import { runCli, UsageError } from "./run.js";
+import { readEveryDocument } from "../index/catalog.js";
 
 const USAGE =
   "npm run eval -- --dataset <squad.json|golden.jsonl> [--k RETRIEVE_K] [--limit N] [--seed 42] [--out report.json] [--calibrate]";
@@ -36,7 +37,8 @@ await runCli(async (args) => {
   console.error(`Evaluating ${questions.length} questions from ${values.dataset} (${dataset.format}).`);
   await withDatasetCorpus(config, dataset, async (config) => {
     const pipeline = await openPipeline(config, printProgress);
-    const located = dataset.format === "golden" ? locateGoldenAnswers(questions, [...pipeline.index.documents.values()]) : questions;
+    const located =
+      dataset.format === "golden" ? locateGoldenAnswers(questions, await readEveryDocument(pipeline.index.documents)) : questions;
     const { results, summary } = await evaluate(pipeline, located, {
       onProgress: (done, total) => {
         if (done % 10 === 0 || done === total) process.stderr.write(`\r${done}/${total} questions`);

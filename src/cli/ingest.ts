@@ -15,5 +15,5 @@ await runCli(async (args) => {
   // Stopped on failure too, so the error is printed below the bar rather than into it.
   const { index } = await openPipeline(loadConfig(), report.progress, { rebuild: values.rebuild }).finally(() => report.stop());
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  console.log(`Indexed ${index.documents.size} documents (${index.passages.size} passages) in ${seconds} s.`);
+  console.log(`Indexed ${index.documents.catalog.size} documents (${index.documents.passageCount} passages) in ${seconds} s.`);
 });

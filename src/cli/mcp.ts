@@ -34,7 +34,7 @@ await runCli(async () => {
   try {
     pipeline = await openPipeline(config, printProgress);
     for (const warning of pipeline.warnings) console.error(`Warning: ${warning}`);
-    console.error(`MCP server ready: ${pipeline.index.documents.size} documents, ${pipeline.answerer.mode} answers.`);
+    console.error(`MCP server ready: ${pipeline.index.documents.catalog.size} documents, ${pipeline.answerer.mode} answers.`);
   } catch (error) {
     failed = error instanceof Error ? error.message : String(error);
     console.error(`error: ${failed}`);

@@ -107,14 +107,14 @@ await runCli(async () => {
   if (!listenFirst) await startListening();
   const report = () => {
     const { index } = library!.current;
-    peers.report({ status: "ready", listening: true, index: index.saved.label, documents: index.documents.size });
+    peers.report({ status: "ready", listening: true, index: index.saved.label, documents: index.documents.catalog.size });
   };
   report();
   library.onSwap(report);
   followStore(library, log, (reason) => (unavailable = reason));
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(
-    `Ready in ${seconds} s: ${pipeline.index.documents.size} documents, ${pipeline.index.passages.size} passages, ${pipeline.answerer.mode} answers.`,
+    `Ready in ${seconds} s: ${pipeline.index.documents.catalog.size} documents, ${pipeline.index.documents.passageCount} passages, ${pipeline.answerer.mode} answers.`,
   );
 });
 // A start that failed (port taken, corpus that cannot be indexed, …) has printed its one line: exit now,

@@ -27,6 +27,7 @@ import { pct } from "../eval/metrics.js";
 import { openRetrieval } from "../service.js";
 import { printProgress } from "./print-progress.js";
 import { runCli, UsageError } from "./run.js";
+import { readEveryDocument } from "../index/catalog.js";
 
 const USAGE =
   "npm run train -- --data <squad2.json> [--data more.json] [--golden tests/golden/article.jsonl] [--out models/answer-scorer.json] [--k RETRIEVE_K] [--l2 0.001] [--margin 1] [--max-answerable-declined 0.15] [--cache questions.json]";
@@ -104,7 +105,7 @@ await runCli(async (args) => {
       await collect(golden, async (add) => {
         const { index, retriever } = await openRetrieval(config, printProgress);
         const resources = await openAnswererResources(index, config.cacheDir, printProgress);
-        const located = locateGoldenAnswers(dataset.questions, [...index.documents.values()]);
+        const located = locateGoldenAnswers(dataset.questions, await readEveryDocument(index.documents));
         add(await collectTrainingQuestions(located, () => GOLDEN_GROUP, retriever, config.retrieveK, resources, counter(located.length)));
       });
     }

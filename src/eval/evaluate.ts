@@ -1,5 +1,5 @@
 import { ask, type AskPipeline } from "../answer/ask.js";
-import { isExact } from "../answer/citations.js";
+import { exactCitations } from "../answer/citations.js";
 import type { Citation, Support } from "../answer/types.js";
 import type { EvalQuestion } from "./dataset.js";
 import { answerContains, covers, goldRank, percentile, rocAuc, share } from "./metrics.js";
@@ -66,6 +66,7 @@ export async function evaluate(
   const results: QuestionResult[] = [];
   for (const q of questions) {
     const response = await ask(pipeline, { question: q.question });
+    const exact = new Set(await exactCitations(pipeline.index, response.citations));
     results.push({
       id: q.id,
       question: q.question,
@@ -77,7 +78,7 @@ export async function evaluate(
       answerHit: response.grounded && answerContains(response.answer, q.answers),
       citationHit: response.citations.some((c) => q.answerSpans.some((span) => covers(c, span))),
       goldRank: goldRank(response.passages, q.answerSpans),
-      invalidCitations: response.citations.filter((c) => !isExact(c, pipeline.index.documents)),
+      invalidCitations: response.citations.filter((c) => !exact.has(c)),
       citations: response.citations.length,
       latencyMs: response.timings.totalMs,
       confidence: response.confidence,

@@ -2,7 +2,7 @@ import type { Span } from "../text/span.js";
 import type { EmbeddingModel } from "../embeddings/index.js";
 import { splitDocument, type ChunkingSettings } from "../ingest/passages.js";
 import type { Passage, Sentence, SourceDocument } from "../ingest/types.js";
-import type { CorpusIndex } from "./corpus-index.js";
+import type { CatalogEntry, CorpusIndex } from "./corpus-index.js";
 import { embedCorpus } from "./embed-corpus.js";
 import { byPath, sha256, type Manifest } from "./manifest.js";
 import type { Progress } from "../progress.js";
@@ -56,26 +56,19 @@ export async function indexDocuments(
 }
 
 /**
- * What an index knows of its documents after `change`, in new maps, with no turn of the event loop: the part
- * of applying a change that every store shares. The passages' vectors and keywords are the store's to update.
+ * What an index knows of its documents after `change`, with no turn of the event loop: the part of applying a
+ * change that every store shares. The passages' vectors and keywords are the store's to update.
  */
 export function indexAfter<Index extends CorpusIndex>(index: Index, change: IndexChange, dimensions: number): Index {
   const replaced = replacedBy(change);
-  const documents = new Map(index.documents);
-  const passages = new Map(index.passages);
-  for (const passage of index.passages.values()) if (replaced.has(passage.documentId)) passages.delete(passage.id);
-  for (const id of replaced) documents.delete(id);
-  for (const added of change.added) {
-    documents.set(added.document.id, added.document);
-    for (const passage of added.passages) passages.set(passage.id, { ...passage, text: textIn(added.document, passage) });
-  }
+  const documents = index.documents.after(change.added, replaced) as Index["documents"];
   const manifest = {
     ...index.manifest,
     embeddings: { ...index.manifest.embeddings, dimensions },
-    documents: manifestDocuments(documents.values()),
+    documents: manifestDocuments(documents.catalog.values()),
   };
   const sentences = index.sentences.after(change.added, replaced, dimensions) as Index["sentences"];
-  return { ...index, manifest, documents, passages, sentences };
+  return { ...index, manifest, documents, sentences };
 }
 
 /**
@@ -96,11 +89,13 @@ export function replacedBy(change: IndexChange): Set<string> {
 /** What the manifest records of the documents an index holds after `change`. */
 export function documentsAfter(index: CorpusIndex, change: IndexChange): Manifest["documents"] {
   const replaced = replacedBy(change);
-  return manifestDocuments([...[...index.documents.values()].filter((d) => !replaced.has(d.id)), ...change.added.map((a) => a.document)]);
+  const kept = [...index.documents.catalog.values()].filter((d) => !replaced.has(d.id));
+  return manifestDocuments([...kept, ...change.added.map((a) => ({ ...a.document, sha256: sha256(a.document.text) }))]);
 }
 
-function manifestDocuments(documents: Iterable<SourceDocument>): Manifest["documents"] {
-  return [...documents].map((doc) => ({ id: doc.id, path: doc.path, sha256: sha256(doc.text) })).sort(byPath);
+/** What the manifest records of `documents`. */
+export function manifestDocuments(documents: Iterable<Pick<CatalogEntry, "id" | "path" | "sha256">>): Manifest["documents"] {
+  return [...documents].map(({ id, path, sha256: hash }) => ({ id, path, sha256: hash })).sort(byPath);
 }
 
 /** Throws, naming the document, unless every added piece is its document's text at its offsets with a vector of the index's size; returns that size. */

@@ -1,6 +1,7 @@
 import type { EmbeddingModel } from "../embeddings/index.js";
 import type { ChunkingSettings } from "../ingest/passages.js";
 import type { SourceDocument } from "../ingest/types.js";
+import { fingerprintOf } from "./catalog.js";
 import { indexDocuments, type IndexChange } from "./change.js";
 import type { CorpusIndex } from "./corpus-index.js";
 import type { Progress } from "../progress.js";
@@ -35,8 +36,8 @@ export async function retryingWhenMoved<T>(work: () => Promise<T>): Promise<T> {
 export function diffCorpus(index: CorpusIndex, documents: SourceDocument[]): CorpusDiff {
   const ids = new Set(documents.map((doc) => doc.id));
   return {
-    added: documents.filter((doc) => JSON.stringify(index.documents.get(doc.id)) !== JSON.stringify(doc)),
-    removed: [...index.documents.keys()].filter((id) => !ids.has(id)),
+    added: documents.filter((doc) => index.documents.catalog.get(doc.id)?.fingerprint !== fingerprintOf(doc)),
+    removed: [...index.documents.catalog.keys()].filter((id) => !ids.has(id)),
   };
 }
 
@@ -50,10 +51,11 @@ export function isEmpty(diff: CorpusDiff): boolean {
  * once than to replay at every load.
  */
 export function worthUpdating(index: CorpusIndex, diff: CorpusDiff): boolean {
-  const size = (docs: Iterable<SourceDocument>) => [...docs].reduce((sum, doc) => sum + doc.text.length, 0);
   const removed = new Set(diff.removed);
-  const kept = size([...index.documents.values()].filter((doc) => !removed.has(doc.id)));
-  return size(diff.added) <= Math.max(kept, 1) / 2 || diff.added.length === 0;
+  let kept = 0;
+  for (const entry of index.documents.catalog.values()) if (!removed.has(entry.id)) kept += entry.characters;
+  const added = diff.added.reduce((sum, doc) => sum + doc.text.length, 0);
+  return added <= Math.max(kept, 1) / 2 || diff.added.length === 0;
 }
 
 /** The change `diff` makes, with its documents split and embedded: the part of an update in proportion to what is added. */

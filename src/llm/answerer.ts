@@ -2,7 +2,7 @@ import type { BaseChatModel } from "@langchain/core/language_models/chat_models"
 import { HumanMessage, SystemMessage } from "@langchain/core/messages";
 import { enforceCitations } from "../answer/citations.js";
 import { NOT_FOUND_ANSWER, type AnswerRequest, type Answerer, type Draft } from "../answer/types.js";
-import type { SourceDocument } from "../ingest/types.js";
+import type { CorpusIndex } from "../index/corpus-index.js";
 import { verifyClaims } from "./claims.js";
 import { labelPassages, renderPassages } from "./passage-labels.js";
 import type { Prompts } from "./prompts.js";
@@ -21,7 +21,7 @@ export class LlmAnswerer implements Answerer {
   constructor(
     private readonly model: BaseChatModel,
     private readonly prompts: Prompts,
-    private readonly documents: Map<string, SourceDocument>,
+    private readonly index: CorpusIndex,
     private readonly timeouts: ReplyTimeouts,
   ) {}
 
@@ -48,8 +48,8 @@ export class LlmAnswerer implements Answerer {
     const reply = parseReply(raw);
     visible.end();
 
-    const { citations, unverified } = verifyClaims(reply.claims, passages, this.documents);
-    const checked = enforceCitations(reply.answer, citations, this.documents);
+    const { citations, unverified } = verifyClaims(reply.claims, passages, this.index.documents);
+    const checked = await enforceCitations(reply.answer, citations, this.index, request.passages);
     // Without one verified citation, nothing in the answer is known to come from the documents.
     if (checked.citations.length === 0) return { answer: NOT_FOUND_ANSWER, grounded: false, mode: this.mode, citations: [], unverified };
     return { answer: checked.answer, grounded: true, mode: this.mode, citations: checked.citations, unverified };

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { verifyQuote } from "../answer/quotes.js";
 import type { Citation, UnverifiedCitation } from "../answer/types.js";
-import type { SourceDocument } from "../ingest/types.js";
+import type { IndexDocuments } from "../index/corpus-index.js";
 import type { RankedPassage } from "../retrieve/hybrid.js";
 import { normalizeLabel } from "./passage-labels.js";
 
@@ -22,11 +22,7 @@ export interface VerifiedClaims {
  * is listed as unverified with the reason. One verified quote per marker is enough: later quotes
  * for the same marker are not needed and are left out.
  */
-export function verifyClaims(
-  claims: unknown[],
-  passages: Map<string, RankedPassage>,
-  documents: Map<string, SourceDocument>,
-): VerifiedClaims {
+export function verifyClaims(claims: unknown[], passages: Map<string, RankedPassage>, documents: IndexDocuments): VerifiedClaims {
   const citations = new Map<number, Citation>();
   const unverified: UnverifiedCitation[] = [];
   for (const claim of claims) {
@@ -52,7 +48,7 @@ export function verifyClaims(
       unverified.push({ passageId: passage.id, quote, reason: `the quote is not in passage ${label}` });
       continue;
     }
-    citations.set(id, { id, documentId: passage.documentId, title: documents.get(passage.documentId)!.title, ...match });
+    citations.set(id, { id, documentId: passage.documentId, title: documents.catalog.get(passage.documentId)!.title, ...match });
   }
   return { citations: [...citations.values()], unverified };
 }

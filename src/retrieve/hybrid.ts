@@ -56,7 +56,7 @@ export class HybridRetriever {
     // Bounded work per request: the question is embedded at most MAX_EMBEDDED_CHARS long, and searched by at
     // most MAX_KEYWORD_TERMS terms, so a question costs no more beyond them however long it is.
     const questionVector = await this.embeddings.embedQuery(embeddedText(question));
-    const size = this.index.passages.size;
+    const size = this.index.documents.passageCount;
     // Side by side: with the database store, each is a query of its own.
     const [vectorHits, keywordHits] = await Promise.all([
       size === 0 ? [] : this.index.vectors.similaritySearchVectorWithScore(questionVector, Math.min(CANDIDATES, size)),
@@ -70,11 +70,12 @@ export class HybridRetriever {
 
     const best = 2 / (RRF_K + 1);
     // The vector and keyword indexes are shared with later versions of the index, which may have added passages.
+    const held = await this.index.documents.passages(fused.keys());
     const passages = [...fused]
-      .filter(([id]) => this.index.passages.has(id))
+      .filter(([id]) => held.has(id))
       .sort((a, b) => b[1] - a[1])
       .slice(0, k)
-      .map(([id, score]) => ({ ...this.index.passages.get(id)!, score: round(score / best) }));
+      .map(([id, score]) => ({ ...held.get(id)!, score: round(score / best) }));
     return { question, questionVector, passages };
   }
 }

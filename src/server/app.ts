@@ -79,7 +79,7 @@ export function createApp(options: AppOptions): Hono {
     const pipeline = options.pipeline();
     const facts = {
       ...options.health?.(),
-      documents: pipeline?.index.documents.size ?? 0,
+      documents: pipeline?.index.documents.catalog.size ?? 0,
       ...(pipeline && { index: pipeline.index.saved.label }),
       ...(pipeline && pipeline.warnings.length > 0 && { warnings: pipeline.warnings }),
     };

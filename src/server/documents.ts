@@ -7,7 +7,7 @@ import { UnreadableDocumentError } from "../ingest/extracted.js";
 import { SUPPORTED_EXTENSIONS } from "../ingest/formats.js";
 import { DocumentTooLargeError, megabytes } from "../ingest/limits.js";
 import { InvalidFileNameError, UnsupportedFormatError } from "../ingest/uploads.js";
-import { DocumentNotFoundError, passageCounts, type DocumentLibrary, type UploadedFile } from "../library.js";
+import { DocumentNotFoundError, type DocumentLibrary, type UploadedFile } from "../library.js";
 import { ApiError } from "./errors.js";
 
 export interface DocumentRoutesOptions {
@@ -29,20 +29,19 @@ export function documentRoutes(options: DocumentRoutesOptions): Hono {
   // In the order of their paths, as the corpus folder lists them, however they were added.
   app.get("/", (c) => {
     const { index } = options.ready();
-    const passages = passageCounts(index);
     const uploads = options.writesPossible() && options.library !== undefined;
     return c.json({
-      documents: [...index.documents.values()]
+      documents: [...index.documents.catalog.values()]
         .sort(byPath)
-        .map(({ id, title, path, format, bytes }) => ({ id, title, path, format, bytes, passages: passages.get(id) ?? 0 })),
+        .map(({ id, title, path, format, bytes, passages }) => ({ id, title, path, format, bytes, passages })),
       uploads,
       // What an upload may be, so a client can refuse a file before sending it.
       ...(uploads && { maxUploadBytes: options.maxUploadBytes, formats: SUPPORTED_EXTENSIONS }),
     });
   });
 
-  app.get("/:id", (c) => {
-    const doc = options.ready().index.documents.get(c.req.param("id"));
+  app.get("/:id", async (c) => {
+    const doc = await options.ready().index.documents.read(c.req.param("id"));
     if (!doc) throw new ApiError(404, "not_found", `no document with id "${c.req.param("id")}"`);
     return c.json({
       id: doc.id,

@@ -1,6 +1,5 @@
 import { ask, type AskPipeline } from "../answer/ask.js";
-import type { CorpusIndex } from "../index/corpus-index.js";
-import type { Passage } from "../ingest/types.js";
+import type { CorpusIndex, PassageHeading } from "../index/corpus-index.js";
 
 const SHOWN = 4;
 // A heading longer than this is a sentence of the text that happened to stand alone, not a question to offer.
@@ -11,7 +10,7 @@ const MAX_QUESTION_CHARS = 140;
  * have we seen from the Taliban?"), one document's first, then the next one's, so a large corpus offers
  * a spread.
  */
-export function headingQuestions(passages: Iterable<Passage>): string[] {
+export function headingQuestions(passages: Iterable<PassageHeading>): string[] {
   const byDocument = new Map<string, string[]>();
   for (const { documentId, heading } of passages) {
     const text = heading.trim();
@@ -75,7 +74,7 @@ export class ExampleQuestions {
 async function choose(pipeline: AskPipeline): Promise<string[]> {
   const offline: AskPipeline = { ...pipeline, answerer: pipeline.extractive, condense: undefined };
   const questions: string[] = [];
-  for (const question of headingQuestions(pipeline.index.passages.values())) {
+  for (const question of headingQuestions(await pipeline.index.documents.questionHeadings())) {
     if (questions.length === SHOWN) break;
     const response = await ask(offline, { question });
     if (response.support === "direct") questions.push(question);

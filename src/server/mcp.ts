@@ -77,7 +77,7 @@ export function createMcpServer(options: McpOptions): McpServer {
         const { passages } = await pipeline.retriever.retrieve(query, pipeline.retrieveK);
         const results = passages.map((p) => ({
           id: p.id,
-          title: pipeline.index.documents.get(p.documentId)?.title ?? p.documentId,
+          title: pipeline.index.documents.catalog.get(p.documentId)?.title ?? p.documentId,
           url: spanUrl(options.origin, p.documentId, p.start, p.end),
           text: p.text,
         }));
@@ -97,8 +97,8 @@ export function createMcpServer(options: McpOptions): McpServer {
     ({ id }) =>
       toolResult(async () => {
         const { index } = options.ready();
-        const passage = index.passages.get(id);
-        const doc = index.documents.get(passage?.documentId ?? id);
+        const passage = (await index.documents.passages([id])).get(id);
+        const doc = await index.documents.read(passage?.documentId ?? id);
         if (!doc) throw new ToolInputError(`no passage or document with id "${id}"`);
         const [start, end] = passage ? [passage.start, passage.end] : [0, doc.text.length];
         return jsonContent({
@@ -141,7 +141,7 @@ export function createMcpServer(options: McpOptions): McpServer {
     "document",
     new ResourceTemplate(DOCUMENT_URI, {
       list: () => ({
-        resources: [...options.ready().index.documents.values()].map((doc) => ({
+        resources: [...options.ready().index.documents.catalog.values()].map((doc) => ({
           uri: documentUri(doc.id),
           name: doc.id,
           title: doc.title,
@@ -155,9 +155,9 @@ export function createMcpServer(options: McpOptions): McpServer {
       description: "A document's text, exactly as GET /documents/:id gives it; citation offsets index it.",
       mimeType: "text/plain",
     },
-    (uri, { id }) => {
+    async (uri, { id }) => {
       const documentId = decodeURIComponent(String(id));
-      const doc = options.ready().index.documents.get(documentId);
+      const doc = await options.ready().index.documents.read(documentId);
       if (!doc) throw new Error(`no document with id "${documentId}"`);
       return { contents: [{ uri: uri.href, mimeType: "text/plain", text: doc.text }] };
     },

@@ -59,7 +59,7 @@ export class ServiceMetrics {
       aggregator: "max",
       registers: [this.registry],
       collect() {
-        this.set(pipeline()?.index.documents.size ?? 0);
+        this.set(pipeline()?.index.documents.catalog.size ?? 0);
       },
     });
     new Gauge({
@@ -68,7 +68,7 @@ export class ServiceMetrics {
       aggregator: "max",
       registers: [this.registry],
       collect() {
-        this.set(pipeline()?.index.passages.size ?? 0);
+        this.set(pipeline()?.index.documents.passageCount ?? 0);
       },
     });
     new Gauge({

@@ -25,8 +25,8 @@ const DIGITS = /^\d{1,9}$/;
 export function pageRoutes(options: PageRoutesOptions): Hono {
   const app = new Hono();
 
-  app.get("/:id/pages/:page", (c) => {
-    const { document, page } = pageOf(options, c.req.param("id"), c.req.param("page"));
+  app.get("/:id/pages/:page", async (c) => {
+    const { document, page } = await pageOf(options, c.req.param("id"), c.req.param("page"));
     const layout = document.layout!.find((l) => l.page === page);
     const span = spanOf(document, c.req.query("start"), c.req.query("end"));
     return c.json({
@@ -41,7 +41,7 @@ export function pageRoutes(options: PageRoutesOptions): Hono {
   });
 
   app.get("/:id/pages/:page/image", async (c) => {
-    const { document, page } = pageOf(options, c.req.param("id"), c.req.param("page"));
+    const { document, page } = await pageOf(options, c.req.param("id"), c.req.param("page"));
     const library = options.library?.();
     if (!library || !options.pageImages) throw new ApiError(503, "not_ready", "the index is still being built; try again in a moment");
     const file = await library.fileOf(document);
@@ -65,8 +65,8 @@ export function pageRoutes(options: PageRoutesOptions): Hono {
 }
 
 /** The document and page a request names, when the document has a page view and that page. */
-function pageOf(options: PageRoutesOptions, id: string, pageParam: string): { document: SourceDocument; page: number } {
-  const document = options.ready().index.documents.get(id);
+async function pageOf(options: PageRoutesOptions, id: string, pageParam: string): Promise<{ document: SourceDocument; page: number }> {
+  const document = await options.ready().index.documents.read(id);
   if (!document) throw new ApiError(404, "not_found", `no document with id "${id}"`);
   if (!PageImages.shows(document)) {
     throw new ApiError(404, "not_found", `"${document.path}" has no page view: only PDFs and PNG, JPEG and WebP images have`);

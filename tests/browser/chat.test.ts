@@ -35,7 +35,7 @@ describe("the chat page", () => {
   it("starts empty, with the documents it can answer from", async () => {
     await expect.poll(() => page.locator("#library .library-count").textContent()).toBe("1 document");
     await expect(page.locator("#library .library-list li").allTextContents()).resolves.toEqual([
-      pipeline.index.documents.get("iskp-moscow-attack")!.title,
+      pipeline.index.documents.catalog.get("iskp-moscow-attack")!.title,
     ]);
     await expect(page.locator(".turn").count()).resolves.toBe(0);
     await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe("question");

@@ -24,9 +24,11 @@ describe("a citation's link, as other tools give it (?doc=<id>#<start>-<end>)", 
     await page.goto(`${server.url}/?doc=iskp-moscow-attack#197-369`);
     const mark = page.locator("#source-panel mark");
     await mark.first().waitFor();
-    const text = pipeline.index.documents.get("iskp-moscow-attack")!.text;
+    const text = (await pipeline.index.documents.read("iskp-moscow-attack"))!.text;
     await expect(mark.allTextContents().then((parts) => parts.join(""))).resolves.toBe(text.slice(197, 369));
-    await expect(page.locator("#source-heading").textContent()).resolves.toBe(pipeline.index.documents.get("iskp-moscow-attack")!.title);
+    await expect(page.locator("#source-heading").textContent()).resolves.toBe(
+      pipeline.index.documents.catalog.get("iskp-moscow-attack")!.title,
+    );
     await page.close();
   });
 

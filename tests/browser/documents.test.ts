@@ -65,7 +65,7 @@ afterAll(async () => {
 for (const [screen, options] of Object.entries(SCREENS)) {
   describe(`the start screen (${screen})`, () => {
     it("offers the section headings it answers directly as questions, and one click asks it", async () => {
-      const headings = new Set([...article.index.passages.values()].map((p) => p.heading));
+      const headings = new Set([...article.index.documents.held!.passages.values()].map((p) => p.heading));
       const offered = ((await (await fetch(`${articleServer.url}/examples`)).json()) as { questions: string[] }).questions;
       expect(offered.length).toBeGreaterThan(0);
       for (const question of offered) expect(headings.has(question), question).toBe(true);

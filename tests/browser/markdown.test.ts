@@ -70,7 +70,7 @@ describe("Markdown", () => {
     await expect(quote.locator("em").textContent()).resolves.toBe("northern");
     const shown = await quote.innerText();
     expect(shown).not.toContain("*");
-    const text = pipeline.index.documents.get(citation.documentId)!.text;
+    const text = (await pipeline.index.documents.read(citation.documentId))!.text;
     const answerWords = text.slice(citation.answerSpan!.start, citation.answerSpan!.end);
     await expect(quote.locator("mark.answer-part").allTextContents()).resolves.toEqual([answerWords]);
     await expect(page.locator(".sources .card-snippet strong").textContent()).resolves.toContain("forty-two");

@@ -42,7 +42,7 @@ for (const [screen, options] of Object.entries(SCREENS)) {
       expect(done.answerKind).toBe("quantity");
       expect(citation.quote).toMatch(/^In 2022, its members/);
       expect(citation.precedingSentence?.text).toMatch(/^These factors have allowed ISKP/);
-      const text = pipeline.index.documents.get(citation.documentId)!.text;
+      const text = (await pipeline.index.documents.read(citation.documentId))!.text;
       expect(text.slice(citation.precedingSentence!.start, citation.precedingSentence!.end)).toBe(citation.precedingSentence!.text);
 
       await ask(page, MEMBERS);
@@ -175,7 +175,7 @@ describe("source cards and their preview", () => {
     await chip.tap();
     await expect(page.locator("#source-panel mark").textContent()).resolves.toBe(done.citations[0]!.quote);
     await expect(textBeforeMark(page)).resolves.toBe(
-      pipeline.index.documents.get(done.citations[0]!.documentId)!.text.slice(0, done.citations[0]!.start),
+      (await pipeline.index.documents.read(done.citations[0]!.documentId))!.text.slice(0, done.citations[0]!.start),
     );
     await page.close();
   });

@@ -46,7 +46,7 @@ async function streamed(): Promise<{ content: string; last: GroundedDelta }> {
 }
 
 function expectAnnotated(answer: string, last: GroundedDelta) {
-  const text = pipeline.index.documents.get("iskp-moscow-attack")!.text;
+  const text = pipeline.index.documents.held!.documents.get("iskp-moscow-attack")!.text;
   for (const c of last.citations!) expect(text.slice(c.start, c.end)).toBe(c.quote);
   expect(last.annotations!.map((a) => answer.slice(a.url_citation.start_index, a.url_citation.end_index))).toEqual(
     [...answer.matchAll(/\[\d+\]/g)].map((m) => m[0]),

@@ -48,7 +48,8 @@ export function labelOf(request: ChatRequest, text: string): string {
 
 /** The contract: every citation's quote is its document's text at its offsets, and every [n] has its citation. */
 export function expectVerifiable(body: AskResponse, pipeline: AskPipeline): void {
-  for (const c of body.citations) expect(pipeline.index.documents.get(c.documentId)!.text.slice(c.start, c.end)).toBe(c.quote);
+  for (const c of body.citations)
+    expect(pipeline.index.documents.held!.documents.get(c.documentId)!.text.slice(c.start, c.end)).toBe(c.quote);
   const markers = new Set([...body.answer.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1])));
   expect([...markers].sort()).toEqual(body.citations.map((c) => c.id).sort());
 }

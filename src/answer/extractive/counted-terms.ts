@@ -79,8 +79,8 @@ export class CountedTerms implements CorpusTerms {
     }
     this.sentences += sentences.length;
     let done = 0;
-    for (const id of passages) {
-      termsOf(index.passages.get(id)!.heading);
+    for (const passage of (await index.documents.passages(passages)).values()) {
+      termsOf(passage.heading);
       if (++done % SLICE === 0) await nextTurn();
     }
   }

@@ -1,3 +1,4 @@
+import { HeldDocuments } from "../held-documents.js";
 import { HeldSentences } from "../held-sentences.js";
 import { mkdir, readFile, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -276,8 +277,7 @@ function assemble(
   withSearchBreadth(vectors);
   return {
     manifest,
-    documents,
-    passages: new Map(content.passages.map((p) => [p.id, p])),
+    documents: HeldDocuments.of(content.documents, content.passages),
     sentences: HeldSentences.of(content.sentences, documentSentences, sentenceVectors, manifest.embeddings.dimensions),
     vectors,
     keywords: new Bm25Keywords(keywords),

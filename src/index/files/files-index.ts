@@ -1,5 +1,6 @@
 import type { HNSWLib } from "@langchain/community/vectorstores/hnswlib";
 import type { CorpusIndex, StoreVersion } from "../corpus-index.js";
+import type { HeldDocuments } from "../held-documents.js";
 import type { HeldSentences } from "../held-sentences.js";
 import type { Journal } from "./journal.js";
 import type { Bm25Keywords } from "./keywords.js";
@@ -16,4 +17,11 @@ export function filesVersion(folder: string, journal: Journal | null): SavedInFi
 }
 
 /** An index the embedded store loaded or built: its vectors in an HNSW graph, its version a folder and journal. */
-export type FilesIndex = CorpusIndex<SavedInFiles> & { vectors: HNSWLib; keywords: Bm25Keywords; sentences: HeldSentences };
+export type FilesIndex = CorpusIndex<SavedInFiles> & {
+  documents: HeldDocuments;
+  vectors: HNSWLib;
+  keywords: Bm25Keywords;
+  sentences: HeldSentences;
+  /** Each passage's label in the HNSW graph. */
+  passageLabels: Map<string, number>;
+};

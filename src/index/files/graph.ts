@@ -30,7 +30,7 @@ export async function applyChange(index: FilesIndex, change: IndexChange): Promi
   // Every await is above: from here on, one synchronous stretch.
   const keywords = index.keywords.miniSearch;
   const replaced = replacedBy(change);
-  for (const passage of index.passages.values()) {
+  for (const passage of index.documents.held.passages.values()) {
     if (!replaced.has(passage.documentId)) continue;
     keywords.discard(passage.id);
     const label = index.passageLabels.get(passage.id)!;

@@ -22,10 +22,11 @@ export function reuseKey(doc: SourceDocument): string {
 export function vectorsByDocument(index: FilesIndex): Map<string, DocumentVectors> {
   const dimensions = index.manifest.embeddings.dimensions;
   const passageRows = new Map<string, number[]>();
-  for (const passage of index.passages.values()) rowsOf(passageRows, passage.documentId).push(index.passageLabels.get(passage.id)!);
+  for (const passage of index.documents.held.passages.values())
+    rowsOf(passageRows, passage.documentId).push(index.passageLabels.get(passage.id)!);
   const hnsw = (index.vectors as HNSWLib).index;
   const byKey = new Map<string, DocumentVectors>();
-  for (const doc of index.documents.values()) {
+  for (const doc of index.documents.held.documents.values()) {
     const sentences = index.sentences.byDocument.get(doc.id) ?? [];
     const passages = passageRows.get(doc.id) ?? [];
     const vectors: DocumentVectors = {

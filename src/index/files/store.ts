@@ -80,7 +80,7 @@ export class FileIndexStore implements IndexStore<FilesIndex> {
     if (source.origin === "upload") {
       for (const file of source.files) await this.corpus.write(file.path, file.bytes);
       for (const id of change.removed) {
-        const document = index.documents.get(id);
+        const document = index.documents.catalog.get(id);
         if (document) await this.corpus.remove(document.path);
       }
     }

@@ -77,6 +77,6 @@ export async function followSavedIndex(index: FilesIndex, dataDir: string): Prom
 /** Whether the index should be rebuilt from its own vectors (see MAX_DELETED_SHARE). */
 export function needsCompaction(index: FilesIndex): boolean {
   const points = index.vectors._index?.getCurrentCount() ?? 0;
-  const deleted = points - index.passages.size;
+  const deleted = points - index.documents.passageCount;
   return (points > 0 && deleted / points > MAX_DELETED_SHARE) || (index.saved.journal?.changes.length ?? 0) >= MAX_CHANGES;
 }

@@ -1,18 +1,19 @@
 import type pg from "pg";
 import type { EmbeddingModel } from "../../embeddings/index.js";
 import type { ChunkingSettings } from "../../ingest/passages.js";
-import type { Passage, Sentence, SourceDocument } from "../../ingest/types.js";
+import type { SourceDocument } from "../../ingest/types.js";
 import { contentTerms } from "../../text/terms.js";
 import { connectDatabase, describeFailure, reaching } from "../../database/connection.js";
 import { fitVectorColumn, LOCKS, migrate, releaseLock } from "../../database/schema.js";
 import { CorpusFolder } from "../../ingest/corpus-folder.js";
-import { checkChange, indexAfter, indexDocuments, type IndexChange, type IndexedDocument } from "../change.js";
+import { checkChange, indexAfter, indexDocuments, manifestDocuments, type IndexChange, type IndexedDocument } from "../change.js";
 import { diffCorpus, IndexMovedError, isEmpty, prepareChange, retryingWhenMoved, type CorpusDiff } from "../corpus-diff.js";
-import type { CorpusIndex, StoreVersion } from "../corpus-index.js";
+import type { CatalogEntry, CorpusIndex, StoreVersion } from "../corpus-index.js";
 import { INDEX_FORMAT_VERSION, sha256 } from "../manifest.js";
 import type { Progress } from "../../progress.js";
 import { StoreUnavailableError } from "../../database/unavailable.js";
 import type { ChangeSource, DocumentFile, DocumentOrigin, IndexStore, OpenOptions } from "../store.js";
+import { PostgresDocuments, readCatalog, storedEntryOf } from "./documents.js";
 import { PostgresKeywords, TERMS_SQL } from "./keywords.js";
 import { PostgresPassageVectors } from "./vectors.js";
 import { heldTerms, PostgresCorpusTerms, PostgresSentences, recordTerms, tallyTerms } from "./sentences.js";
@@ -26,7 +27,7 @@ function databaseVersion(version: number): SavedInDatabase {
   return { label: `postgres+${version}`, version };
 }
 
-type DatabaseIndex = CorpusIndex<SavedInDatabase>;
+type DatabaseIndex = CorpusIndex<SavedInDatabase> & { documents: PostgresDocuments };
 
 /** What the database's vectors and passages were made with (`qa_state`). */
 interface Settings {
@@ -42,9 +43,9 @@ const ROWS_PER_INSERT = 500;
 
 /**
  * The index kept in Postgres with pgvector, shared by every server of one DATABASE_URL. Passages are
- * searched in the database (HNSW and full-text), and the answerer reads the retrieved passages' sentence
- * vectors and its term counts from it per question; each server holds the documents, passages and sentences
- * in memory for the citations, and follows the database's version.
+ * searched in the database (HNSW and full-text), and a server reads from it per question the retrieved
+ * passages, their sentences and vectors, the term counts and the cited spans' text; it holds a catalog of the
+ * documents (no text) and follows the database's version.
  */
 export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
   private constructor(
@@ -94,7 +95,10 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
       return this.commit(index, await prepareChange(diff, this.model, this.chunking, this.progress), { origin: "corpus" });
     };
     const index = await this.exclusively(() => retryingWhenMoved(update));
-    this.progress({ phase: "note", message: `Index in the database: ${index.documents.size} documents, ${index.passages.size} passages.` });
+    this.progress({
+      phase: "note",
+      message: `Index in the database: ${index.documents.catalog.size} documents, ${index.documents.passageCount} passages.`,
+    });
     return index;
   }
 
@@ -142,7 +146,7 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
     );
     const index = await this.load();
     const origins = await this.origins();
-    const documents = [...index.documents.values()];
+    const documents = await this.snapshot((client) => readWholeDocuments(client));
     const added = await indexDocuments(documents, this.model, this.chunking, progress);
     await this.write(async (client, version) => {
       if (version !== savedVersion(index)) throw new IndexMovedError("the database was changed while it was re-indexed");
@@ -180,10 +184,7 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
   }
 
   async load(): Promise<DatabaseIndex> {
-    return this.snapshot(async (client, version, state) => {
-      const documents = await readDocuments(client, null);
-      return indexAfter(this.emptyIndex(state, version), { added: documents, removed: [] }, state.embeddings?.dimensions ?? 0);
-    });
+    return this.snapshot(async (client, version, state) => this.indexOf(state, version, await readCatalog(client, null)));
   }
 
   async follow(index: DatabaseIndex): Promise<DatabaseIndex | undefined> {
@@ -201,11 +202,19 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
       );
       if (rows.length !== version - known) return undefined;
       const touched = [...new Set(rows.flatMap((row) => [...row.added, ...row.removed]))];
-      const added = await readDocuments(client, touched);
-      const present = new Set(added.map((a) => a.document.id));
-      const change: IndexChange = { added, removed: touched.filter((id) => !present.has(id) && index.documents.has(id)) };
-      const after = indexAfter(index, change, settings.embeddings?.dimensions ?? 0);
-      return { ...after, sentences: new PostgresSentences(this.pool, Number(settings.sentences)), saved: databaseVersion(version) };
+      const documents = index.documents.following(await readCatalog(client, touched), touched);
+      const manifest = {
+        ...index.manifest,
+        embeddings: { ...index.manifest.embeddings, dimensions: settings.embeddings?.dimensions ?? 0 },
+        documents: manifestDocuments(documents.catalog.values()),
+      };
+      return {
+        ...index,
+        manifest,
+        documents,
+        sentences: new PostgresSentences(this.pool, Number(settings.sentences)),
+        saved: databaseVersion(version),
+      };
     });
   }
 
@@ -348,22 +357,21 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
     }
   }
 
-  private emptyIndex(settings: State, version: number): DatabaseIndex {
+  /** The index of the documents `catalog` at `version`. */
+  private indexOf(settings: State, version: number, catalog: CatalogEntry[]): DatabaseIndex {
     const embeddings = settings.embeddings ?? { provider: this.model.provider, model: this.model.model, dimensions: 0 };
     return {
       manifest: {
         formatVersion: INDEX_FORMAT_VERSION,
         embeddings,
         chunking: settings.chunking ?? this.chunking,
-        documents: [],
+        documents: manifestDocuments(catalog),
         builtAt: new Date().toISOString(),
       },
-      documents: new Map(),
-      passages: new Map(),
+      documents: new PostgresDocuments(this.pool, new Map(catalog.map((entry) => [entry.id, entry]))),
       vectors: new PostgresPassageVectors(this.model.embeddings, this.pool),
       keywords: new PostgresKeywords(this.pool),
       sentences: new PostgresSentences(this.pool, Number(settings.sentences)),
-      passageLabels: new Map(),
       saved: databaseVersion(version),
       terms: new PostgresCorpusTerms(this.pool),
     };
@@ -418,13 +426,12 @@ async function insertPagedFiles(client: pg.PoolClient, change: IndexChange, file
 async function insertDocument(client: pg.PoolClient, indexed: IndexedDocument, origin: DocumentOrigin): Promise<void> {
   const { document, passages, sentences, passageVectors, sentenceVectors } = indexed;
   const dimensions = passages.length > 0 ? passageVectors.length / passages.length : 0;
-  await client.query("INSERT INTO qa_documents (id, origin, path, sha256, document) VALUES ($1, $2, $3, $4, $5)", [
-    document.id,
-    origin,
-    document.path,
-    sha256(document.text),
-    document,
-  ]);
+  // The JSON written is the one fingerprinted, so the catalog's fingerprint tells the document read again from it.
+  const json = JSON.stringify(document);
+  await client.query(
+    "INSERT INTO qa_documents (id, origin, path, sha256, fingerprint, entry, document) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    [document.id, origin, document.path, sha256(document.text), sha256(json), storedEntryOf(document), json],
+  );
   for (let from = 0; from < passages.length; from += ROWS_PER_INSERT) {
     const rows = passages.slice(from, from + ROWS_PER_INSERT);
     await client.query(
@@ -468,50 +475,8 @@ async function insertDocument(client: pg.PoolClient, indexed: IndexedDocument, o
   }
 }
 
-/** The documents `ids` (all, with null) as the database holds them, with their passages (their sentences are read when needed). */
-async function readDocuments(client: pg.PoolClient, ids: string[] | null): Promise<IndexedDocument[]> {
-  const which = ids === null ? "" : "WHERE document_id = ANY($1)";
-  const parameters = ids === null ? [] : [ids];
-  const documents = await client.query<{ document: SourceDocument }>(
-    `SELECT document FROM qa_documents ${ids === null ? "" : "WHERE id = ANY($1)"} ORDER BY id`,
-    parameters,
-  );
-  const passages = await client.query<{
-    id: string;
-    document_id: string;
-    start_offset: number;
-    end_offset: number;
-    heading: string;
-  }>(
-    // Not the text: it is the document's at the passage's offsets (so checked when written), taken from there.
-    `SELECT id, document_id, start_offset, end_offset, heading FROM qa_passages ${which} ORDER BY document_id, position`,
-    parameters,
-  );
-  const byDocument = new Map(
-    documents.rows.map(
-      ({ document }): [string, { document: SourceDocument; passages: Passage[]; sentences: Omit<Sentence, "index">[] }] => [
-        document.id,
-        { document, passages: [], sentences: [] },
-      ],
-    ),
-  );
-  for (const row of passages.rows) {
-    const own = byDocument.get(row.document_id);
-    own?.passages.push({
-      id: row.id,
-      documentId: row.document_id,
-      start: row.start_offset,
-      end: row.end_offset,
-      heading: row.heading,
-      text: own.document.text.slice(row.start_offset, row.end_offset),
-    });
-  }
-  return [...byDocument.values()].map(({ document, passages: own, sentences: ownSentences }) => ({
-    document,
-    passages: own,
-    sentences: ownSentences,
-    // Read when needed (sentences) or searched in the database (passages), never held here.
-    sentenceVectors: new Float32Array(0),
-    passageVectors: new Float32Array(0),
-  }));
+/** Every document the database holds, whole: what re-indexing splits and embeds again. */
+async function readWholeDocuments(client: pg.PoolClient): Promise<SourceDocument[]> {
+  const { rows } = await client.query<{ document: SourceDocument }>("SELECT document FROM qa_documents ORDER BY id");
+  return rows.map((row) => row.document);
 }
