@@ -260,6 +260,7 @@ describe("VECTOR_STORE=pgvector", () => {
     try {
       // The schema before the catalog had columns of its own.
       await client.query("ALTER TABLE qa_documents DROP COLUMN fingerprint, DROP COLUMN entry");
+      await client.query("DROP INDEX qa_passages_question_headings");
       await client.query("UPDATE qa_schema SET version = $1", [SCHEMA_VERSION - 1]);
     } finally {
       await client.end();
