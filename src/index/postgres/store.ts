@@ -38,6 +38,9 @@ interface Settings {
 /** The state row: the index's version and count of sentences (NULL until its terms are counted), and its settings. */
 type State = Settings & { version: number; sentences: string | null };
 
+/** Documents whose terms are counted at once, when a database's counts are made for what it holds. */
+const DOCUMENTS_PER_COUNT = 200;
+
 /** Rows written per INSERT: a large document's sentences go in several. */
 const ROWS_PER_INSERT = 500;
 
@@ -178,8 +181,15 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
       this.progress({ phase: "note", message: "Counting the terms of the indexed sentences, once." });
       await client.query("DELETE FROM qa_sentence_terms");
       await client.query("UPDATE qa_state SET sentences = 0");
-      const held = await heldTerms(client, null);
-      await recordTerms(client, held.tally, held.sentences, 1);
+      // A few documents at a time, so what is read at once does not grow with the database.
+      const { rows } = await client.query<{ id: string }>("SELECT id FROM qa_documents ORDER BY id");
+      for (let from = 0; from < rows.length; from += DOCUMENTS_PER_COUNT) {
+        const held = await heldTerms(
+          client,
+          rows.slice(from, from + DOCUMENTS_PER_COUNT).map((row) => row.id),
+        );
+        await recordTerms(client, held.tally, held.sentences, 1);
+      }
     });
   }
 
