@@ -5,6 +5,7 @@ import { createApp } from "../src/server/app.js";
 import { openExtractiveAnswerer } from "../src/answer/extractive/open.js";
 import { createEmbeddings } from "../src/embeddings/index.js";
 import { openArticlePipeline, testConfig } from "./support/pipeline.js";
+import type { HeldDocuments } from "../src/index/held-documents.js";
 
 let pipeline: AskPipeline;
 let app: ReturnType<typeof createApp>;
@@ -205,7 +206,7 @@ describe("other routes", () => {
     const response = await app.request("/examples");
     expect(response.status).toBe(200);
     const { questions } = (await response.json()) as { questions: string[] };
-    const headings = new Set([...pipeline.index.documents.held!.passages.values()].map((p) => p.heading));
+    const headings = new Set([...(pipeline.index.documents as HeldDocuments).held.passages.values()].map((p) => p.heading));
     expect(questions.length).toBeGreaterThan(0);
     expect(questions.length).toBeLessThanOrEqual(4);
     for (const question of questions) {

@@ -8,6 +8,7 @@ import { readCorpus } from "../src/ingest/documents.js";
 import { manifestKeyFor, stalenessReason, type Manifest } from "../src/index/manifest.js";
 import { openPipeline } from "../src/service.js";
 import type { ProgressEvent } from "../src/progress.js";
+import type { HeldDocuments } from "../src/index/held-documents.js";
 
 let root: string;
 const settings = () => loadConfig({ CORPUS_DIR: join(root, "corpus"), DATA_DIR: join(root, "data"), LLM_PROVIDER: "none" });
@@ -77,7 +78,9 @@ describe("the saved index", () => {
     const vectorsOf = async (index: typeof first.index) =>
       [
         ...(
-          await index.sentences.ofPassages([...index.documents.held!.passages.values()].filter((p) => p.documentId === "lighthouse"))
+          await index.sentences.ofPassages(
+            [...(index.documents as HeldDocuments).held.passages.values()].filter((p) => p.documentId === "lighthouse"),
+          )
         ).values(),
       ]
         .flat()

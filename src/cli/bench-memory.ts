@@ -1,13 +1,13 @@
 import { execFile } from "node:child_process";
 import { parseArgs, promisify } from "node:util";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadConfig } from "../config.js";
-import { standInSettings, startEmbeddingStandIn } from "../dev/embedding-stand-in.js";
-import { writeWordNetCorpus } from "../eval/wordnet-corpus.js";
+import { startEmbeddingStandIn } from "../dev/embedding-stand-in.js";
 import { openPipeline } from "../service.js";
+import { benchCorpusSettings } from "./bench-corpus.js";
 import { openBenchDatabase } from "./bench-database.js";
 import { runCli, UsageError } from "./run.js";
 
@@ -44,18 +44,9 @@ async function main(args: string[]): Promise<void> {
       const scratch = await mkdtemp(join(tmpdir(), "grounded-qa-bench-memory-"));
       const database = values.store === "pgvector" ? await openBenchDatabase(join(scratch, "pglite")) : undefined;
       try {
-        const corpusDir = mb === 0 ? "corpus" : join(scratch, "corpus");
-        if (mb > 0) {
-          await mkdir(corpusDir);
-          await writeWordNetCorpus(corpusDir, mb * 1_000_000);
-        }
         const env = {
-          CORPUS_DIR: corpusDir,
-          DATA_DIR: join(scratch, "data"),
-          ...standInSettings(standIn),
+          ...(await benchCorpusSettings(scratch, mb, standIn, values.store, database?.url)),
           LLM_PROVIDER: "none",
-          VECTOR_STORE: values.store,
-          ...(database && { DATABASE_URL: database.url }),
         };
         const corpus = mb === 0 ? "the article" : `${mb} MB`;
         console.error(`${corpus}: indexing…`);

@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
-import { mkdir, mkdtemp, readdir, rm, stat } from "node:fs/promises";
+import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { standInSettings, startEmbeddingStandIn, type EmbeddingStandIn } from "../dev/embedding-stand-in.js";
+import { startEmbeddingStandIn, type EmbeddingStandIn } from "../dev/embedding-stand-in.js";
 import { pct, percentile } from "../eval/metrics.js";
-import { writeWordNetCorpus } from "../eval/wordnet-corpus.js";
 import { askUnderLoad } from "./ask-under-load.js";
+import { benchCorpusSettings } from "./bench-corpus.js";
 import { openBenchDatabase } from "./bench-database.js";
 import { buildServer, startBenchServer, type BenchServer } from "./compiled-server.js";
 import { runCli, UsageError } from "./run.js";
@@ -88,19 +88,7 @@ async function measure(
   const scratch = await mkdtemp(join(tmpdir(), "grounded-qa-bench-scale-"));
   const database = store === "pgvector" ? await openBenchDatabase(join(scratch, "pglite")) : undefined;
   try {
-    const corpusDir = mb === undefined ? "corpus" : join(scratch, "corpus");
-    if (mb !== undefined) {
-      await mkdir(corpusDir);
-      await writeWordNetCorpus(corpusDir, mb * 1_000_000);
-    }
-    const env = {
-      CORPUS_DIR: corpusDir,
-      DATA_DIR: join(scratch, "data"),
-      ...standInSettings(standIn),
-      WORKERS: "1",
-      VECTOR_STORE: store,
-      ...(database && { DATABASE_URL: database.url }),
-    };
+    const env = { ...(await benchCorpusSettings(scratch, mb, standIn, store, database?.url)), WORKERS: "1" };
     console.error(`${corpus}: building…`);
     const before = standIn.served();
     const started = performance.now();

@@ -2,13 +2,24 @@ import type { SourceDocument } from "../ingest/types.js";
 import type { CatalogEntry, IndexDocuments } from "./corpus-index.js";
 import { sha256 } from "./manifest.js";
 
-/** The SHA-256 of `document` as JSON: what the database keeps beside a document, and compares a file read again with. */
+/** Fingerprints made, by document: a document read from a file is compared, written and catalogued, each needing it. */
+const fingerprints = new WeakMap<SourceDocument, string>();
+
+/**
+ * The SHA-256 of `document` as JSON: what the catalog keeps of a document, and compares a file read again
+ * with. Made once per document object (documents are never changed in place).
+ */
 export function fingerprintOf(document: SourceDocument): string {
-  return sha256(JSON.stringify(document));
+  let fingerprint = fingerprints.get(document);
+  if (fingerprint === undefined) {
+    fingerprint = sha256(JSON.stringify(document));
+    fingerprints.set(document, fingerprint);
+  }
+  return fingerprint;
 }
 
 /** What the catalog holds of `document`, which has `passages` passages. */
-export function catalogEntryOf(document: SourceDocument, passages: number, fingerprint = fingerprintOf(document)): CatalogEntry {
+export function catalogEntryOf(document: SourceDocument, passages: number): CatalogEntry {
   const { id, title, path, format, bytes, pageStarts } = document;
   return {
     id,
@@ -17,7 +28,7 @@ export function catalogEntryOf(document: SourceDocument, passages: number, finge
     format,
     bytes,
     sha256: sha256(document.text),
-    fingerprint,
+    fingerprint: fingerprintOf(document),
     characters: document.text.length,
     passages,
     ...(pageStarts && { pageStarts }),

@@ -87,8 +87,6 @@ export interface IndexDocuments {
   questionHeadings(): Promise<PassageHeading[]>;
   /** These documents without the documents `replaced`, and with `added`'s. */
   after(added: AddedPassages[], replaced: Set<string>): IndexDocuments;
-  /** Every current document and passage, where the store holds them (the embedded store). */
-  readonly held?: { documents: ReadonlyMap<string, SourceDocument>; passages: ReadonlyMap<string, Passage> };
 }
 
 /** A sentence with its unit vector, as the answerer reads a retrieved passage's. */

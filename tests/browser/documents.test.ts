@@ -9,6 +9,7 @@ import type { RunningServer } from "../support/server.js";
 import { QuotingAnswerer } from "./support/answerers.js";
 import { launchBrowser, SCREENS, screenshot, startChatServer } from "./support/browser.js";
 import { ask, askApi, markIsInView, textBeforeMark } from "./support/chat-page.js";
+import type { HeldDocuments } from "../../src/index/held-documents.js";
 
 const HANDBOOK = [
   "# Lighthouse handbook",
@@ -65,7 +66,7 @@ afterAll(async () => {
 for (const [screen, options] of Object.entries(SCREENS)) {
   describe(`the start screen (${screen})`, () => {
     it("offers the section headings it answers directly as questions, and one click asks it", async () => {
-      const headings = new Set([...article.index.documents.held!.passages.values()].map((p) => p.heading));
+      const headings = new Set([...(article.index.documents as HeldDocuments).held.passages.values()].map((p) => p.heading));
       const offered = ((await (await fetch(`${articleServer.url}/examples`)).json()) as { questions: string[] }).questions;
       expect(offered.length).toBeGreaterThan(0);
       for (const question of offered) expect(headings.has(question), question).toBe(true);

@@ -5,6 +5,7 @@ import type { GroundedDelta } from "../../src/server/openai/completion.js";
 import { startFakeOpenAI, type FakeOpenAI } from "../support/fake-openai.js";
 import { startServer, type RunningServer } from "../support/server.js";
 import { appFor, labelOf, openLlmPipeline, protocolReply } from "./support.js";
+import type { HeldDocuments } from "../../src/index/held-documents.js";
 
 const QUESTION = "How many people did ISKP kill in Moscow, and when?";
 const KILLED = "killed approximately 137 people in Moscow, Russia";
@@ -46,7 +47,7 @@ async function streamed(): Promise<{ content: string; last: GroundedDelta }> {
 }
 
 function expectAnnotated(answer: string, last: GroundedDelta) {
-  const text = pipeline.index.documents.held!.documents.get("iskp-moscow-attack")!.text;
+  const text = (pipeline.index.documents as HeldDocuments).held.documents.get("iskp-moscow-attack")!.text;
   for (const c of last.citations!) expect(text.slice(c.start, c.end)).toBe(c.quote);
   expect(last.annotations!.map((a) => answer.slice(a.url_citation.start_index, a.url_citation.end_index))).toEqual(
     [...answer.matchAll(/\[\d+\]/g)].map((m) => m[0]),

@@ -5,6 +5,7 @@ import { createApp } from "../../src/server/app.js";
 import { openPipeline } from "../../src/service.js";
 import type { ChatRequest, FakeOpenAI } from "../support/fake-openai.js";
 import { testConfig } from "../support/pipeline.js";
+import type { HeldDocuments } from "../../src/index/held-documents.js";
 
 /** The pipeline as the service wires it, in LLM mode against the fake server. */
 export function openLlmPipeline(fake: FakeOpenAI, overrides: Record<string, string> = {}): Promise<AskPipeline> {
@@ -49,7 +50,7 @@ export function labelOf(request: ChatRequest, text: string): string {
 /** The contract: every citation's quote is its document's text at its offsets, and every [n] has its citation. */
 export function expectVerifiable(body: AskResponse, pipeline: AskPipeline): void {
   for (const c of body.citations)
-    expect(pipeline.index.documents.held!.documents.get(c.documentId)!.text.slice(c.start, c.end)).toBe(c.quote);
+    expect((pipeline.index.documents as HeldDocuments).held.documents.get(c.documentId)!.text.slice(c.start, c.end)).toBe(c.quote);
   const markers = new Set([...body.answer.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1])));
   expect([...markers].sort()).toEqual(body.citations.map((c) => c.id).sort());
 }

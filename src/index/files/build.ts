@@ -267,10 +267,11 @@ function assemble(
   sentenceVectors: Float32Array,
   folder: string,
 ): FilesIndex {
+  // Passages' texts are made slices of their documents' by HeldDocuments.
   const documents = new Map(content.documents.map((d) => [d.id, d]));
-  for (const item of [...content.passages, ...content.sentences]) {
-    const document = documents.get(item.documentId);
-    if (document) item.text = textIn(document, item);
+  for (const sentence of content.sentences) {
+    const document = documents.get(sentence.documentId);
+    if (document) sentence.text = textIn(document, sentence);
   }
   const documentSentences = new Map(content.documents.map((d): [string, Sentence[]] => [d.id, []]));
   for (const sentence of content.sentences) documentSentences.get(sentence.documentId)?.push(sentence);

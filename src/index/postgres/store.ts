@@ -13,6 +13,7 @@ import { INDEX_FORMAT_VERSION, sha256 } from "../manifest.js";
 import type { Progress } from "../../progress.js";
 import { StoreUnavailableError } from "../../database/unavailable.js";
 import type { ChangeSource, DocumentFile, DocumentOrigin, IndexStore, OpenOptions } from "../store.js";
+import { fingerprintOf } from "../catalog.js";
 import { PostgresDocuments, readCatalog, storedEntryOf } from "./documents.js";
 import { PostgresKeywords, TERMS_SQL } from "./keywords.js";
 import { PostgresPassageVectors } from "./vectors.js";
@@ -437,10 +438,9 @@ async function insertDocument(client: pg.PoolClient, indexed: IndexedDocument, o
   const { document, passages, sentences, passageVectors, sentenceVectors } = indexed;
   const dimensions = passages.length > 0 ? passageVectors.length / passages.length : 0;
   // The JSON written is the one fingerprinted, so the catalog's fingerprint tells the document read again from it.
-  const json = JSON.stringify(document);
   await client.query(
     "INSERT INTO qa_documents (id, origin, path, sha256, fingerprint, entry, document) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    [document.id, origin, document.path, sha256(document.text), sha256(json), storedEntryOf(document), json],
+    [document.id, origin, document.path, sha256(document.text), fingerprintOf(document), storedEntryOf(document), JSON.stringify(document)],
   );
   for (let from = 0; from < passages.length; from += ROWS_PER_INSERT) {
     const rows = passages.slice(from, from + ROWS_PER_INSERT);
