@@ -1,9 +1,15 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
+import { loadConfig } from "../src/config.js";
 import { connectDatabase } from "../src/database/connection.js";
+import { createEmbeddings } from "../src/embeddings/index.js";
+import { PostgresIndexStore } from "../src/index/postgres/store.js";
+import { readCorpus } from "../src/ingest/documents.js";
+import { chunkingOf } from "../src/ingest/passages.js";
+import type { ProgressEvent } from "../src/progress.js";
 import { migrate, SCHEMA_VERSION } from "../src/database/schema.js";
 import { heldTerms } from "../src/index/postgres/sentences.js";
 import { startPostgres, type TestPostgres } from "./support/postgres.js";
@@ -349,6 +355,83 @@ describe("the database store and the embedded one", () => {
       await Promise.all(dataDirs.map((dir) => rm(dir, { recursive: true, force: true })));
     }
   }, 240_000);
+});
+
+describe("a first build of several documents", () => {
+  const PLACES: Record<string, string> = {
+    harrow: "# Harrow Point\n\nThe Harrow Point lighthouse was first lit in 1871. Its keeper was Tobias Wren, who served for 31 years.\n",
+    kell: "# Kell Island\n\nKell Island has a ferry twice a day in summer. The crossing takes forty minutes from the harbour at Dunmore.\n",
+    orchard:
+      "# The Ashby orchard\n\nThe Ashby orchard grows eleven kinds of apple. Its oldest trees were planted in 1903 by the Lyle family.\n",
+    pier: "# Wexcombe pier\n\nWexcombe pier is 400 metres long. A storm in 1987 took away its end, which was rebuilt two years later.\n",
+    mill: "# Stannard mill\n\nStannard mill ground corn until 1961. Its wheel is turned by the river Leck and still works on open days.\n",
+  };
+
+  it("is written a batch of documents at a time, into the same database that one batch makes", async () => {
+    const corpus = await mkdtemp(join(tmpdir(), "batches-"));
+    const databases = [await startPostgres(), await startPostgres()];
+    const config = loadConfig({ CORPUS_DIR: corpus, LLM_PROVIDER: "none" });
+    const model = createEmbeddings(config);
+    const events: ProgressEvent[] = [];
+    const clients = databases.map((database) => new pg.Client({ connectionString: database.url }));
+    try {
+      for (const [name, text] of Object.entries(PLACES)) await writeFile(join(corpus, `${name}.md`), text);
+      const documents = await readCorpus(corpus);
+      // Each document is over 100 characters: one document a batch.
+      const batched = await PostgresIndexStore.connect(databases[0]!.url, model, chunkingOf(config), (e) => events.push(e), corpus, {
+        charactersPerBatch: 100,
+      });
+      const whole = await PostgresIndexStore.connect(databases[1]!.url, model, chunkingOf(config), () => {}, corpus);
+      const indexes = [await batched.open(documents), await whole.open(documents)];
+      await Promise.all([batched.close(), whole.close()]);
+      await Promise.all(clients.map((client) => client.connect()));
+
+      // Progress counts across the batches, up to the one total.
+      const embedding = events.filter((e) => e.phase === "embedding");
+      expect(events.filter((e) => e.phase === "split")).toHaveLength(1);
+      expect(embedding).toHaveLength(documents.length);
+      expect(embedding.map((e) => e.done)).toEqual([...embedding.map((e) => e.done)].sort((a, b) => a - b));
+      expect(embedding.at(-1)!.done).toBe(embedding.at(-1)!.total);
+
+      const [batchedIndex, wholeIndex] = indexes;
+      expect([...batchedIndex!.documents.catalog.values()]).toEqual([...wholeIndex!.documents.catalog.values()]);
+      expect(batchedIndex!.documents.catalog.size).toBe(documents.length);
+      const rows = (client: pg.Client, sql: string) => client.query(sql).then((r) => r.rows);
+      const [passages, otherPassages] = await Promise.all(
+        clients.map((c) =>
+          rows(c, "SELECT id, document_id, start_offset, end_offset, heading, text, terms::text FROM qa_passages ORDER BY id"),
+        ),
+      );
+      expect(passages).toEqual(otherPassages);
+      const [sentences, otherSentences] = await Promise.all(
+        clients.map((c) =>
+          rows(
+            c,
+            "SELECT document_id, position, passage_id, start_offset, end_offset, text FROM qa_sentences ORDER BY document_id, position",
+          ),
+        ),
+      );
+      expect(sentences).toEqual(otherSentences);
+      expect(sentences!.length).toBeGreaterThan(documents.length);
+      // The same vectors, each on its own sentence, whichever batch embedded it.
+      const vectors = await Promise.all(clients.map((c) => rows(c, "SELECT embedding FROM qa_sentences ORDER BY document_id, position")));
+      const asFloats = (row: { embedding: Buffer }) => new Float32Array(new Uint8Array(row.embedding).buffer);
+      vectors[0]!.forEach((row, i) => {
+        const [a, b] = [asFloats(row), asFloats(vectors[1]![i]!)];
+        const cosine = a.reduce((sum, x, d) => sum + x * b[d]!, 0);
+        expect(cosine).toBeGreaterThan(0.9999);
+      });
+      for (const client of clients) expect(await keptTermCounts(client)).toEqual(await countedTermCounts(client));
+      expect(await keptTermCounts(clients[0]!)).toEqual(await keptTermCounts(clients[1]!));
+      const [terms, otherTerms] = await Promise.all(clients.map((c) => rows(c, "SELECT term, passages FROM qa_terms ORDER BY term")));
+      expect(terms).toEqual(otherTerms);
+      expect(terms!.length).toBeGreaterThan(20);
+    } finally {
+      await Promise.all(clients.map((client) => client.end().catch(() => {})));
+      await Promise.all(databases.map((database) => database.close()));
+      await rm(corpus, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
 
 describe("a server started with other chunking", () => {

@@ -1,4 +1,4 @@
-import type { EmbeddingModel } from "../embeddings/index.js";
+import type { BulkEmbeddings, EmbeddingModel } from "../embeddings/index.js";
 import type { Passage, Sentence } from "../ingest/types.js";
 import type { Progress } from "../progress.js";
 
@@ -21,12 +21,11 @@ const HEADING_WEIGHT = 0.3;
 
 /**
  * Embeds `texts` as unit vectors, in batches of similar length: the encoder pads each batch to its
- * longest text, and shortest-first halved its time here. Batches run `openBulk`'s concurrency at a
+ * longest text, and shortest-first halved its time here. Batches run `bulk`'s concurrency at a
  * time (one encoder thread per core, for the local model); progress says how many are done.
  */
-async function embedInBulk(model: EmbeddingModel, texts: string[], unit: string, progress: Progress): Promise<PackedVectors> {
+async function embedInBulk(bulk: BulkEmbeddings, texts: string[], unit: string, progress: Progress): Promise<PackedVectors> {
   const order = texts.map((_, i) => i).sort((a, b) => texts[a]!.length - texts[b]!.length);
-  const bulk = model.openBulk(texts.length);
   let packed: PackedVectors = { vectors: new Float32Array(0), dimensions: 0 };
   let next = 0;
   let done = 0;
@@ -41,12 +40,13 @@ async function embedInBulk(model: EmbeddingModel, texts: string[], unit: string,
       progress({ phase: "embedding", done, total: texts.length, unit });
     }
   };
-  try {
-    await Promise.all(Array.from({ length: bulk.concurrency }, runner));
-  } finally {
-    await bulk.close();
-  }
+  await Promise.all(Array.from({ length: bulk.concurrency }, runner));
   return packed;
+}
+
+/** What `embedCorpus` embeds of `passages` and `sentences`: the sentences' texts, then each heading once. */
+export function textsToEmbed(passages: Pick<Passage, "heading">[], sentences: Pick<Sentence, "text">[]): string[] {
+  return [...sentences.map((s) => s.text), ...new Set(passages.map((p) => p.heading))];
 }
 
 /**
@@ -61,8 +61,24 @@ export async function embedCorpus(
   model: EmbeddingModel,
   progress: Progress,
 ): Promise<{ sentenceVectors: PackedVectors; passageVectors: PackedVectors }> {
-  const headings = [...new Set(passages.map((p) => p.heading))];
-  const all = await embedInBulk(model, [...sentences.map((s) => s.text), ...headings], "sentences and headings", progress);
+  const bulk = model.openBulk(textsToEmbed(passages, sentences).length);
+  try {
+    return await embedCorpusWith(bulk, passages, sentences, progress);
+  } finally {
+    await bulk.close();
+  }
+}
+
+/** `embedCorpus` in a bulk session the caller opened (and closes): one session can serve several batches of a build. */
+export async function embedCorpusWith(
+  bulk: BulkEmbeddings,
+  passages: Passage[],
+  sentences: Sentence[],
+  progress: Progress,
+): Promise<{ sentenceVectors: PackedVectors; passageVectors: PackedVectors }> {
+  const texts = textsToEmbed(passages, sentences);
+  const headings = texts.slice(sentences.length);
+  const all = await embedInBulk(bulk, texts, "sentences and headings", progress);
   const { dimensions } = all;
   const sentenceVectors: PackedVectors = { vectors: all.vectors.slice(0, sentences.length * dimensions), dimensions };
   const headingRow = new Map(headings.map((heading, i) => [heading, sentences.length + i]));

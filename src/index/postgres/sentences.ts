@@ -102,20 +102,20 @@ export class PostgresCorpusTerms implements CorpusTerms {
 }
 
 /** One term's counts in some sentences and headings, and the first word of them that stands for it. */
-interface TermTally {
+export interface TermTally {
   word: string;
   sentences: number;
   headings: number;
 }
 
-/** The term counts of `documents`' sentences and passage headings, in their order. */
+/** The term counts of `documents`' sentences and passage headings, in their order, added to `tally`'s. */
 export function tallyTerms(
   documents: {
     sentences: Pick<IndexedDocument["sentences"][number], "text">[];
     passages: Pick<IndexedDocument["passages"][number], "heading">[];
   }[],
+  tally = new Map<string, TermTally>(),
 ): Map<string, TermTally> {
-  const tally = new Map<string, TermTally>();
   const count = (text: string, field: "sentences" | "headings") => {
     const seen = new Set<string>();
     for (const { term, word } of contentWords(text)) {

@@ -6,8 +6,16 @@ import { contentTerms } from "../../text/terms.js";
 import { connectDatabase, describeFailure, reaching } from "../../database/connection.js";
 import { fitVectorColumn, LOCKS, migrate, releaseLock } from "../../database/schema.js";
 import { CorpusFolder } from "../../ingest/corpus-folder.js";
-import { checkChange, indexAfter, indexDocuments, manifestDocuments, type IndexChange, type IndexedDocument } from "../change.js";
-import { diffCorpus, IndexMovedError, isEmpty, prepareChange, retryingWhenMoved, type CorpusDiff } from "../corpus-diff.js";
+import {
+  checkAdded,
+  checkChange,
+  indexAfter,
+  indexInBatches,
+  manifestDocuments,
+  type IndexChange,
+  type IndexedDocument,
+} from "../change.js";
+import { diffCorpus, IndexMovedError, isEmpty, retryingWhenMoved, type CorpusDiff } from "../corpus-diff.js";
 import type { CatalogEntry, CorpusIndex, StoreVersion } from "../corpus-index.js";
 import { INDEX_FORMAT_VERSION, sha256 } from "../manifest.js";
 import type { Progress } from "../../progress.js";
@@ -17,7 +25,7 @@ import { fingerprintOf } from "../catalog.js";
 import { PostgresDocuments, readCatalog, storedEntryOf } from "./documents.js";
 import { PostgresKeywords, TERMS_SQL } from "./keywords.js";
 import { PostgresPassageVectors } from "./vectors.js";
-import { heldTerms, PostgresCorpusTerms, PostgresSentences, recordTerms, tallyTerms } from "./sentences.js";
+import { heldTerms, PostgresCorpusTerms, PostgresSentences, recordTerms, tallyTerms, type TermTally } from "./sentences.js";
 
 /** An index read from the database: the number of changes committed to it when it was read. */
 interface SavedInDatabase extends StoreVersion {
@@ -58,12 +66,14 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
     private readonly chunking: ChunkingSettings,
     private readonly progress: Progress,
     private readonly corpus: CorpusFolder,
+    private readonly charactersPerBatch: number | undefined,
   ) {}
 
   /**
    * Connects to `url` and brings its schema up to date. Throws StoreUnavailableError when that fails, whether
    * the database cannot be reached or cannot take the schema (an extension missing, a newer schema): both
-   * are the database's to fix, and a server waits for that rather than exit.
+   * are the database's to fix, and a server waits for that rather than exit. `charactersPerBatch` is how much text
+   * a large change splits and embeds at a time (`indexInBatches`' default unless given).
    */
   static async connect(
     url: string,
@@ -71,6 +81,7 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
     chunking: ChunkingSettings,
     progress: Progress,
     corpusDir: string,
+    { charactersPerBatch }: { charactersPerBatch?: number } = {},
   ): Promise<PostgresIndexStore> {
     const pool = connectDatabase(url);
     try {
@@ -79,7 +90,7 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
       await pool.end().catch(() => {});
       throw new StoreUnavailableError(`cannot use the database at DATABASE_URL: ${describeFailure(error)}`);
     }
-    return new PostgresIndexStore(pool, model, chunking, progress, new CorpusFolder(corpusDir));
+    return new PostgresIndexStore(pool, model, chunking, progress, new CorpusFolder(corpusDir), charactersPerBatch);
   }
 
   /**
@@ -96,7 +107,7 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
       const index = await this.load();
       const diff = await this.corpusDiff(index, documents);
       if (isEmpty(diff)) return index;
-      return this.commit(index, await prepareChange(diff, this.model, this.chunking, this.progress), { origin: "corpus" });
+      return this.writeInBatches(index, diff);
     };
     const index = await this.exclusively(() => retryingWhenMoved(update));
     this.progress({
@@ -151,25 +162,17 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
     const index = await this.load();
     const origins = await this.origins();
     const documents = await this.snapshot((client) => readWholeDocuments(client));
-    const added = await indexDocuments(documents, this.model, this.chunking, progress);
-    await this.write(async (client, version) => {
-      if (version !== savedVersion(index)) throw new IndexMovedError("the database was changed while it was re-indexed");
+    await this.write(async (client, state) => {
+      if (state.version !== savedVersion(index)) throw new IndexMovedError("the database was changed while it was re-indexed");
       await client.query("DELETE FROM qa_documents");
       await client.query("DELETE FROM qa_terms");
       await client.query("DELETE FROM qa_sentence_terms");
       await client.query("UPDATE qa_state SET sentences = 0");
-      const dimensions = dimensionsOf(added);
-      if (dimensions > 0) await this.recordSettings(client, dimensions);
-      else await client.query("UPDATE qa_state SET embeddings = NULL, chunking = NULL"); // Recorded with the first vectors.
-      for (const document of added) await insertDocument(client, document, origins.get(document.document.id) ?? "corpus");
-      await recordTerms(client, tallyTerms(added), sentencesIn(added), 1);
-      await countTerms(
-        client,
-        documents.map((d) => d.id),
-        1,
-      );
+      // Recorded with the first vectors, in the new model's dimensions.
+      await client.query("UPDATE qa_state SET embeddings = NULL, chunking = NULL");
+      await this.insertInBatches(client, documents, 0, (id) => origins.get(id) ?? "corpus");
       return { added: documents.map((d) => d.id), removed: [] };
-    }, 0);
+    });
   }
 
   /**
@@ -237,14 +240,10 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
     const { origin } = source;
     // Every piece its document's text at its offsets: what a server reads back takes passages' texts from there.
     const dimensions = checkChange(index, change);
-    const { version, sentences } = await this.write(async (client, current) => {
-      if (current !== savedVersion(index)) throw new IndexMovedError("the database was changed by another server since it was read");
-      const replaced = [...change.removed, ...change.added.map((a) => a.document.id)];
-      const held = await heldTerms(client, replaced);
-      await recordTerms(client, held.tally, held.sentences, -1);
-      await countTerms(client, replaced, -1);
-      await client.query("DELETE FROM qa_documents WHERE id = ANY($1)", [replaced]);
-      await client.query("DELETE FROM qa_files WHERE document_id = ANY($1)", [replaced]);
+    const { version, sentences } = await this.write(async (client, state) => {
+      if (state.version !== savedVersion(index)) throw new IndexMovedError("the database was changed by another server since it was read");
+      if (state.embeddings === null && dimensions > 0) await this.recordSettings(client, dimensions);
+      await deleteDocuments(client, [...change.removed, ...change.added.map((a) => a.document.id)]);
       for (const document of change.added) await insertDocument(client, document, origin);
       if (source.origin === "upload") await insertPagedFiles(client, change, source.files);
       await recordTerms(client, tallyTerms(change.added), sentencesIn(change.added), 1);
@@ -254,13 +253,60 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
         1,
       );
       return { added: change.added.map((a) => a.document.id), removed: change.removed };
-    }, dimensions);
+    });
     this.progress({ phase: "updated", added: change.added.length, removed: change.removed.length });
     return {
       ...indexAfter(index, change, dimensions),
       sentences: new PostgresSentences(this.pool, sentences),
       saved: databaseVersion(version),
     };
+  }
+
+  /**
+   * `diff` applied in one transaction, its documents split, embedded and written a batch at a time
+   * (`indexInBatches`): a first build of a large corpus holds one batch's vectors at a time, not the corpus's.
+   * The transaction is open while the batches are embedded; other servers go on reading the version before.
+   */
+  private async writeInBatches(index: DatabaseIndex, diff: CorpusDiff): Promise<DatabaseIndex> {
+    await this.write(async (client, state) => {
+      if (state.version !== savedVersion(index)) throw new IndexMovedError("the database was changed by another server since it was read");
+      await deleteDocuments(client, [...diff.removed, ...diff.added.map((d) => d.id)]);
+      await this.insertInBatches(client, diff.added, index.manifest.embeddings.dimensions, () => "corpus");
+      return { added: diff.added.map((d) => d.id), removed: diff.removed };
+    });
+    this.progress({ phase: "updated", added: diff.added.length, removed: diff.removed.length });
+    return this.load();
+  }
+
+  /**
+   * Splits, embeds and writes `documents` with their term counts, a batch at a time, checking each batch's pieces
+   * and vectors; with no `dimensions` yet (0), the first vectors fix them and this server's settings.
+   */
+  private async insertInBatches(
+    client: pg.PoolClient,
+    documents: SourceDocument[],
+    dimensions: number,
+    originOf: (id: string) => DocumentOrigin,
+  ): Promise<void> {
+    const tally = new Map<string, TermTally>();
+    let sentences = 0;
+    for await (const batch of indexInBatches(documents, this.model, this.chunking, this.progress, this.charactersPerBatch)) {
+      const width = dimensions || dimensionsOf(batch);
+      checkAdded(batch, width);
+      if (dimensions === 0 && width > 0) {
+        await this.recordSettings(client, width);
+        dimensions = width;
+      }
+      for (const document of batch) await insertDocument(client, document, originOf(document.document.id));
+      tallyTerms(batch, tally);
+      sentences += sentencesIn(batch);
+    }
+    await recordTerms(client, tally, sentences, 1);
+    await countTerms(
+      client,
+      documents.map((d) => d.id),
+      1,
+    );
   }
 
   async corpusDiff(index: DatabaseIndex, documents: SourceDocument[]): Promise<CorpusDiff> {
@@ -316,17 +362,12 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
     await client.query("UPDATE qa_state SET embeddings = $1, chunking = $2", [embeddings, this.chunking]);
   }
 
-  /**
-   * Runs `change` in one transaction that also takes the next version and records what it added and removed;
-   * before the database's first vectors, it fixes their dimensions and the settings they are made with.
-   */
+  /** Runs `change` in one transaction that also takes the next version and records what it added and removed. */
   private write(
-    change: (client: pg.PoolClient, version: number) => Promise<{ added: string[]; removed: string[] }>,
-    dimensions: number,
+    change: (client: pg.PoolClient, state: State) => Promise<{ added: string[]; removed: string[] }>,
   ): Promise<{ version: number; sentences: number }> {
     return this.transaction("BEGIN", "FOR UPDATE", async (client, state) => {
-      if (state.embeddings === null && dimensions > 0) await this.recordSettings(client, dimensions);
-      const recorded = await change(client, state.version);
+      const recorded = await change(client, state);
       const version = state.version + 1;
       const { rows } = await client.query<{ sentences: string | null }>(
         "UPDATE qa_state SET version = $1, passages = (SELECT count(*) FROM qa_passages) RETURNING sentences",
@@ -412,6 +453,15 @@ function sentencesIn(added: IndexedDocument[]): number {
 function dimensionsOf(added: IndexedDocument[]): number {
   const first = added.find((a) => a.sentences.length > 0);
   return first ? first.sentenceVectors.length / first.sentences.length : 0;
+}
+
+/** Takes `ids`' documents out of the database, with their passages, sentences, files and term counts. */
+async function deleteDocuments(client: pg.PoolClient, ids: string[]): Promise<void> {
+  const held = await heldTerms(client, ids);
+  await recordTerms(client, held.tally, held.sentences, -1);
+  await countTerms(client, ids, -1);
+  await client.query("DELETE FROM qa_documents WHERE id = ANY($1)", [ids]);
+  await client.query("DELETE FROM qa_files WHERE document_id = ANY($1)", [ids]);
 }
 
 /** Adds (`sign` 1) or takes away (-1) the passages of `documents` to or from each term's count of passages. */
