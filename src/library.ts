@@ -9,6 +9,7 @@ import type { Progress } from "./progress.js";
 import type { CorpusIndex } from "./index/corpus-index.js";
 import { isEmpty, prepareChange, retryingWhenMoved } from "./index/corpus-diff.js";
 import { documentIdFor } from "./ingest/document-names.js";
+import type { CorpusRead } from "./ingest/documents.js";
 import type { SourceDocument } from "./ingest/types.js";
 import { DocumentReader } from "./ingest/reader.js";
 import { readUpload, uploadFileName } from "./ingest/uploads.js";
@@ -134,14 +135,14 @@ export class DocumentLibrary {
   }
 
   /**
-   * Brings the index up to date with `documents` (the corpus as read at start), embedding only what changed.
+   * Brings the index up to date with `corpus` (as read at start), embedding only what changed.
    * Under the store's lock throughout, so of several servers starting at once one embeds and the rest follow.
    */
-  async update(documents: SourceDocument[]): Promise<void> {
+  async update(corpus: CorpusRead): Promise<void> {
     await this.inTurn(() =>
       this.store.exclusively(async () => {
         await this.followSaved();
-        const diff = await this.store.corpusDiff(this.pipeline.index, documents);
+        const diff = await this.store.corpusDiff(this.pipeline.index, corpus);
         if (isEmpty(diff)) return;
         await this.commitLocked(await prepareChange(diff, this.model, chunkingOf(this.config), this.progress), { origin: "corpus" });
       }),

@@ -8,7 +8,7 @@ import type { CorpusIndex } from "./index/corpus-index.js";
 import { openStore } from "./index/open-store.js";
 import type { Progress } from "./progress.js";
 import type { IndexStore, OpenOptions } from "./index/store.js";
-import { readCorpus } from "./ingest/documents.js";
+import { readCorpusFolder } from "./ingest/documents.js";
 import { openLlmAnswering } from "./llm/answering.js";
 import { HybridRetriever } from "./retrieve/hybrid.js";
 
@@ -18,11 +18,12 @@ export async function openRetrieval(
   progress: Progress = () => {},
   options: OpenOptions = {},
 ): Promise<{ index: CorpusIndex; model: EmbeddingModel; retriever: HybridRetriever; store: IndexStore }> {
-  const documents = await readCorpus(config.corpusDir, progress, config.reading);
   const model = createEmbeddings(config);
   const store = await openStore(config, model, progress);
   try {
-    const index = await store.open(documents, options);
+    // A rebuild reads every file again, as it embeds every document again.
+    const held = options.rebuild ? new Map<string, string>() : await store.readings();
+    const index = await store.open(await readCorpusFolder(config.corpusDir, progress, config.reading, held), options);
     return { index, model, retriever: new HybridRetriever(index, model.embeddings), store };
   } catch (error) {
     await store.close().catch(() => {});

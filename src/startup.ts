@@ -8,8 +8,7 @@ import { openStore } from "./index/open-store.js";
 import { buildProgressOf, describeEvent, type BuildProgress, type Progress } from "./progress.js";
 import { StoreUnavailableError } from "./database/unavailable.js";
 import type { IndexStore } from "./index/store.js";
-import { readCorpus } from "./ingest/documents.js";
-import type { SourceDocument } from "./ingest/types.js";
+import { readCorpusFolder, type CorpusRead } from "./ingest/documents.js";
 import { DocumentLibrary } from "./library.js";
 import { pipelineOver } from "./service.js";
 
@@ -39,11 +38,10 @@ export type WarmUp = (pipeline: AskPipeline) => Promise<AskPipeline>;
  * rather than fail and be restarted in a loop.
  */
 export async function openLibrary(config: Config, warmUp: WarmUp, reports: StartReports): Promise<DocumentLibrary> {
-  const documents = await readCorpus(config.corpusDir, () => {}, config.reading);
   const model = createEmbeddings(config);
   for (let wait = 1000; ; wait = Math.min(wait * 2, MAX_RETRY_MS)) {
     try {
-      const library = await libraryFrom(config, documents, model, warmUp, reports);
+      const library = await libraryFrom(config, model, warmUp, reports);
       reports.unavailable(undefined);
       return library;
     } catch (error) {
@@ -57,13 +55,7 @@ export async function openLibrary(config: Config, warmUp: WarmUp, reports: Start
   }
 }
 
-async function libraryFrom(
-  config: Config,
-  documents: SourceDocument[],
-  model: EmbeddingModel,
-  warmUp: WarmUp,
-  reports: StartReports,
-): Promise<DocumentLibrary> {
+async function libraryFrom(config: Config, model: EmbeddingModel, warmUp: WarmUp, reports: StartReports): Promise<DocumentLibrary> {
   const startedAt = new Date().toISOString();
   // The store reports to the log for as long as it runs; to /healthz only while this start builds.
   let starting = true;
@@ -73,7 +65,11 @@ async function libraryFrom(
   };
   const store: IndexStore = await openStore(config, model, progress);
   try {
-    return await servedFrom(config, documents, model, store, warmUp, reports, startedAt);
+    const corpus = await readCorpusFolder(config.corpusDir, () => {}, config.reading, await store.readings());
+    const { size } = corpus.unchanged;
+    if (size === 1) reports.log("1 corpus file is as it was indexed, and was not read again.");
+    else if (size > 1) reports.log(`${size} corpus files are as they were indexed, and were not read again.`);
+    return await servedFrom(config, corpus, model, store, warmUp, reports, startedAt);
   } catch (error) {
     await store.close().catch(() => {});
     throw error;
@@ -86,27 +82,27 @@ async function libraryFrom(
 
 async function servedFrom(
   config: Config,
-  documents: SourceDocument[],
+  corpus: CorpusRead,
   model: EmbeddingModel,
   store: IndexStore,
   warmUp: WarmUp,
   reports: StartReports,
   startedAt: string,
 ): Promise<DocumentLibrary> {
-  const saved = await store.saved(documents);
+  const saved = await store.saved(corpus);
   // What the library and its pipelines report once they serve goes to the log only.
   const logged: Progress = (event) => reports.log(describeEvent(event));
   const serve = async (index: CorpusIndex) => warmUp(await pipelineOver(config, index, model, logged));
-  if (saved && (saved.current || (saved.updatable && worthUpdating(saved.index, diffCorpus(saved.index, documents))))) {
+  if (saved && (saved.current || (saved.updatable && worthUpdating(saved.index, diffCorpus(saved.index, corpus))))) {
     const library = new DocumentLibrary(config, await serve(saved.index), store, model, logged);
     if (!saved.current) {
       reports.log(`Answering from the saved index (${saved.index.documents.catalog.size} documents) while it is brought up to date.`);
-      await library.update(documents);
+      await library.update(corpus);
     }
     return library;
   }
   reports.building(buildProgressOf({ phase: "note", message: "Starting the build of the index." }, startedAt));
-  const built = store.build(documents);
+  const built = store.build(corpus);
   built.catch(() => {}); // Awaited below; until then a failure must not count as unhandled.
   if (saved) {
     try {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { enforceCitations } from "../src/answer/citations.js";
 import type { Citation } from "../src/answer/types.js";
 import { diffCorpus } from "../src/index/corpus-diff.js";
+import { corpusOf } from "../src/ingest/documents.js";
 import type { CorpusIndex } from "../src/index/corpus-index.js";
 import { HeldDocuments } from "../src/index/held-documents.js";
 import type { Passage, SourceDocument } from "../src/ingest/types.js";
@@ -62,12 +63,23 @@ describe("the citation check", () => {
 describe("what a start finds changed in the corpus folder", () => {
   it("a document whose text or anything else read from its file differs, and those no longer there", () => {
     const index = indexOf([documentOf("lighthouse", TEXT), documentOf("ferry", "The ferry runs hourly."), documentOf("mill", "The mill.")]);
-    const diff = diffCorpus(index, [
-      documentOf("lighthouse", TEXT),
-      documentOf("ferry", "The ferry runs hourly.", "The ferry timetable"),
-      documentOf("bakery", "The bakery opens at six."),
-    ]);
+    const diff = diffCorpus(
+      index,
+      corpusOf([
+        documentOf("lighthouse", TEXT),
+        documentOf("ferry", "The ferry runs hourly.", "The ferry timetable"),
+        documentOf("bakery", "The bakery opens at six."),
+      ]),
+    );
     expect(diff.added.map((d) => d.id)).toEqual(["ferry", "bakery"]);
     expect(diff.removed).toEqual(["mill"]);
+  });
+
+  it("neither adds nor removes a document whose file was not read again, its reading unchanged", () => {
+    const index = indexOf([documentOf("lighthouse", TEXT), documentOf("mill", "The mill.")]);
+    const corpus = { documents: [documentOf("bakery", "The bakery opens at six.")], readings: new Map(), unchanged: new Set(["mill"]) };
+    const diff = diffCorpus(index, corpus);
+    expect(diff.added.map((d) => d.id)).toEqual(["bakery"]);
+    expect(diff.removed).toEqual(["lighthouse"]);
   });
 });

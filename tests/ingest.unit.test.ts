@@ -1,6 +1,9 @@
-import { readFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { readCorpus } from "../src/ingest/documents.js";
+import { DEFAULT_READING_LIMITS } from "../src/config.js";
+import { readCorpus, readCorpusFolder } from "../src/ingest/documents.js";
 import { documentIdFor, titleOf } from "../src/ingest/document-names.js";
 import { splitDocument } from "../src/ingest/passages.js";
 import { splitSentences } from "../src/text/sentences.js";
@@ -85,5 +88,31 @@ describe("reading the corpus", () => {
     expect(documentIdFor("Reports/2024/Moscow Attack.md")).toBe("reports--2024--moscow-attack");
     expect(titleOf("intro line\n# The Real Title\n", "x.md")).toBe("The Real Title");
     expect(titleOf("\n\n  First line  \nsecond", "x.txt")).toBe("First line");
+  });
+
+  it("reads again only the files whose bytes or reading settings differ from those recorded for their path", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "corpus-read-"));
+    try {
+      await writeFile(join(dir, "ferry.md"), "# Ferry\n\nThe ferry runs hourly.\n");
+      await writeFile(join(dir, "mill.txt"), "The mill ground corn until 1961.\n");
+      const first = await readCorpusFolder(dir);
+      expect(first.documents.map((d) => d.id)).toEqual(["ferry", "mill"]);
+      expect(first.unchanged.size).toBe(0);
+      const held = new Map(first.documents.map((d) => [d.path, first.readings.get(d.id)!]));
+
+      await writeFile(join(dir, "mill.txt"), "The mill ground corn until 1962.\n");
+      const again = await readCorpusFolder(dir, () => {}, DEFAULT_READING_LIMITS, held);
+      expect([...again.unchanged]).toEqual(["ferry"]);
+      expect(again.documents.map((d) => d.text)).toEqual(["The mill ground corn until 1962.\n"]);
+      expect(again.readings.get("mill")).not.toBe(held.get("mill.txt"));
+
+      // Other reading limits may read the same bytes as another document: every file is read again.
+      const limits = { ...DEFAULT_READING_LIMITS, maxDocumentChars: DEFAULT_READING_LIMITS.maxDocumentChars - 1 };
+      const otherLimits = await readCorpusFolder(dir, () => {}, limits, held);
+      expect(otherLimits.unchanged.size).toBe(0);
+      expect(otherLimits.documents).toHaveLength(2);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -6,8 +6,9 @@ import pg from "pg";
 import { loadConfig } from "../src/config.js";
 import { connectDatabase } from "../src/database/connection.js";
 import { createEmbeddings } from "../src/embeddings/index.js";
+import { fingerprintOf } from "../src/index/catalog.js";
 import { PostgresIndexStore } from "../src/index/postgres/store.js";
-import { readCorpus } from "../src/ingest/documents.js";
+import { readCorpusFolder } from "../src/ingest/documents.js";
 import { chunkingOf } from "../src/ingest/passages.js";
 import type { ProgressEvent } from "../src/progress.js";
 import { migrate, SCHEMA_VERSION } from "../src/database/schema.js";
@@ -246,6 +247,8 @@ describe("VECTOR_STORE=pgvector", () => {
       try {
         await waitUntilReady(third);
         expect(third.output.stdout).toMatch(/Counting the terms/);
+        // The article's file reads as it did when the first server indexed it.
+        expect(third.output.stdout).toMatch(/1 corpus file is as it was indexed, and was not read again/);
         expect(await keptTermCounts(client)).toEqual(await countedTermCounts(client));
         const { body } = await askAt(third.url, "When was the Harrow Point lighthouse first lit?");
         expect(body.answer).toContain("1871");
@@ -264,10 +267,10 @@ describe("VECTOR_STORE=pgvector", () => {
     const client = new pg.Client({ connectionString: postgres.url });
     await client.connect();
     try {
-      // The schema before the catalog had columns of its own.
-      await client.query("ALTER TABLE qa_documents DROP COLUMN fingerprint, DROP COLUMN entry");
+      // The schema before the catalog had columns of its own, and before readings were kept.
+      await client.query("ALTER TABLE qa_documents DROP COLUMN fingerprint, DROP COLUMN entry, DROP COLUMN reading");
       await client.query("DROP INDEX qa_passages_question_headings");
-      await client.query("UPDATE qa_schema SET version = $1", [SCHEMA_VERSION - 1]);
+      await client.query("UPDATE qa_schema SET version = $1", [SCHEMA_VERSION - 2]);
     } finally {
       await client.end();
     }
@@ -376,13 +379,14 @@ describe("a first build of several documents", () => {
     const clients = databases.map((database) => new pg.Client({ connectionString: database.url }));
     try {
       for (const [name, text] of Object.entries(PLACES)) await writeFile(join(corpus, `${name}.md`), text);
-      const documents = await readCorpus(corpus);
+      const read = await readCorpusFolder(corpus);
+      const { documents } = read;
       // Each document is over 100 characters: one document a batch.
       const batched = await PostgresIndexStore.connect(databases[0]!.url, model, chunkingOf(config), (e) => events.push(e), corpus, {
         charactersPerBatch: 100,
       });
       const whole = await PostgresIndexStore.connect(databases[1]!.url, model, chunkingOf(config), () => {}, corpus);
-      const indexes = [await batched.open(documents), await whole.open(documents)];
+      const indexes = [await batched.open(read), await whole.open(read)];
       await Promise.all([batched.close(), whole.close()]);
       await Promise.all(clients.map((client) => client.connect()));
 
@@ -429,6 +433,50 @@ describe("a first build of several documents", () => {
     } finally {
       await Promise.all(clients.map((client) => client.end().catch(() => {})));
       await Promise.all(databases.map((database) => database.close()));
+      await rm(corpus, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it("is read again at a start only where a file changed, and keeps each file's reading for the next start", async () => {
+    const corpus = await mkdtemp(join(tmpdir(), "readings-"));
+    const database = await startPostgres();
+    const config = loadConfig({ CORPUS_DIR: corpus, LLM_PROVIDER: "none" });
+    const model = createEmbeddings(config);
+    const store = await PostgresIndexStore.connect(database.url, model, chunkingOf(config), () => {}, corpus);
+    const client = new pg.Client({ connectionString: database.url });
+    const start = async () => store.open(await readCorpusFolder(corpus, () => {}, config.reading, await store.readings()));
+    try {
+      for (const [name, text] of Object.entries(PLACES)) await writeFile(join(corpus, `${name}.md`), text);
+      await start();
+      expect([...(await store.readings()).keys()].sort()).toEqual(
+        Object.keys(PLACES)
+          .map((name) => `${name}.md`)
+          .sort(),
+      );
+
+      await writeFile(join(corpus, "harrow.md"), PLACES.harrow!.replace("1871", "1872"));
+      await rm(join(corpus, "mill.md"));
+      await writeFile(join(corpus, "dunmore.md"), "# Dunmore\n\nDunmore harbour holds forty boats in winter.\n");
+      const read = await readCorpusFolder(corpus, () => {}, config.reading, await store.readings());
+      expect([...read.unchanged].sort()).toEqual(["kell", "orchard", "pier"]);
+      expect(read.documents.map((d) => d.id)).toEqual(["dunmore", "harrow"]);
+      const index = await store.open(read);
+      expect([...index.documents.catalog.keys()].sort()).toEqual(["dunmore", "harrow", "kell", "orchard", "pier"]);
+      expect(index.documents.catalog.get("harrow")!.fingerprint).toBe(fingerprintOf(read.documents[1]!));
+      await client.connect();
+      expect(await keptTermCounts(client)).toEqual(await countedTermCounts(client));
+      expect((await readCorpusFolder(corpus, () => {}, config.reading, await store.readings())).unchanged.size).toBe(5);
+
+      // A database from before readings were kept: every file is read once more, nothing re-indexed, and each reading recorded.
+      await client.query("UPDATE qa_documents SET reading = NULL");
+      const version = (await client.query("SELECT version FROM qa_state")).rows[0].version;
+      await start();
+      expect((await client.query("SELECT version FROM qa_state")).rows[0].version).toBe(version);
+      expect((await store.readings()).size).toBe(5);
+    } finally {
+      await client.end().catch(() => {});
+      await store.close();
+      await database.close();
       await rm(corpus, { recursive: true, force: true });
     }
   }, 120_000);

@@ -7,7 +7,7 @@ import { createEmbeddings } from "../embeddings/index.js";
 import { wordNetReportPdf } from "../eval/report-pdf.js";
 import { writeWordNetCorpus } from "../eval/wordnet-corpus.js";
 import { openStore } from "../index/open-store.js";
-import { readCorpus } from "../ingest/documents.js";
+import { corpusOf, readCorpus } from "../ingest/documents.js";
 import { DocumentLibrary } from "../library.js";
 import { openPipeline } from "../service.js";
 import { describeEvent } from "../progress.js";
@@ -66,7 +66,7 @@ await runCli(async (args) => {
         console.error(describeEvent(event));
       }
     });
-    const index = await store.open(documents);
+    const index = await store.open(corpusOf(documents));
     const seconds = (performance.now() - started) / 1000;
     const peakMb = process.resourceUsage().maxRSS / 1024;
     const encoderPercent = (100 * encoderMs) / 1000 / seconds;

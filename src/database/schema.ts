@@ -115,6 +115,9 @@ const MIGRATIONS: string[] = [
        'characters', length(document->>'text'), 'pageStarts', document->'pageStarts');
    ALTER TABLE qa_documents ALTER COLUMN fingerprint SET NOT NULL, ALTER COLUMN entry SET NOT NULL;
    CREATE INDEX qa_passages_question_headings ON qa_passages (document_id, position) WHERE heading ~ '\\?\\s*$';`,
+  // How a corpus document's file was read (`readingOf`: its bytes and the reading settings), so a start need
+  // not read a file that reads the same again. NULL for uploads, and until a start reads the file once more.
+  `ALTER TABLE qa_documents ADD COLUMN reading text;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,5 +1,6 @@
 import type { EmbeddingModel } from "../embeddings/index.js";
 import type { ChunkingSettings } from "../ingest/passages.js";
+import type { CorpusRead } from "../ingest/documents.js";
 import type { SourceDocument } from "../ingest/types.js";
 import { fingerprintOf } from "./catalog.js";
 import { indexDocuments, type IndexChange } from "./change.js";
@@ -33,8 +34,10 @@ export async function retryingWhenMoved<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-export function diffCorpus(index: CorpusIndex, documents: SourceDocument[]): CorpusDiff {
-  const ids = new Set(documents.map((doc) => doc.id));
+/** What changed in `corpus` since `index` was made of it: files not read again (`corpus.unchanged`) did not. */
+export function diffCorpus(index: CorpusIndex, corpus: CorpusRead): CorpusDiff {
+  const { documents, unchanged } = corpus;
+  const ids = new Set([...documents.map((doc) => doc.id), ...unchanged]);
   return {
     added: documents.filter((doc) => index.documents.catalog.get(doc.id)?.fingerprint !== fingerprintOf(doc)),
     removed: [...index.documents.catalog.keys()].filter((id) => !ids.has(id)),

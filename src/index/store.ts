@@ -1,3 +1,4 @@
+import type { CorpusRead } from "../ingest/documents.js";
 import type { SourceDocument } from "../ingest/types.js";
 import type { IndexChange } from "./change.js";
 import type { CorpusDiff } from "./corpus-diff.js";
@@ -42,17 +43,22 @@ export interface OpenOptions {
  */
 export interface IndexStore<Index extends CorpusIndex = CorpusIndex> {
   /**
-   * The index of the corpus folder's `documents`: the saved one when it is current, brought up to date when
+   * The reading (`readingOf`) recorded for each corpus file whose document the store holds, by path: a start
+   * need not read a file whose reading is the same (`readCorpusFolder`). The embedded store records none.
+   */
+  readings(): Promise<ReadonlyMap<string, string>>;
+  /**
+   * The index of the corpus folder as read: the saved one when it is current, brought up to date when
    * only documents changed, built anew otherwise. Changes take turns across processes and servers.
    */
-  open(documents: SourceDocument[], options?: OpenOptions): Promise<Index>;
+  open(corpus: CorpusRead, options?: OpenOptions): Promise<Index>;
   /**
-   * What an earlier run left that can answer at once while `documents` are indexed; undefined when there is
+   * What an earlier run left that can answer at once while `corpus` is indexed; undefined when there is
    * nothing to serve first (no saved index, a damaged one, or one made with another embedding model or format).
    */
-  saved(documents: SourceDocument[]): Promise<SavedIndex<Index> | undefined>;
+  saved(corpus: CorpusRead): Promise<SavedIndex<Index> | undefined>;
   /** `open`, away from the thread that answers requests where the store can (the embedded store builds in a worker). */
-  build(documents: SourceDocument[]): Promise<Index>;
+  build(corpus: CorpusRead): Promise<Index>;
   /** Runs `work` as the only writer of the store: changes take turns across processes and servers. */
   exclusively<T>(work: () => Promise<T>): Promise<T>;
   /** The index as the store holds it now. */
@@ -64,8 +70,8 @@ export interface IndexStore<Index extends CorpusIndex = CorpusIndex> {
    * work; throws `IndexMovedError`, committing nothing, when the store moved on since `index` was read.
    */
   commit(index: Index, change: IndexChange, source: ChangeSource): Promise<Index>;
-  /** What makes `index` the index of the corpus folder's `documents` (uploads the store keeps alone stay). */
-  corpusDiff(index: Index, documents: SourceDocument[]): Promise<CorpusDiff>;
+  /** What makes `index` the index of the corpus folder as read (uploads the store keeps alone stay). */
+  corpusDiff(index: Index, corpus: CorpusRead): Promise<CorpusDiff>;
   /**
    * The bytes of the file `document` was read from, where the store keeps it (the corpus folder, the
    * database); undefined when it keeps none, or the file there is no longer the one that was read.

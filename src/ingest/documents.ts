@@ -8,7 +8,23 @@ import { documentIdFor } from "./document-names.js";
 import { isSupported } from "./formats.js";
 import { DocumentTooLargeError, type ReadingLimits } from "./limits.js";
 import { withReader } from "./reader.js";
+import { readingOf } from "./reading.js";
 import type { SourceDocument } from "./types.js";
+
+/** The corpus folder as a start read it. */
+export interface CorpusRead {
+  /** The documents of the files read, in path order. */
+  documents: SourceDocument[];
+  /** How each document read was read (`readingOf`), by id: what a store records to know its file unchanged at the next start. */
+  readings: ReadonlyMap<string, string>;
+  /** The ids of the files not read again: their reading is the one recorded for a document the store holds. */
+  unchanged: ReadonlySet<string>;
+}
+
+/** `documents` as a corpus read whole, every file read. */
+export function corpusOf(documents: SourceDocument[]): CorpusRead {
+  return { documents, readings: new Map(), unchanged: new Set() };
+}
 
 /**
  * Every file of a format the corpus takes (`formats.ts`) under `dir`, as text, in a stable order. Rejects, naming
@@ -21,6 +37,20 @@ export async function readCorpus(
   progress: Progress = () => {},
   limits: ReadingLimits = DEFAULT_READING_LIMITS,
 ): Promise<SourceDocument[]> {
+  return (await readCorpusFolder(dir, progress, limits)).documents;
+}
+
+/**
+ * `readCorpus`, but for the files whose reading (`readingOf`: their bytes and `limits`) is the one `held` records
+ * for their path: those are only hashed, not read, and listed as unchanged. A restart over a large corpus then
+ * reads the files that changed, not all of them.
+ */
+export async function readCorpusFolder(
+  dir: string,
+  progress: Progress = () => {},
+  limits: ReadingLimits = DEFAULT_READING_LIMITS,
+  held: ReadonlyMap<string, string> = new Map(),
+): Promise<CorpusRead> {
   if (!existsSync(dir)) throw new Error(`the corpus folder ${dir} does not exist: create it or set CORPUS_DIR`);
   const files = (await listFiles(dir)).filter(isSupported);
   files.sort();
@@ -36,19 +66,26 @@ export async function readCorpus(
     }
     pathById.set(id, path);
   }
-  if (entries.length === 0) return [];
-  return withReader(limits, progress, async (reader) => {
-    const documents: SourceDocument[] = [];
-    for (const { file, path } of entries) {
+  const corpus = { documents: [] as SourceDocument[], readings: new Map<string, string>(), unchanged: new Set<string>() };
+  if (entries.length === 0) return corpus;
+  await withReader(limits, progress, async (reader) => {
+    for (const { file, path, id } of entries) {
+      const bytes = await readFile(file);
+      const reading = readingOf(bytes, limits);
+      if (held.get(path) === reading) {
+        corpus.unchanged.add(id);
+        continue;
+      }
       try {
-        documents.push(await reader.read(path, await readFile(file)));
+        corpus.documents.push(await reader.read(path, bytes));
+        corpus.readings.set(id, reading);
       } catch (error) {
         if (!(error instanceof UnreadableDocumentError || error instanceof DocumentTooLargeError)) throw error;
         progress({ phase: "left-out", path, reason: error.message });
       }
     }
-    return documents;
   });
+  return corpus;
 }
 
 async function listFiles(dir: string): Promise<string[]> {

@@ -1,5 +1,6 @@
 import type { EmbeddingModel } from "../../embeddings/index.js";
 import type { ChunkingSettings } from "../../ingest/passages.js";
+import { corpusOf } from "../../ingest/documents.js";
 import type { SourceDocument } from "../../ingest/types.js";
 import { withIndexLock } from "./lock.js";
 import { DamagedIndexError } from "./damage.js";
@@ -43,7 +44,7 @@ export async function openIndex(
       progress({ phase: "building", cause: "damaged", reason: error.message });
       return buildIndex(documents, model, chunking, dataDir, progress, false);
     }
-    const diff = diffCorpus(saved, documents);
+    const diff = diffCorpus(saved, corpusOf(documents));
     let index = saved;
     if (!isEmpty(diff)) {
       if (!worthUpdating(saved, diff)) {

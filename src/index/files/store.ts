@@ -2,6 +2,7 @@ import type { Config } from "../../config.js";
 import type { EmbeddingModel } from "../../embeddings/index.js";
 import { CorpusFolder } from "../../ingest/corpus-folder.js";
 import { chunkingOf } from "../../ingest/passages.js";
+import type { CorpusRead } from "../../ingest/documents.js";
 import type { SourceDocument } from "../../ingest/types.js";
 import type { IndexChange } from "../change.js";
 import { diffCorpus, type CorpusDiff } from "../corpus-diff.js";
@@ -29,15 +30,20 @@ export class FileIndexStore implements IndexStore<FilesIndex> {
     this.corpus = new CorpusFolder(config.corpusDir);
   }
 
-  open(documents: SourceDocument[], options: OpenOptions = {}): Promise<FilesIndex> {
-    return openIndex(documents, this.model, chunkingOf(this.config), this.config.dataDir, this.progress, options);
+  /** None: the saved index's manifest tells a changed corpus, and a start reads every file. */
+  async readings(): Promise<ReadonlyMap<string, string>> {
+    return new Map();
+  }
+
+  open(corpus: CorpusRead, options: OpenOptions = {}): Promise<FilesIndex> {
+    return openIndex(documentsOf(corpus), this.model, chunkingOf(this.config), this.config.dataDir, this.progress, options);
   }
 
   /**
    * The saved index when it loads (every file checked) and was built with this embedding model and index
    * format, whatever corpus it was built from.
    */
-  async saved(documents: SourceDocument[]): Promise<SavedIndex<FilesIndex> | undefined> {
+  async saved(corpus: CorpusRead): Promise<SavedIndex<FilesIndex> | undefined> {
     let index: FilesIndex;
     try {
       index = await this.load();
@@ -50,7 +56,7 @@ export class FileIndexStore implements IndexStore<FilesIndex> {
       manifest.embeddings.provider === this.model.provider &&
       manifest.embeddings.model === this.model.model;
     if (!usable) return undefined;
-    const key = manifestKeyFor(documents, this.model, chunkingOf(this.config));
+    const key = manifestKeyFor(documentsOf(corpus), this.model, chunkingOf(this.config));
     return { index, current: stalenessReason(manifest, key) === null, updatable: differsOnlyInDocuments(manifest, key) };
   }
 
@@ -87,8 +93,8 @@ export class FileIndexStore implements IndexStore<FilesIndex> {
     return commitChange(index, change, this.config.dataDir, this.progress);
   }
 
-  async corpusDiff(index: FilesIndex, documents: SourceDocument[]): Promise<CorpusDiff> {
-    return diffCorpus(index, documents);
+  async corpusDiff(index: FilesIndex, corpus: CorpusRead): Promise<CorpusDiff> {
+    return diffCorpus(index, corpus);
   }
 
   async fileOf(document: SourceDocument): Promise<Uint8Array | undefined> {
@@ -115,4 +121,10 @@ export class FileIndexStore implements IndexStore<FilesIndex> {
   }
 
   async close(): Promise<void> {}
+}
+
+/** The documents of `corpus`, which holds every file: this store records no readings, so none was left unread. */
+function documentsOf(corpus: CorpusRead): SourceDocument[] {
+  if (corpus.unchanged.size > 0) throw new Error("the embedded store records no readings: a start reads every corpus file");
+  return corpus.documents;
 }

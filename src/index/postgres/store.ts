@@ -1,6 +1,7 @@
 import type pg from "pg";
 import type { EmbeddingModel } from "../../embeddings/index.js";
 import type { ChunkingSettings } from "../../ingest/passages.js";
+import type { CorpusRead } from "../../ingest/documents.js";
 import type { SourceDocument } from "../../ingest/types.js";
 import { contentTerms } from "../../text/terms.js";
 import { connectDatabase, describeFailure, reaching } from "../../database/connection.js";
@@ -99,15 +100,16 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
    * embedded. Servers starting at once take turns: one embeds, the others find it done (or, where the lock does
    * not exclude them, find their commit refused, and look again).
    */
-  async open(documents: SourceDocument[], { rebuild = false }: OpenOptions = {}): Promise<DatabaseIndex> {
+  async open(corpus: CorpusRead, { rebuild = false }: OpenOptions = {}): Promise<DatabaseIndex> {
     const update = async (): Promise<DatabaseIndex> => {
       await this.countTermsOnce();
       await this.fitSettings({ rebuild });
       rebuild = false;
       const index = await this.load();
-      const diff = await this.corpusDiff(index, documents);
+      const diff = await this.corpusDiff(index, corpus);
+      await this.recordReadings(corpus, diff);
       if (isEmpty(diff)) return index;
-      return this.writeInBatches(index, diff);
+      return this.writeInBatches(index, diff, corpus.readings);
     };
     const index = await this.exclusively(() => retryingWhenMoved(update));
     this.progress({
@@ -122,8 +124,17 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
     return undefined;
   }
 
-  build(documents: SourceDocument[]): Promise<DatabaseIndex> {
-    return this.open(documents);
+  build(corpus: CorpusRead): Promise<DatabaseIndex> {
+    return this.open(corpus);
+  }
+
+  async readings(): Promise<ReadonlyMap<string, string>> {
+    const { rows } = await reaching(() =>
+      this.pool.query<{ path: string; reading: string }>(
+        "SELECT path, reading FROM qa_documents WHERE origin = 'corpus' AND reading IS NOT NULL",
+      ),
+    );
+    return new Map(rows.map((row) => [row.path, row.reading]));
   }
 
   async exclusively<T>(work: () => Promise<T>): Promise<T> {
@@ -160,7 +171,7 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
           },
     );
     const index = await this.load();
-    const origins = await this.origins();
+    const sources = await this.sources();
     const documents = await this.snapshot((client) => readWholeDocuments(client));
     await this.write(async (client, state) => {
       if (state.version !== savedVersion(index)) throw new IndexMovedError("the database was changed while it was re-indexed");
@@ -170,7 +181,7 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
       await client.query("UPDATE qa_state SET sentences = 0");
       // Recorded with the first vectors, in the new model's dimensions.
       await client.query("UPDATE qa_state SET embeddings = NULL, chunking = NULL");
-      await this.insertInBatches(client, documents, 0, (id) => origins.get(id) ?? "corpus");
+      await this.insertInBatches(client, documents, 0, (id) => sources.get(id) ?? { origin: "corpus", reading: null });
       return { added: documents.map((d) => d.id), removed: [] };
     });
   }
@@ -244,7 +255,7 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
       if (state.version !== savedVersion(index)) throw new IndexMovedError("the database was changed by another server since it was read");
       if (state.embeddings === null && dimensions > 0) await this.recordSettings(client, dimensions);
       await deleteDocuments(client, [...change.removed, ...change.added.map((a) => a.document.id)]);
-      for (const document of change.added) await insertDocument(client, document, origin);
+      for (const document of change.added) await insertDocument(client, document, { origin, reading: null });
       if (source.origin === "upload") await insertPagedFiles(client, change, source.files);
       await recordTerms(client, tallyTerms(change.added), sentencesIn(change.added), 1);
       await countTerms(
@@ -267,11 +278,14 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
    * (`indexInBatches`): a first build of a large corpus holds one batch's vectors at a time, not the corpus's.
    * The transaction is open while the batches are embedded; other servers go on reading the version before.
    */
-  private async writeInBatches(index: DatabaseIndex, diff: CorpusDiff): Promise<DatabaseIndex> {
+  private async writeInBatches(index: DatabaseIndex, diff: CorpusDiff, readings: ReadonlyMap<string, string>): Promise<DatabaseIndex> {
     await this.write(async (client, state) => {
       if (state.version !== savedVersion(index)) throw new IndexMovedError("the database was changed by another server since it was read");
       await deleteDocuments(client, [...diff.removed, ...diff.added.map((d) => d.id)]);
-      await this.insertInBatches(client, diff.added, index.manifest.embeddings.dimensions, () => "corpus");
+      await this.insertInBatches(client, diff.added, index.manifest.embeddings.dimensions, (id) => ({
+        origin: "corpus",
+        reading: readings.get(id) ?? null,
+      }));
       return { added: diff.added.map((d) => d.id), removed: diff.removed };
     });
     this.progress({ phase: "updated", added: diff.added.length, removed: diff.removed.length });
@@ -286,7 +300,7 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
     client: pg.PoolClient,
     documents: SourceDocument[],
     dimensions: number,
-    originOf: (id: string) => DocumentOrigin,
+    sourceOf: (id: string) => DocumentSource,
   ): Promise<void> {
     const tally = new Map<string, TermTally>();
     let sentences = 0;
@@ -297,7 +311,7 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
         await this.recordSettings(client, width);
         dimensions = width;
       }
-      for (const document of batch) await insertDocument(client, document, originOf(document.document.id));
+      for (const document of batch) await insertDocument(client, document, sourceOf(document.document.id));
       tallyTerms(batch, tally);
       sentences += sentencesIn(batch);
     }
@@ -309,10 +323,28 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
     );
   }
 
-  async corpusDiff(index: DatabaseIndex, documents: SourceDocument[]): Promise<CorpusDiff> {
-    const origins = await this.origins();
-    const diff = diffCorpus(index, documents);
-    return { ...diff, removed: diff.removed.filter((id) => origins.get(id) !== "upload") };
+  async corpusDiff(index: DatabaseIndex, corpus: CorpusRead): Promise<CorpusDiff> {
+    const sources = await this.sources();
+    const diff = diffCorpus(index, corpus);
+    return { ...diff, removed: diff.removed.filter((id) => sources.get(id)?.origin !== "upload") };
+  }
+
+  /**
+   * Records how each document read and found unchanged was read, where the database has it otherwise (read
+   * under other settings, or before readings were kept): the next start then need not read its file.
+   */
+  private async recordReadings(corpus: CorpusRead, diff: CorpusDiff): Promise<void> {
+    const added = new Set(diff.added.map((d) => d.id));
+    const same = corpus.documents.filter((d) => !added.has(d.id) && corpus.readings.has(d.id));
+    if (same.length === 0) return;
+    await reaching(() =>
+      this.pool.query(
+        `UPDATE qa_documents d SET reading = r.reading
+         FROM unnest($1::text[], $2::text[], $3::text[]) AS r (id, fingerprint, reading)
+         WHERE d.id = r.id AND d.origin = 'corpus' AND d.fingerprint = r.fingerprint AND d.reading IS DISTINCT FROM r.reading`,
+        [same.map((d) => d.id), same.map((d) => fingerprintOf(d)), same.map((d) => corpus.readings.get(d.id)!)],
+      ),
+    );
   }
 
   async fileOf(document: SourceDocument): Promise<Uint8Array | undefined> {
@@ -345,9 +377,9 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
     return rows[0]!;
   }
 
-  private async origins(): Promise<Map<string, DocumentOrigin>> {
-    const { rows } = await reaching(() => this.pool.query<{ id: string; origin: DocumentOrigin }>("SELECT id, origin FROM qa_documents"));
-    return new Map(rows.map((row) => [row.id, row.origin]));
+  private async sources(): Promise<Map<string, DocumentSource>> {
+    const { rows } = await reaching(() => this.pool.query<{ id: string } & DocumentSource>("SELECT id, origin, reading FROM qa_documents"));
+    return new Map(rows.map(({ id, origin, reading }) => [id, { origin, reading }]));
   }
 
   /** Runs `read` on one consistent view of the database, with the version and settings of that view. */
@@ -483,14 +515,29 @@ async function insertPagedFiles(client: pg.PoolClient, change: IndexChange, file
   }
 }
 
+/** Where a document in the database came from, and how its file was read (`readingOf`; null for an upload). */
+interface DocumentSource {
+  origin: DocumentOrigin;
+  reading: string | null;
+}
+
 /** Writes one document with its passages (vector and terms) and sentences (vector). */
-async function insertDocument(client: pg.PoolClient, indexed: IndexedDocument, origin: DocumentOrigin): Promise<void> {
+async function insertDocument(client: pg.PoolClient, indexed: IndexedDocument, { origin, reading }: DocumentSource): Promise<void> {
   const { document, passages, sentences, passageVectors, sentenceVectors } = indexed;
   const dimensions = passages.length > 0 ? passageVectors.length / passages.length : 0;
   // The JSON written is the one fingerprinted, so the catalog's fingerprint tells the document read again from it.
   await client.query(
-    "INSERT INTO qa_documents (id, origin, path, sha256, fingerprint, entry, document) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    [document.id, origin, document.path, sha256(document.text), fingerprintOf(document), storedEntryOf(document), JSON.stringify(document)],
+    "INSERT INTO qa_documents (id, origin, path, sha256, fingerprint, entry, document, reading) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    [
+      document.id,
+      origin,
+      document.path,
+      sha256(document.text),
+      fingerprintOf(document),
+      storedEntryOf(document),
+      JSON.stringify(document),
+      reading,
+    ],
   );
   for (let from = 0; from < passages.length; from += ROWS_PER_INSERT) {
     const rows = passages.slice(from, from + ROWS_PER_INSERT);
