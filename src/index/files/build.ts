@@ -1,5 +1,6 @@
 import { HeldDocuments } from "../held-documents.js";
-import { HeldSentences } from "../held-sentences.js";
+import { HeldSentences } from "./held-sentences.js";
+import { SentenceVectorFile } from "./sentence-vector-file.js";
 import { mkdir, readFile, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setImmediate as nextTurn } from "node:timers/promises";
@@ -104,7 +105,14 @@ export async function buildIndex(
   await removeOtherIndexes(dataDir, folder);
   progress({ phase: "saved", folder: dir });
 
-  return assemble(manifest, content, vectors, keywords, sentenceVectors.vectors, folder);
+  return assemble(
+    manifest,
+    content,
+    vectors,
+    keywords,
+    SentenceVectorFile.open(join(dir, SENTENCE_VECTORS), sentences.length, dimensions),
+    folder,
+  );
 }
 
 /**
@@ -143,7 +151,8 @@ export async function loadIndex(dataDir: string, model: EmbeddingModel): Promise
   } else {
     vectors = new HNSWLib(model.embeddings, { space: "cosine", numDimensions: dimensions });
   }
-  const sentenceVectors = await checkedSentenceVectors(file(SENTENCE_VECTORS), stored.sentences.length, dimensions);
+  await checkSentenceVectors(file(SENTENCE_VECTORS), stored.sentences.length, dimensions);
+  const sentenceVectors = SentenceVectorFile.open(join(dir, SENTENCE_VECTORS), stored.sentences.length, dimensions);
   let index = assemble(manifest, stored, vectors, keywords, sentenceVectors, folder);
   const journal = await readJournal(dir);
   if (journal) {
@@ -241,7 +250,7 @@ async function checkPassageVectors(vectors: HNSWLib, passages: number, dimension
 }
 
 /** One float32 vector of the index's dimensions per sentence, none holding NaN. */
-async function checkedSentenceVectors(bytes: Buffer, sentences: number, dimensions: number): Promise<Float32Array> {
+async function checkSentenceVectors(bytes: Buffer, sentences: number, dimensions: number): Promise<void> {
   const expected = sentences * dimensions * 4;
   if (bytes.byteLength !== expected) {
     damaged(
@@ -249,14 +258,16 @@ async function checkedSentenceVectors(bytes: Buffer, sentences: number, dimensio
       `expected ${expected} bytes for ${sentences} sentences of ${dimensions} dimensions, found ${bytes.byteLength}`,
     );
   }
-  const vectors = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  const aligned = bytes.byteOffset % Float32Array.BYTES_PER_ELEMENT === 0;
+  const vectors = aligned
+    ? new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / Float32Array.BYTES_PER_ELEMENT)
+    : new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   const slice = SLICE_VECTORS * dimensions;
   for (let at = 0; at < vectors.length; at += slice) {
     const nan = firstNaN(vectors.subarray(at, at + slice));
     if (nan >= 0) damaged(SENTENCE_VECTORS, `the vector of sentence ${Math.floor((at + nan) / dimensions)} holds NaN`);
     await nextTurn();
   }
-  return vectors;
 }
 
 function assemble(
@@ -264,7 +275,7 @@ function assemble(
   content: IndexContent,
   vectors: HNSWLib,
   keywords: MiniSearch<Passage>,
-  sentenceVectors: Float32Array,
+  sentenceVectors: SentenceVectorFile,
   folder: string,
 ): FilesIndex {
   // Passages' texts are made slices of their documents' by HeldDocuments.
@@ -279,7 +290,7 @@ function assemble(
   return {
     manifest,
     documents: HeldDocuments.of(content.documents, content.passages),
-    sentences: HeldSentences.of(content.sentences, documentSentences, sentenceVectors, manifest.embeddings.dimensions),
+    sentences: HeldSentences.of(content.sentences, documentSentences, sentenceVectors),
     vectors,
     keywords: new Bm25Keywords(keywords),
     // A built index's passages were added to the HNSW index in order.

@@ -1,7 +1,7 @@
 import type { HNSWLib } from "@langchain/community/vectorstores/hnswlib";
 import type { CorpusIndex, StoreVersion } from "../corpus-index.js";
 import type { HeldDocuments } from "../held-documents.js";
-import type { HeldSentences } from "../held-sentences.js";
+import type { HeldSentences } from "./held-sentences.js";
 import type { Journal } from "./journal.js";
 import type { Bm25Keywords } from "./keywords.js";
 
