@@ -26,7 +26,6 @@ function sentence(documentId: string, passageId: string, index: number, start: n
 describe("the embedded store's sentence vectors", () => {
   let dir: string;
   let held: HeldSentences;
-  const first = document("first", "One. Two. Three.");
   const sentences = [sentence("first", "first#0", 0, 0, 4), sentence("first", "first#0", 1, 5, 9), sentence("first", "first#1", 2, 10, 16)];
 
   beforeEach(async () => {

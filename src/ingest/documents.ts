@@ -68,9 +68,10 @@ export async function readCorpusFolder(
   }
   const corpus = { documents: [] as SourceDocument[], readings: new Map<string, string>(), unchanged: new Set<string>() };
   if (entries.length === 0) return corpus;
+  const contents = readAhead(entries.map((entry) => entry.file));
   await withReader(limits, progress, async (reader) => {
-    for (const { file, path, id } of entries) {
-      const bytes = await readFile(file);
+    for (const { path, id } of entries) {
+      const bytes = await contents.next();
       const reading = readingOf(bytes, limits);
       if (held.get(path) === reading) {
         corpus.unchanged.add(id);
@@ -86,6 +87,38 @@ export async function readCorpusFolder(
     }
   });
   return corpus;
+}
+
+/**
+ * Files beyond this many ahead of the one being read are not yet read: one at a time, a restart over
+ * thousands of unchanged files waited on each read in turn (1.9 s for 6,143 files, 0.7 s eight at once).
+ */
+const FILES_READ_AHEAD = 8;
+
+/** The bytes of `files`, one `next()` each in order, with the next few already being read. */
+function readAhead(files: readonly string[]): { next(): Promise<Buffer> } {
+  const reads: Promise<Buffer>[] = [];
+  let unread = 0;
+  const fill = () => {
+    while (reads.length < FILES_READ_AHEAD) {
+      const file = files[unread];
+      if (file === undefined) return;
+      unread++;
+      const read = readFile(file);
+      // A read not yet awaited when a failure ends the loop must not surface as an unhandled rejection.
+      read.catch(() => {});
+      reads.push(read);
+    }
+  };
+  return {
+    async next() {
+      fill();
+      const read = reads.shift();
+      if (!read) throw new Error("read past the last corpus file");
+      fill();
+      return read;
+    },
+  };
 }
 
 async function listFiles(dir: string): Promise<string[]> {
