@@ -430,6 +430,18 @@ describe("a first build of several documents", () => {
       const [terms, otherTerms] = await Promise.all(clients.map((c) => rows(c, "SELECT term, passages FROM qa_terms ORDER BY term")));
       expect(terms).toEqual(otherTerms);
       expect(terms!.length).toBeGreaterThan(20);
+      // The vector index, made once the rows were in, covers them: pgvector searches it, not every row.
+      for (const client of clients) {
+        expect(await rows(client, "SELECT indexdef FROM pg_indexes WHERE indexname = 'qa_passages_embedding'")).toEqual([
+          { indexdef: expect.stringContaining("USING hnsw (embedding vector_cosine_ops)") },
+        ]);
+        await client.query("SET enable_seqscan = off");
+        const plan = await rows(
+          client,
+          "EXPLAIN SELECT id FROM qa_passages ORDER BY embedding <=> (SELECT embedding FROM qa_passages LIMIT 1) LIMIT 3",
+        );
+        expect(plan.map((row) => row["QUERY PLAN"]).join("\n")).toContain("qa_passages_embedding");
+      }
     } finally {
       await Promise.all(clients.map((client) => client.end().catch(() => {})));
       await Promise.all(databases.map((database) => database.close()));

@@ -178,16 +178,23 @@ export async function migrate(pool: pg.Pool): Promise<void> {
 }
 
 /**
- * Gives the passages' vector column `dimensions` and an HNSW index over it (pgvector indexes only a column
- * of fixed dimensions); the caller has emptied the table when the dimensions change.
+ * Gives the passages' vector column `dimensions`, with no index over it until `indexVectors` (pgvector
+ * indexes only a column of fixed dimensions); the caller has emptied the table when the dimensions change.
  */
 export async function fitVectorColumn(client: pg.PoolClient, dimensions: number): Promise<void> {
   await client.query(`DROP VIEW IF EXISTS ${PASSAGE_VECTORS}`);
   await client.query("DROP INDEX IF EXISTS qa_passages_embedding");
   await client.query(`ALTER TABLE qa_passages ALTER COLUMN embedding TYPE vector(${Math.trunc(dimensions)})`);
-  await client.query("CREATE INDEX qa_passages_embedding ON qa_passages USING hnsw (embedding vector_cosine_ops)");
   // What LangChain's PGVectorStore reads: its id, content, metadata and vector columns, and nothing else.
   await client.query(
     `CREATE VIEW ${PASSAGE_VECTORS} AS SELECT id, text, jsonb_build_object('passageId', id) AS metadata, embedding FROM qa_passages`,
   );
+}
+
+/**
+ * The HNSW index over the passages' vectors, made once the rows a first build or a re-index writes are in:
+ * built over them at once rather than updated a row at a time.
+ */
+export async function indexVectors(client: pg.PoolClient): Promise<void> {
+  await client.query("CREATE INDEX qa_passages_embedding ON qa_passages USING hnsw (embedding vector_cosine_ops)");
 }

@@ -5,7 +5,7 @@ import type { CorpusRead } from "../../ingest/documents.js";
 import type { SourceDocument } from "../../ingest/types.js";
 import { contentTerms } from "../../text/terms.js";
 import { connectDatabase, describeFailure, reaching } from "../../database/connection.js";
-import { fitVectorColumn, LOCKS, migrate, releaseLock } from "../../database/schema.js";
+import { fitVectorColumn, indexVectors, LOCKS, migrate, releaseLock } from "../../database/schema.js";
 import { CorpusFolder } from "../../ingest/corpus-folder.js";
 import {
   checkAdded,
@@ -253,9 +253,11 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
     const dimensions = checkChange(index, change);
     const { version, sentences } = await this.write(async (client, state) => {
       if (state.version !== savedVersion(index)) throw new IndexMovedError("the database was changed by another server since it was read");
-      if (state.embeddings === null && dimensions > 0) await this.recordSettings(client, dimensions);
+      const first = state.embeddings === null && dimensions > 0;
+      if (first) await this.recordSettings(client, dimensions);
       await deleteDocuments(client, [...change.removed, ...change.added.map((a) => a.document.id)]);
       for (const document of change.added) await insertDocument(client, document, { origin, reading: null });
+      if (first) await indexVectors(client);
       if (source.origin === "upload") await insertPagedFiles(client, change, source.files);
       await recordTerms(client, tallyTerms(change.added), sentencesIn(change.added), 1);
       await countTerms(
@@ -303,6 +305,7 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
     sourceOf: (id: string) => DocumentSource,
   ): Promise<void> {
     const tally = new Map<string, TermTally>();
+    const first = dimensions === 0;
     let sentences = 0;
     for await (const batch of indexInBatches(documents, this.model, this.chunking, this.progress, this.charactersPerBatch)) {
       const width = dimensions || dimensionsOf(batch);
@@ -315,6 +318,7 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
       tallyTerms(batch, tally);
       sentences += sentencesIn(batch);
     }
+    if (first && dimensions > 0) await indexVectors(client);
     await recordTerms(client, tally, sentences, 1);
     await countTerms(
       client,
@@ -387,7 +391,10 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
     return this.transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "", (client, state) => read(client, state.version, state));
   }
 
-  /** Gives the vector column `dimensions`, and records this server's embedding model and chunking as the database's. */
+  /**
+   * Gives the vector column `dimensions`, and records this server's embedding model and chunking as the
+   * database's; the caller makes the vector index (`indexVectors`) once its rows are in.
+   */
   private async recordSettings(client: pg.PoolClient, dimensions: number): Promise<void> {
     await fitVectorColumn(client, dimensions);
     const embeddings = { provider: this.model.provider, model: this.model.model, dimensions };
