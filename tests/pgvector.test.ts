@@ -261,16 +261,22 @@ describe("VECTOR_STORE=pgvector", () => {
     }
   });
 
-  it("makes each document's catalog entry from what an older database holds, so a server starting over it finds nothing changed", async () => {
+  it("makes each document's catalog entry from what an older database holds, and moves its passages' terms, so a server starting over it finds nothing changed", async () => {
     const listed = async (url: string) => (await (await fetch(`${url}/documents`)).json()).documents;
     const before = await listed(first.url);
     const client = new pg.Client({ connectionString: postgres.url });
     await client.connect();
     try {
-      // The schema before the catalog had columns of its own, and before readings were kept.
+      // The schema before the catalog had columns of its own, before readings were kept, and while the
+      // passages' terms were a column of theirs.
+      await client.query("ALTER TABLE qa_passages ADD COLUMN terms tsvector");
+      await client.query("UPDATE qa_passages p SET terms = t.terms FROM qa_passage_terms t WHERE t.passage_id = p.id");
+      await client.query("ALTER TABLE qa_passages ALTER COLUMN terms SET NOT NULL");
+      await client.query("CREATE INDEX qa_passages_terms ON qa_passages USING gin (terms)");
+      await client.query("DROP TABLE qa_passage_terms");
       await client.query("ALTER TABLE qa_documents DROP COLUMN fingerprint, DROP COLUMN entry, DROP COLUMN reading");
       await client.query("DROP INDEX qa_passages_question_headings");
-      await client.query("UPDATE qa_schema SET version = $1", [SCHEMA_VERSION - 2]);
+      await client.query("UPDATE qa_schema SET version = $1", [SCHEMA_VERSION - 3]);
     } finally {
       await client.end();
     }
@@ -280,6 +286,16 @@ describe("VECTOR_STORE=pgvector", () => {
       // The fingerprint made in SQL is the one a server makes of the same document read from its file.
       expect(third.output.stdout).not.toMatch(/Index updated|Re-indexing/);
       expect(await listed(third.url)).toEqual(before);
+      const moved = new pg.Client({ connectionString: postgres.url });
+      await moved.connect();
+      try {
+        const { rows } = await moved.query(
+          "SELECT (SELECT count(*) FROM qa_passage_terms)::int AS terms, (SELECT count(*) FROM qa_passages)::int AS passages",
+        );
+        expect(rows[0].terms).toBe(rows[0].passages);
+      } finally {
+        await moved.end();
+      }
       const { body } = await askAt(third.url, "How many people did ISKP kill in Moscow?");
       expect(body.answer).toContain("137");
       await expectExactCitations(third.url, body.citations);
@@ -403,7 +419,10 @@ describe("a first build of several documents", () => {
       const rows = (client: pg.Client, sql: string) => client.query(sql).then((r) => r.rows);
       const [passages, otherPassages] = await Promise.all(
         clients.map((c) =>
-          rows(c, "SELECT id, document_id, start_offset, end_offset, heading, text, terms::text FROM qa_passages ORDER BY id"),
+          rows(
+            c,
+            "SELECT id, document_id, start_offset, end_offset, heading, text, t.terms::text FROM qa_passages JOIN qa_passage_terms t ON t.passage_id = id ORDER BY id",
+          ),
         ),
       );
       expect(passages).toEqual(otherPassages);

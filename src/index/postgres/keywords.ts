@@ -35,8 +35,8 @@ export class PostgresKeywords implements KeywordSearch {
                   sum(weight) * ln(1 + ((SELECT passages FROM qa_state) - passages + 0.5) / (passages + 0.5)) AS w
            FROM matched GROUP BY term, passages
          )
-         SELECT p.id FROM qa_passages p JOIN weighted ON p.terms @@ weighted.q
-         GROUP BY p.id ORDER BY sum(weighted.w * ts_rank('{0.1, 0.2, 0.4, 1.0}', p.terms, weighted.q, 1)) DESC, p.id
+         SELECT p.passage_id AS id FROM qa_passage_terms p JOIN weighted ON p.terms @@ weighted.q
+         GROUP BY p.passage_id ORDER BY sum(weighted.w * ts_rank('{0.1, 0.2, 0.4, 1.0}', p.terms, weighted.q, 1)) DESC, p.passage_id
          LIMIT $2`,
         [terms.join(" "), limit],
       ),
@@ -45,5 +45,5 @@ export class PostgresKeywords implements KeywordSearch {
   }
 }
 
-/** The `terms` column of a passage: its text's terms weighted A, its heading's B. */
+/** A passage's `qa_passage_terms.terms`: its text's terms weighted A, its heading's B. */
 export const TERMS_SQL = "setweight(to_tsvector('simple', text_terms), 'A') || setweight(to_tsvector('simple', heading_terms), 'B')";

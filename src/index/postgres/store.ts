@@ -5,7 +5,7 @@ import type { CorpusRead } from "../../ingest/documents.js";
 import type { SourceDocument } from "../../ingest/types.js";
 import { contentTerms } from "../../text/terms.js";
 import { connectDatabase, describeFailure, reaching } from "../../database/connection.js";
-import { fitVectorColumn, indexVectors, LOCKS, migrate, releaseLock } from "../../database/schema.js";
+import { analyzeIndexTables, fitVectorColumn, indexVectors, LOCKS, migrate, releaseLock } from "../../database/schema.js";
 import { CorpusFolder } from "../../ingest/corpus-folder.js";
 import {
   checkAdded,
@@ -325,6 +325,7 @@ export class PostgresIndexStore implements IndexStore<DatabaseIndex> {
       documents.map((d) => d.id),
       1,
     );
+    await analyzeIndexTables(client);
   }
 
   async corpusDiff(index: DatabaseIndex, corpus: CorpusRead): Promise<CorpusDiff> {
@@ -507,7 +508,8 @@ async function deleteDocuments(client: pg.PoolClient, ids: string[]): Promise<vo
 async function countTerms(client: pg.PoolClient, documents: string[], sign: 1 | -1): Promise<void> {
   await client.query(
     `INSERT INTO qa_terms (term, passages)
-     SELECT lexeme, $2 * count(*) FROM qa_passages, unnest(terms) WHERE document_id = ANY($1) GROUP BY lexeme
+     SELECT lexeme, $2 * count(*) FROM qa_passages p JOIN qa_passage_terms t ON t.passage_id = p.id, unnest(t.terms)
+     WHERE p.document_id = ANY($1) GROUP BY lexeme
      ON CONFLICT (term) DO UPDATE SET passages = qa_terms.passages + excluded.passages`,
     [documents, sign],
   );
@@ -549,10 +551,10 @@ async function insertDocument(client: pg.PoolClient, indexed: IndexedDocument, {
   for (let from = 0; from < passages.length; from += ROWS_PER_INSERT) {
     const rows = passages.slice(from, from + ROWS_PER_INSERT);
     await client.query(
-      `INSERT INTO qa_passages (id, document_id, position, start_offset, end_offset, heading, text, embedding, terms)
-       SELECT id, $1, position, start_offset, end_offset, heading, text, embedding::vector, ${TERMS_SQL}
-       FROM unnest($2::text[], $3::int[], $4::int[], $5::int[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
-         AS row (id, position, start_offset, end_offset, heading, text, embedding, text_terms, heading_terms)`,
+      `INSERT INTO qa_passages (id, document_id, position, start_offset, end_offset, heading, text, embedding)
+       SELECT id, $1, position, start_offset, end_offset, heading, text, embedding::vector
+       FROM unnest($2::text[], $3::int[], $4::int[], $5::int[], $6::text[], $7::text[], $8::text[])
+         AS row (id, position, start_offset, end_offset, heading, text, embedding)`,
       [
         document.id,
         rows.map((p) => p.id),
@@ -562,9 +564,12 @@ async function insertDocument(client: pg.PoolClient, indexed: IndexedDocument, {
         rows.map((p) => p.heading),
         rows.map((p) => p.text),
         rows.map((_, i) => `[${passageVectors.subarray((from + i) * dimensions, (from + i + 1) * dimensions).join(",")}]`),
-        rows.map((p) => contentTerms(p.text).join(" ")),
-        rows.map((p) => contentTerms(p.heading).join(" ")),
       ],
+    );
+    await client.query(
+      `INSERT INTO qa_passage_terms (passage_id, terms)
+       SELECT id, ${TERMS_SQL} FROM unnest($1::text[], $2::text[], $3::text[]) AS row (id, text_terms, heading_terms)`,
+      [rows.map((p) => p.id), rows.map((p) => contentTerms(p.text).join(" ")), rows.map((p) => contentTerms(p.heading).join(" "))],
     );
   }
   const width = sentences.length > 0 ? sentenceVectors.length / sentences.length : 0;
